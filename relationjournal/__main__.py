@@ -1,0 +1,3 @@
+from relationjournal.cli import main
+
+raise SystemExit(main())

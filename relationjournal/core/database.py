@@ -1,0 +1,154 @@
+"""The encrypted database: engine, connection pragmas, and database errors a user can act on.
+
+Facts this module relies on (see shared/SECURITY.md):
+- `PRAGMA key` succeeds even with a wrong key; the first read fails. Every new connection reads
+  `sqlite_master` straight after keying, so a wrong key is found at once.
+- `journal_mode=WAL` must be set outside a transaction; `temp_store=MEMORY` keeps SQLite from
+  writing unencrypted temp files; `synchronous=FULL` makes a reported commit survive power loss.
+- Writes begin with `BEGIN IMMEDIATE`, so two writers queue on the busy timeout instead of one
+  failing when it upgrades a read lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import QueuePool
+
+from relationjournal.core.errors import Busy, Damaged, DiskFull, JournalError, NotAJournal, ReadOnly, WrongKey
+from relationjournal.core.vault import Key
+
+BUSY_TIMEOUT_MS = 15_000
+CACHE_SIZE_KIB = 65_536  # decrypted pages kept in memory: repeated queries skip the cipher
+SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
+WRITE_OPTION = "relationjournal_write"
+
+
+def quote_pragma_value(value: str) -> str:
+    """Quote a key for `PRAGMA key/rekey` as SQLite quotes identifiers: `"` doubled inside `"…"`."""
+    return '"' + value.replace('"', '""') + '"'
+
+
+def make_engine(path: Path, key: Key, *, wrong_key_message: str | None = None) -> Engine:
+    """An engine whose every connection is keyed, checked and tuned before it is handed out."""
+    url = URL.create("sqlite+pysqlcipher", password=key.pragma_value(), database=str(path))
+    engine = create_engine(
+        url,
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=4,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _prepare(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA cipher_log_level = NONE")
+            try:
+                cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except Exception as error:  # the DB-API's own error classes
+                raise _key_error(path, error, wrong_key_message) from None
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA temp_store = MEMORY")
+            cursor.execute(f"PRAGMA cache_size = -{CACHE_SIZE_KIB}")
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, but its transactions take the write lock up front (`BEGIN IMMEDIATE`)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def looks_like_plain_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16) == SQLITE_PLAIN_HEADER
+    except OSError:
+        return False
+
+
+def _key_error(path: Path, error: Exception, wrong_key_message: str | None) -> JournalError:
+    """What it means when the first read after keying fails."""
+    translated = translate(error, path)
+    if not isinstance(translated, WrongKey):
+        return translated
+    if looks_like_plain_sqlite(path):
+        return NotAJournal(f"{path} is an ordinary, unencrypted SQLite file, not a Relation Journal.")
+    return WrongKey(wrong_key_message or f"The key does not open {path}: it is the wrong key, or not a journal.")
+
+
+def translate(error: BaseException, path: Path) -> JournalError:
+    """Sort a database error into one a user can act on; anything unknown is re-raised as a bug."""
+    if isinstance(error, JournalError):
+        return error
+    original = error.orig if isinstance(error, DBAPIError) else error
+    text = str(original).lower()
+    if "file is not a database" in text:
+        return WrongKey(f"The key does not open {path}: it is the wrong key, or not a journal.")
+    if "locked" in text or "busy" in text:
+        return Busy("The journal is busy in another program; try again in a moment.")
+    if "readonly" in text or "read-only" in text or "unable to open database file" in text:
+        return ReadOnly(f"Cannot write the journal at {path}: check the folder's permissions and free space.")
+    if "disk is full" in text or "database or disk is full" in text:
+        return DiskFull("The disk is full; the last change was not saved. Free some space and try again.")
+    if "malformed" in text or "hmac" in text or "corrupt" in text:
+        return Damaged(
+            f"The journal at {path} is damaged. Run `relationjournal check`, then restore it from a backup."
+        )
+    raise error
+
+
+@contextmanager
+def database_errors(path: Path) -> Iterator[None]:
+    """Turn the database errors a user can act on into `JournalError`s."""
+    try:
+        yield
+    except JournalError:
+        raise
+    except DBAPIError as error:
+        if error.orig is not None and isinstance(error.orig, JournalError):
+            raise error.orig from None
+        raise translate(error, path) from None
+    except Exception as error:
+        if type(error).__module__.startswith("sqlcipher3"):
+            raise translate(error, path) from None
+        raise
+
+
+def rekey(engine: Engine, new_key: Key) -> None:
+    """Re-encrypt every page with `new_key` (SQLCipher's `PRAGMA rekey`)."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"PRAGMA rekey = {quote_pragma_value(new_key.pragma_value())}")
+    engine.dispose()  # pooled connections still hold the old key
+
+
+def integrity_problems(engine: Engine) -> list[str]:
+    """Problems SQLCipher's page HMACs and SQLite's own checks find; empty when the file is sound."""
+    problems: list[str] = []
+    with engine.connect() as connection:
+        for (message,) in connection.exec_driver_sql("PRAGMA cipher_integrity_check"):
+            problems.append(str(message))
+        for (message,) in connection.exec_driver_sql("PRAGMA integrity_check"):
+            if message != "ok":
+                problems.append(str(message))
+        for row in connection.exec_driver_sql("PRAGMA foreign_key_check"):
+            problems.append(f"row {row[1]} of {row[0]} refers to a missing {row[2]}")
+    return problems

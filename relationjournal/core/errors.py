@@ -1,0 +1,81 @@
+"""Errors a user can act on.
+
+Every error the journal expects (a wrong key, a damaged file, a bad CSV row, an unknown person)
+is a `JournalError` whose `str()` is one sentence saying what went wrong and what to do. The CLI
+prints it on one line; the app shows it in a dialog. Anything else is a bug.
+Messages never contain note text or keys; they may name a file path or a line number.
+"""
+
+from __future__ import annotations
+
+
+class JournalError(Exception):
+    """Base class: `str(error)` is the one-line message for the user."""
+
+
+class NoJournal(JournalError):
+    """There is no journal at the expected place yet."""
+
+
+class JournalExists(JournalError):
+    """`init` was asked to create a journal where one already is."""
+
+
+class WrongKey(JournalError):
+    """The key or passphrase does not open this journal."""
+
+
+class NotAJournal(JournalError):
+    """The file is not an encrypted Relation Journal at all."""
+
+
+class Damaged(JournalError):
+    """The file is a journal but its pages fail their checks."""
+
+
+class Busy(JournalError):
+    """Another program holds the journal's write lock for too long."""
+
+
+class ReadOnly(JournalError):
+    """The journal's file or folder cannot be written."""
+
+
+class DiskFull(JournalError):
+    """A write failed because the disk is full; nothing was changed."""
+
+
+class KeyUnavailable(JournalError):
+    """The key cannot be had: no keyring, a locked keyring, or a missing entry."""
+
+
+class KeyringEntryMissing(KeyUnavailable):
+    """The keyring works but holds no key for this journal: the recovery key brings it back."""
+
+
+class PassphraseNeeded(KeyUnavailable):
+    """The journal is protected by a passphrase and none was given."""
+
+
+class NotFound(JournalError):
+    """A person, reminder or other record named by the user does not exist."""
+
+
+class Ambiguous(JournalError):
+    """A name matches more than one person."""
+
+
+class InvalidInput(JournalError):
+    """A value given by the user is not acceptable (a bad date, an unknown channel...)."""
+
+
+class CsvImportError(JournalError):
+    """One or more CSV rows are bad; nothing was imported.
+
+    `problems` lists every problem found as "file:line: field: what is wrong".
+    """
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        super().__init__(f"Nothing was imported: {problems[0]}{more}.")

@@ -1,0 +1,408 @@
+"""The journal service: the one API the CLI, the desktop app and the tests all use.
+
+Each public method is one user action and one transaction: reads in a plain transaction, writes
+in `BEGIN IMMEDIATE`. Methods return immutable records (see `records.py`); no session or ORM
+object leaves this module. Database errors a user can act on come out as `JournalError`s.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from relationjournal.core import fields, search
+from relationjournal.core.database import database_errors, integrity_problems, writer
+from relationjournal.core.errors import Ambiguous, InvalidInput, NotFound
+from relationjournal.core.models import (
+    Handle,
+    Interaction,
+    Note,
+    Person,
+    ProgrammeMembership,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+    Setting,
+    Status,
+    Tag,
+    utc_now,
+)
+from relationjournal.core.records import (
+    PERSON_SCALAR_FIELDS,
+    InteractionDraft,
+    InteractionRecord,
+    MembershipRecord,
+    NoteRecord,
+    PersonDraft,
+    PersonRecord,
+    ReminderRecord,
+    SearchHit,
+    TimelineEntry,
+)
+
+
+class Journal:
+    """An open, unlocked journal."""
+
+    def __init__(self, engine: Engine, path: Path):
+        self.path = path
+        self._engine = engine
+        self._writer = writer(engine)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with database_errors(self.path), Session(self._engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        with database_errors(self.path), Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    # People -----------------------------------------------------------------------------------
+    def add_person(self, draft: PersonDraft) -> PersonRecord:
+        with self._writing() as session:
+            person = Person(**{name: getattr(draft, name) for name in PERSON_SCALAR_FIELDS})
+            person.display_name = fields.person_name(draft.display_name)
+            person.cadence_days = fields.cadence_days(draft.cadence_days)
+            person.handles = [Handle(platform=p, value=fields.handle_value(v, p)) for p, v in draft.handles]
+            person.tags = _tags(session, draft.tags)
+            session.add(person)
+            session.flush()
+            return _person_record(person, last_contact=None)
+
+    def edit_person(
+        self,
+        person_id: int,
+        changes: dict[str, Any] | None = None,
+        *,
+        add_handles: Sequence[tuple[Any, str]] = (),
+        remove_handles: Sequence[tuple[Any, str]] = (),
+        add_tags: Sequence[str] = (),
+        remove_tags: Sequence[str] = (),
+    ) -> PersonRecord:
+        """Change some fields of a person; `changes` maps field names to new values."""
+        changes = dict(changes or {})
+        unknown = set(changes) - set(PERSON_SCALAR_FIELDS)
+        if unknown:
+            raise InvalidInput(f"Unknown person fields: {', '.join(sorted(unknown))}.")
+        if "display_name" in changes:
+            changes["display_name"] = fields.person_name(changes["display_name"])
+        if "cadence_days" in changes:
+            changes["cadence_days"] = fields.cadence_days(changes["cadence_days"])
+        with self._writing() as session:
+            person = _load_person(session, person_id)
+            for name, value in changes.items():
+                setattr(person, name, value)
+            removing = {(p, v) for p, v in remove_handles}
+            person.handles = [h for h in person.handles if (h.platform, h.value) not in removing]
+            present = {(h.platform, h.value) for h in person.handles}
+            for platform, value in add_handles:
+                if (platform, value) not in present:
+                    person.handles.append(Handle(platform=platform, value=fields.handle_value(value, platform)))
+            drop = {t.casefold() for t in remove_tags}
+            kept = [t for t in person.tags if t.name.casefold() not in drop]
+            person.tags = kept + [t for t in _tags(session, add_tags) if t not in kept]
+            person.updated_at = utc_now()
+            session.flush()
+            return _person_record(person, _last_contact(session, person.id))
+
+    def archive_person(self, person_id: int) -> PersonRecord:
+        return self.edit_person(person_id, {"status": Status.archived})
+
+    def person(self, person_id: int) -> PersonRecord:
+        with self._reading() as session:
+            person = _load_person(session, person_id)
+            return _person_record(person, _last_contact(session, person.id))
+
+    def find_person(self, ref: str) -> PersonRecord:
+        """A person by id or by unique case-insensitive name; an ambiguous name lists the matches."""
+        ref = ref.strip()
+        with self._reading() as session:
+            if ref.isdigit() and session.get(Person, int(ref)) is not None:
+                return _person_record(_load_person(session, int(ref)), _last_contact(session, int(ref)))
+            wanted = ref.casefold()
+            query = select(Person.id, Person.display_name, Person.organisation)
+            if ref.isascii():
+                query = query.where(func.lower(Person.display_name) == ref.lower())
+            matches = [row for row in session.execute(query) if row.display_name.casefold() == wanted]
+            if len(matches) == 1:
+                person_id = matches[0].id
+                return _person_record(_load_person(session, person_id), _last_contact(session, person_id))
+            if matches:
+                listed = "; ".join(_describe(row) for row in matches[:10])
+                raise Ambiguous(f"{len(matches)} people are called {ref!r}: {listed}. Use the id instead.")
+            similar = session.execute(
+                select(Person.id, Person.display_name, Person.organisation)
+                .where(Person.display_name.icontains(ref, autoescape=True))
+                .limit(5)
+            ).all()
+            hint = f" Did you mean: {'; '.join(_describe(row) for row in similar)}?" if similar else ""
+            raise NotFound(f"No person is called {ref!r}.{hint}")
+
+    def list_people(
+        self, *, tag: str | None = None, status: Status | None = None, include_archived: bool = True
+    ) -> list[PersonRecord]:
+        with self._reading() as session:
+            query = select(Person, _last_contact_column()).options(
+                selectinload(Person.handles), selectinload(Person.tags)
+            )
+            if tag:
+                query = query.where(Person.tags.any(func.lower(Tag.name) == tag.strip().lower()))
+            if status:
+                query = query.where(Person.status == status)
+            elif not include_archived:
+                query = query.where(Person.status != Status.archived)
+            rows = session.execute(query.order_by(func.lower(Person.display_name), Person.id)).all()
+            return [_person_record(person, last_contact) for person, last_contact in rows]
+
+    def count_people(self) -> int:
+        with self._reading() as session:
+            return session.scalar(select(func.count(Person.id))) or 0
+
+    # Notes and interactions -------------------------------------------------------------------
+    def add_note(self, person_id: int, body: str, *, pinned: bool = False, hard_event: bool = False) -> NoteRecord:
+        body = fields.clean_text(body, "note")
+        if not body.strip():
+            raise InvalidInput("note: the note is empty.")
+        with self._writing() as session:
+            person = _load_person(session, person_id)
+            note = Note(person_id=person.id, body=body, pinned=pinned, hard_event=hard_event)
+            session.add(note)
+            session.flush()
+            return _note_record(note, person.display_name)
+
+    def log_interaction(self, person_id: int, draft: InteractionDraft) -> InteractionRecord:
+        if draft.occurred_at.tzinfo is None:
+            raise InvalidInput("when: give a time with a timezone.")
+        with self._writing() as session:
+            person = _load_person(session, person_id)
+            interaction = Interaction(
+                person_id=person.id,
+                occurred_at=draft.occurred_at,
+                channel=draft.channel,
+                direction=draft.direction,
+                summary=fields.clean_text(draft.summary, "summary"),
+                body=fields.clean_text(draft.body, "body"),
+                tone=draft.tone,
+                context=draft.context,
+                hard_event=draft.hard_event,
+                reached_out_by=fields.clean_text(draft.reached_out_by, "reached out by", max_length=500),
+                follow_up_on=draft.follow_up_on,
+            )
+            session.add(interaction)
+            session.flush()
+            return _interaction_record(interaction, person.display_name)
+
+    def timeline(self, person_id: int | None = None, *, limit: int = 50) -> list[TimelineEntry]:
+        """Interactions and notes, newest first; of one person or of everyone."""
+        with self._reading() as session:
+            interactions = select(Interaction, Person.display_name).join(Person)
+            notes = select(Note, Person.display_name).join(Person)
+            if person_id is not None:
+                _load_person(session, person_id)
+                interactions = interactions.where(Interaction.person_id == person_id)
+                notes = notes.where(Note.person_id == person_id)
+            entries = [
+                TimelineEntry("interaction", i.occurred_at, _interaction_record(i, name))
+                for i, name in session.execute(interactions.order_by(Interaction.occurred_at.desc()).limit(limit))
+            ] + [
+                TimelineEntry("note", n.created_at, _note_record(n, name))
+                for n, name in session.execute(notes.order_by(Note.created_at.desc()).limit(limit))
+            ]
+        entries.sort(key=lambda entry: entry.when, reverse=True)
+        return entries[:limit]
+
+    def search(self, query: str, *, limit: int = 50, mark: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
+        with self._reading() as session:
+            return search.search(session, query, limit=limit, mark=mark)
+
+    # Reminders and programmes ---------------------------------------------------------------
+    def add_reminder(
+        self,
+        kind: ReminderKind,
+        due_at: datetime,
+        text: str = "",
+        *,
+        person_id: int | None = None,
+        recurrence_days: int | None = None,
+    ) -> ReminderRecord:
+        with self._writing() as session:
+            name = _load_person(session, person_id).display_name if person_id is not None else None
+            reminder = Reminder(
+                person_id=person_id, kind=kind, due_at=due_at, text=fields.clean_text(text, "reminder"),
+                recurrence_days=recurrence_days,
+            )  # fmt: skip
+            session.add(reminder)
+            session.flush()
+            return _reminder_record(reminder, name)
+
+    def reminders(self, *, due_before: datetime | None = None, include_closed: bool = False) -> list[ReminderRecord]:
+        """Reminders ordered by when they are due; `due_before` keeps only those due by then."""
+        with self._reading() as session:
+            query = select(Reminder, Person.display_name).outerjoin(Person, Reminder.person_id == Person.id)
+            if not include_closed:
+                query = query.where(Reminder.state.in_([ReminderState.open, ReminderState.snoozed]))
+            if due_before is not None:
+                due = func.coalesce(Reminder.snoozed_until, Reminder.due_at)
+                query = query.where(due <= due_before)
+                query = query.where((Person.status.is_(None)) | (Person.status != Status.archived))
+            rows = session.execute(query.order_by(Reminder.due_at, Reminder.id)).all()
+            return [_reminder_record(r, name) for r, name in rows]
+
+    def add_membership(
+        self, person_id: int, programme: str, joined_on: date, *, review_on: date | None = None, notes: str = ""
+    ) -> MembershipRecord:
+        programme = fields.clean_text(programme.strip(), "programme", max_length=200)
+        if not programme:
+            raise InvalidInput("programme: give the programme a name.")
+        with self._writing() as session:
+            person = _load_person(session, person_id)
+            membership = ProgrammeMembership(
+                person_id=person.id, programme=programme, joined_on=joined_on, review_on=review_on,
+                notes=fields.clean_text(notes, "programme notes"),
+            )  # fmt: skip
+            session.add(membership)
+            session.flush()
+            return _membership_record(membership, person.display_name)
+
+    def memberships(self, person_id: int | None = None) -> list[MembershipRecord]:
+        with self._reading() as session:
+            query = select(ProgrammeMembership, Person.display_name).join(Person)
+            if person_id is not None:
+                query = query.where(ProgrammeMembership.person_id == person_id)
+            rows = session.execute(query.order_by(ProgrammeMembership.joined_on, ProgrammeMembership.id))
+            return [_membership_record(m, name) for m, name in rows]
+
+    # Settings, export, import, checks ----------------------------------------------------------
+    def setting(self, key: str, default: Any = None) -> Any:
+        with self._reading() as session:
+            stored = session.get(Setting, key)
+            return default if stored is None else json.loads(stored.value)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self._writing() as session:
+            session.merge(Setting(key=key, value=json.dumps(value)))
+
+    def export_csv(self, folder: Path, *, excel: bool = False) -> list[Path]:
+        """Write the whole journal as CSV files in `folder` (plain text: the caller warns the user)."""
+        from relationjournal.core import csvio
+
+        with self._reading() as session:
+            return csvio.export_all(session, folder, excel=excel)
+
+    def import_csv(self, source: Path) -> dict[str, int]:
+        """Import CSV files (a folder of exports, or one file); all rows or none. Returns counts."""
+        from relationjournal.core import csvio
+
+        batch = csvio.read_import(source)
+        with self._writing() as session:
+            return csvio.apply_import(session, batch)
+
+    def integrity_problems(self) -> list[str]:
+        with database_errors(self.path):
+            return integrity_problems(self._engine)
+
+
+# Helpers: loading and converting --------------------------------------------------------------
+def _load_person(session: Session, person_id: int) -> Person:
+    person = session.scalars(
+        select(Person)
+        .where(Person.id == person_id)
+        .options(selectinload(Person.handles), selectinload(Person.tags))
+    ).one_or_none()
+    if person is None:
+        raise NotFound(f"There is no person with id {person_id}.")
+    return person
+
+
+def _tags(session: Session, names: Sequence[str]) -> list[Tag]:
+    """Tag rows for `names`, creating the missing ones; case-insensitive, in order, no repeats."""
+    tags: list[Tag] = []
+    for raw in names:
+        name = fields.tag_name(raw)
+        tag = session.scalars(select(Tag).where(Tag.name == name)).one_or_none()  # NOCASE column
+        if tag is None:
+            tag = Tag(name=name)
+            session.add(tag)
+            session.flush()
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _last_contact(session: Session, person_id: int) -> datetime | None:
+    return session.scalar(select(func.max(Interaction.occurred_at)).where(Interaction.person_id == person_id))
+
+
+def _last_contact_column() -> Any:
+    """A person's latest interaction time, one index lookup per person (not a scan of all)."""
+    return (
+        select(func.max(Interaction.occurred_at))
+        .where(Interaction.person_id == Person.id)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+
+
+def _describe(row: Any) -> str:
+    return f"#{row.id} {row.display_name}" + (f" ({row.organisation})" if row.organisation else "")
+
+
+def _person_record(person: Person, last_contact: datetime | None) -> PersonRecord:
+    return PersonRecord(
+        **{name: getattr(person, name) for name in PERSON_SCALAR_FIELDS},
+        id=person.id,
+        created_at=person.created_at,
+        updated_at=person.updated_at,
+        handles=tuple((h.platform, h.value) for h in person.handles),
+        tags=tuple(t.name for t in person.tags),
+        last_contact=last_contact,
+    )
+
+
+def _note_record(note: Note, person_name: str) -> NoteRecord:
+    return NoteRecord(
+        id=note.id, person_id=note.person_id, person_name=person_name, body=note.body, pinned=note.pinned,
+        hard_event=note.hard_event, created_at=note.created_at, updated_at=note.updated_at,
+    )  # fmt: skip
+
+
+def _interaction_record(i: Interaction, person_name: str) -> InteractionRecord:
+    return InteractionRecord(
+        id=i.id, person_id=i.person_id, person_name=person_name, occurred_at=i.occurred_at, channel=i.channel,
+        direction=i.direction, summary=i.summary, body=i.body, tone=i.tone, context=i.context,
+        hard_event=i.hard_event, reached_out_by=i.reached_out_by, follow_up_on=i.follow_up_on,
+        created_at=i.created_at,
+    )  # fmt: skip
+
+
+def _reminder_record(r: Reminder, person_name: str | None) -> ReminderRecord:
+    return ReminderRecord(
+        id=r.id, person_id=r.person_id, person_name=person_name, kind=r.kind, due_at=r.due_at,
+        recurrence_days=r.recurrence_days, text=r.text, state=r.state, snoozed_until=r.snoozed_until,
+        created_at=r.created_at,
+    )  # fmt: skip
+
+
+def _membership_record(m: ProgrammeMembership, person_name: str) -> MembershipRecord:
+    return MembershipRecord(
+        id=m.id, person_id=m.person_id, person_name=person_name, programme=m.programme, joined_on=m.joined_on,
+        review_on=m.review_on, left_on=m.left_on, notes=m.notes,
+    )  # fmt: skip

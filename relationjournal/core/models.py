@@ -1,0 +1,265 @@
+"""The journal's data model (SQLAlchemy 2.0 typed ORM).
+
+Relationships are `lazy="raise"`: no query hides behind an attribute access; services load what
+they need explicitly. Times are stored in UTC as fixed-width ISO-8601 text, so they sort as text
+and read back as timezone-aware datetimes.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Column,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC text, e.g. `2026-11-23T05:30:00.000000Z`."""
+
+    impl = String(27)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: give a timezone")
+        return value.astimezone(UTC).strftime(UTC_FORMAT)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+
+class Status(enum.StrEnum):
+    active = "active"
+    dormant = "dormant"
+    archived = "archived"
+
+
+class Platform(enum.StrEnum):
+    """Where a person can be reached; the order is the order shown."""
+
+    x = "x"
+    linkedin = "linkedin"
+    instagram = "instagram"
+    facebook = "facebook"
+    email = "email"
+    phone = "phone"
+    website = "website"
+    other = "other"
+
+
+class Channel(enum.StrEnum):
+    """Where a conversation happened."""
+
+    x = "x"
+    linkedin = "linkedin"
+    instagram = "instagram"
+    facebook = "facebook"
+    email = "email"
+    phone = "phone"
+    meeting = "meeting"
+    chat = "chat"
+    other = "other"
+
+
+class Direction(enum.StrEnum):
+    incoming = "in"  # they reached out
+    outgoing = "out"  # I (or the team) reached out
+
+
+class Tone(enum.StrEnum):
+    positive = "positive"
+    neutral = "neutral"
+    negative = "negative"
+
+
+class Context(enum.StrEnum):
+    personal = "personal"
+    business = "business"
+
+
+class ReminderKind(enum.StrEnum):
+    stay_in_touch = "stay_in_touch"
+    follow_up = "follow_up"
+    check_in = "check_in"
+    self_care = "self_care"
+    welcome = "welcome"
+    programme_review = "programme_review"
+    programme_contact = "programme_contact"
+    custom = "custom"
+
+
+class ReminderState(enum.StrEnum):
+    open = "open"
+    snoozed = "snoozed"
+    done = "done"
+    dismissed = "dismissed"
+
+
+def _enum(kind: type[enum.StrEnum], name: str) -> Enum:
+    return Enum(kind, name=name, native_enum=False, create_constraint=True, length=20,
+                values_callable=lambda members: [m.value for m in members])
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+person_tag = Table(
+    "person_tag",
+    Base.metadata,
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    pronouns: Mapped[str] = mapped_column(Text, default="")
+    organisation: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[str] = mapped_column(Text, default="")
+    how_we_met: Mapped[str] = mapped_column(Text, default="")
+    why_it_matters: Mapped[str] = mapped_column(Text, default="")
+    reaches_out: Mapped[str] = mapped_column(Text, default="")  # who on the team reaches out
+    remember: Mapped[str] = mapped_column(Text, default="")  # things to remember
+    birthday: Mapped[date | None]
+    source: Mapped[str] = mapped_column(Text, default="")  # e.g. "new follower"
+    status: Mapped[Status] = mapped_column(_enum(Status, "status"), default=Status.active)
+    cadence_days: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
+
+    handles: Mapped[list[Handle]] = relationship(
+        back_populates="person", lazy="raise", cascade="all, delete-orphan", order_by="Handle.id"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=person_tag, lazy="raise", order_by="Tag.name")
+
+    __table_args__ = (Index("ix_person_name_nocase", func.lower(display_name)),)
+
+
+class Handle(Base):
+    __tablename__ = "handle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[Platform] = mapped_column(_enum(Platform, "platform"))
+    value: Mapped[str] = mapped_column(Text)
+
+    person: Mapped[Person] = relationship(back_populates="handles", lazy="raise")
+
+
+class Tag(Base):
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text(collation="NOCASE"), unique=True)
+    cadence_days: Mapped[int | None]  # the default stay-in-touch cadence for people with this tag
+
+
+class Note(Base):
+    __tablename__ = "note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)  # Markdown
+    pinned: Mapped[bool] = mapped_column(default=False)
+    hard_event: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
+
+    __table_args__ = (Index("ix_note_person_created", "person_id", "created_at"),)
+
+
+class Interaction(Base):
+    """One conversation on the timeline."""
+
+    __tablename__ = "interaction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    direction: Mapped[Direction] = mapped_column(_enum(Direction, "direction"))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    tone: Mapped[Tone] = mapped_column(_enum(Tone, "tone"), default=Tone.neutral)
+    context: Mapped[Context] = mapped_column(_enum(Context, "context"), default=Context.personal)
+    hard_event: Mapped[bool] = mapped_column(default=False)
+    reached_out_by: Mapped[str] = mapped_column(Text, default="")  # who on the team
+    follow_up_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    __table_args__ = (
+        Index("ix_interaction_person_when", "person_id", "occurred_at"),
+        Index("ix_interaction_when", "occurred_at"),
+    )
+
+
+class Reminder(Base):
+    __tablename__ = "reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ReminderKind] = mapped_column(_enum(ReminderKind, "reminder_kind"))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recurrence_days: Mapped[int | None]
+    text: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[ReminderState] = mapped_column(_enum(ReminderState, "reminder_state"), default=ReminderState.open)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    __table_args__ = (Index("ix_reminder_state_due", "state", "due_at"),)
+
+
+class ProgrammeMembership(Base):
+    """A person's membership of an influencer (or advocate) programme."""
+
+    __tablename__ = "programme_membership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    programme: Mapped[str] = mapped_column(Text)
+    joined_on: Mapped[date]
+    review_on: Mapped[date | None]
+    left_on: Mapped[date | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Setting(Base):
+    """Journal settings that may be personal (who "I" am on the team), kept encrypted."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON

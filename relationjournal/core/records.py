@@ -1,0 +1,159 @@
+"""What the service hands to its clients: plain, immutable records, never live ORM objects.
+
+The CLI and the app never hold a database session; they get these and ask the service again.
+Drafts are what a client fills in to create something.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from relationjournal.core.models import (
+    Channel,
+    Context,
+    Direction,
+    Platform,
+    ReminderKind,
+    ReminderState,
+    Status,
+    Tone,
+    utc_now,
+)
+
+
+@dataclass(frozen=True)
+class PersonDraft:
+    display_name: str
+    pronouns: str = ""
+    organisation: str = ""
+    role: str = ""
+    how_we_met: str = ""
+    why_it_matters: str = ""
+    reaches_out: str = ""
+    remember: str = ""
+    birthday: date | None = None
+    source: str = ""
+    status: Status = Status.active
+    cadence_days: int | None = None
+    handles: tuple[tuple[Platform, str], ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+# Fields of a person that `Journal.edit_person` may change directly.
+PERSON_SCALAR_FIELDS = (
+    "display_name", "pronouns", "organisation", "role", "how_we_met", "why_it_matters", "reaches_out",
+    "remember", "birthday", "source", "status", "cadence_days",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    id: int
+    display_name: str
+    pronouns: str
+    organisation: str
+    role: str
+    how_we_met: str
+    why_it_matters: str
+    reaches_out: str
+    remember: str
+    birthday: date | None
+    source: str
+    status: Status
+    cadence_days: int | None
+    created_at: datetime
+    updated_at: datetime
+    handles: tuple[tuple[Platform, str], ...]
+    tags: tuple[str, ...]
+    last_contact: datetime | None
+
+
+@dataclass(frozen=True)
+class InteractionDraft:
+    channel: Channel
+    direction: Direction = Direction.outgoing
+    occurred_at: datetime = field(default_factory=utc_now)
+    summary: str = ""
+    body: str = ""
+    tone: Tone = Tone.neutral
+    context: Context = Context.personal
+    hard_event: bool = False
+    reached_out_by: str = ""
+    follow_up_on: date | None = None
+
+
+@dataclass(frozen=True)
+class InteractionRecord:
+    id: int
+    person_id: int
+    person_name: str
+    occurred_at: datetime
+    channel: Channel
+    direction: Direction
+    summary: str
+    body: str
+    tone: Tone
+    context: Context
+    hard_event: bool
+    reached_out_by: str
+    follow_up_on: date | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    id: int
+    person_id: int
+    person_name: str
+    body: str
+    pinned: bool
+    hard_event: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """An interaction or a note, placed on a timeline by its time."""
+
+    kind: Literal["interaction", "note"]
+    when: datetime
+    item: InteractionRecord | NoteRecord
+
+
+@dataclass(frozen=True)
+class ReminderRecord:
+    id: int
+    person_id: int | None
+    person_name: str | None
+    kind: ReminderKind
+    due_at: datetime
+    recurrence_days: int | None
+    text: str
+    state: ReminderState
+    snoozed_until: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MembershipRecord:
+    id: int
+    person_id: int
+    person_name: str
+    programme: str
+    joined_on: date
+    review_on: date | None
+    left_on: date | None
+    notes: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: Literal["person", "note", "interaction"]
+    id: int
+    person_id: int
+    person_name: str
+    snippet: str
+    score: float  # lower is a better match (SQLite's bm25)

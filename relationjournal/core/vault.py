@@ -1,0 +1,214 @@
+"""Keys: the journal's random key, its recovery-key form, the OS keyring, and passphrases.
+
+A keyring journal is encrypted with a random 256-bit key used as SQLCipher's raw key (no KDF on
+every start). The key lives in the OS keyring (service `relationjournal`, one entry per journal id)
+and is shown to the user once as a recovery key, which puts it back if the keyring entry is lost.
+A passphrase journal uses SQLCipher's own KDF on a passphrase the user types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from relationjournal.core.atomicfile import atomic_writer
+from relationjournal.core.errors import InvalidInput, KeyringEntryMissing, KeyUnavailable, NoJournal
+from relationjournal.core.locations import JournalLocation
+
+KEYRING_SERVICE = "relationjournal"
+KEY_BYTES = 32
+KEYRING_TIMEOUT_S = 20.0
+Protection = Literal["keyring", "passphrase"]
+
+
+@dataclass(frozen=True)
+class Key:
+    """A journal key: raw bytes (keyring journals) or a passphrase. Its repr never shows it."""
+
+    raw: bytes | None = None
+    passphrase: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.raw is None) == (self.passphrase is None):
+            raise ValueError("a Key is either raw bytes or a passphrase")
+        if self.raw is not None and len(self.raw) != KEY_BYTES:
+            raise ValueError("a raw key is 32 bytes")
+
+    @classmethod
+    def generate(cls) -> Key:
+        return cls(raw=secrets.token_bytes(KEY_BYTES))
+
+    def pragma_value(self) -> str:
+        """The value for `PRAGMA key`: SQLCipher's raw-key form `x'…'`, or the passphrase itself."""
+        if self.raw is not None:
+            return f"x'{self.raw.hex()}'"
+        assert self.passphrase is not None
+        return self.passphrase
+
+    def __repr__(self) -> str:
+        return "Key(raw)" if self.raw is not None else "Key(passphrase)"
+
+    __str__ = __repr__
+
+
+# Recovery keys ---------------------------------------------------------------------------------
+# Crockford's base32 (no I, L, O, U) with a 2-byte checksum, in groups of five: easy to read
+# aloud, write down and type back, and a typo is caught before it is tried as a key.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_DECODE = {c: i for i, c in enumerate(_ALPHABET)} | {"O": 0, "I": 1, "L": 1}
+_CHECK_BYTES = 2
+
+
+def recovery_key(raw: bytes) -> str:
+    """The human-friendly form of a raw key, e.g. `7K2QM-…` (11 groups of five)."""
+    payload = raw + hashlib.sha256(raw).digest()[:_CHECK_BYTES]
+    number = int.from_bytes(payload, "big")
+    digits = []
+    for _ in range((len(payload) * 8 + 4) // 5):
+        digits.append(_ALPHABET[number & 31])
+        number >>= 5
+    text = "".join(reversed(digits))
+    return "-".join(text[i : i + 5] for i in range(0, len(text), 5))
+
+
+def parse_recovery_key(text: str) -> Key:
+    """Read a recovery key back, forgiving case, spaces, dashes and O/0, I/L/1 confusions."""
+    cleaned = "".join(ch for ch in text.upper() if not ch.isspace() and ch != "-")
+    payload_len = KEY_BYTES + _CHECK_BYTES
+    if len(cleaned) != (payload_len * 8 + 4) // 5 or any(ch not in _DECODE for ch in cleaned):
+        raise InvalidInput("That is not a recovery key: it should be 11 groups of five letters and digits.")
+    number = 0
+    for ch in cleaned:
+        number = (number << 5) | _DECODE[ch]
+    try:
+        payload = number.to_bytes(payload_len, "big")
+    except OverflowError:
+        raise InvalidInput("That is not a recovery key: check it for typos.") from None
+    raw, check = payload[:KEY_BYTES], payload[KEY_BYTES:]
+    if hashlib.sha256(raw).digest()[:_CHECK_BYTES] != check:
+        raise InvalidInput("That recovery key has a typo: check each group and try again.")
+    return Key(raw=raw)
+
+
+# The keyring ------------------------------------------------------------------------------------
+def _time_boxed(call: Any, *args: Any) -> Any:
+    """Run a keyring call with a time limit: a locked collection's prompt can block forever."""
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result["value"] = call(*args)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
+            result["error"] = error
+
+    worker = threading.Thread(target=run, name="keyring", daemon=True)
+    worker.start()
+    worker.join(KEYRING_TIMEOUT_S)
+    if worker.is_alive():
+        raise KeyUnavailable(
+            f"The system keyring did not answer within {KEYRING_TIMEOUT_S:.0f} s (is it locked?). "
+            "Unlock it and try again, or use your recovery key."
+        )
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
+def keyring_problem() -> str | None:
+    """Why the OS keyring cannot hold our key, or None when a real backend is available."""
+    import keyring
+    from keyring.backends import fail, null
+
+    backend = _time_boxed(keyring.get_keyring)
+    if isinstance(backend, (fail.Keyring, null.Keyring)):
+        return "no system keyring is available on this computer"
+    return None
+
+
+def load_key(journal_id: str) -> Key:
+    """The journal's key from the keyring, or a clear error saying why it cannot be had."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        stored = _time_boxed(keyring.get_password, KEYRING_SERVICE, journal_id)
+    except KeyringError as error:
+        raise KeyUnavailable(
+            f"The system keyring could not be read ({type(error).__name__}). "
+            "Unlock it and try again, or run `relationjournal unlock --recovery-key`."
+        ) from None
+    if not stored:
+        raise KeyringEntryMissing(
+            "The keyring holds no key for this journal (it may have been reset or replaced). "
+            "Run `relationjournal unlock --recovery-key` with the recovery key you saved."
+        )
+    try:
+        return Key(raw=bytes.fromhex(stored))
+    except ValueError:
+        raise KeyringEntryMissing(
+            "The keyring entry for this journal is not a valid key. "
+            "Run `relationjournal unlock --recovery-key` with the recovery key you saved."
+        ) from None
+
+
+def store_key(journal_id: str, key: Key) -> None:
+    import keyring
+    from keyring.errors import KeyringError
+
+    assert key.raw is not None, "only raw keys go into the keyring"
+    try:
+        _time_boxed(keyring.set_password, KEYRING_SERVICE, journal_id, key.raw.hex())
+    except KeyringError as error:
+        raise KeyUnavailable(f"The system keyring refused to store the key ({type(error).__name__}).") from None
+
+
+def delete_key(journal_id: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    try:
+        _time_boxed(keyring.delete_password, KEYRING_SERVICE, journal_id)
+    except PasswordDeleteError:
+        pass
+    except KeyringError as error:
+        raise KeyUnavailable(f"The system keyring refused to delete the key ({type(error).__name__}).") from None
+
+
+# The metadata file beside the journal --------------------------------------------------------
+@dataclass(frozen=True)
+class JournalMeta:
+    """How a journal is protected. No secrets and no personal data: safe to keep in plain text."""
+
+    journal_id: str
+    protection: Protection
+    format: int = 1
+
+    @classmethod
+    def new(cls, protection: Protection) -> JournalMeta:
+        return cls(journal_id=str(uuid.uuid4()), protection=protection)
+
+
+def read_meta(location: JournalLocation) -> JournalMeta | None:
+    """The journal's metadata; None if the file is missing (the recovery key can recreate it)."""
+    if not location.database.exists():
+        raise NoJournal(f"There is no journal in {location.data_dir} yet. Run `relationjournal init` to create one.")
+    try:
+        data = json.loads(location.meta.read_text(encoding="utf-8"))
+        protection = data["protection"]
+        if protection not in ("keyring", "passphrase"):
+            return None
+        return JournalMeta(journal_id=str(data["journal_id"]), protection=protection, format=int(data["format"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_meta(location: JournalLocation, meta: JournalMeta) -> None:
+    body = {"format": meta.format, "journal_id": meta.journal_id, "protection": meta.protection}
+    with atomic_writer(location.meta) as handle:
+        json.dump(body, handle, indent=2)
+        handle.write("\n")
