@@ -1,0 +1,517 @@
+"""The command line: a thin client of the journal service, and the entry point of the app.
+
+`relationjournal` with no command (or `gui`) opens the desktop app. Exit status: 0 on success,
+1 on an error (one line on stderr, never a traceback), 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import enum
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from relationjournal import __version__
+from relationjournal.core import fields
+from relationjournal.core.errors import InvalidInput, JournalError, PassphraseNeeded
+from relationjournal.core.locations import resolve_location
+from relationjournal.core.models import Channel, Context, Direction, Platform, Status, Tone
+
+PROG = "relationjournal"
+NEW_PASSPHRASE_ENV = "RELATIONJOURNAL_NEW_PASSPHRASE"
+EXPORT_WARNING = (
+    "Warning: CSV files are NOT encrypted. Anyone who can read {folder} can read everything in them; "
+    "delete them when you are done."
+)
+
+
+# Parsing -----------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="A private, encrypted journal of the people you know.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="the journal's folder (default: your user data folder)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="open the desktop app (the default)")
+    gui.add_argument("--quit-after-paint", action="store_true", help="exit right after the first paint (tests)")
+
+    init = commands.add_parser("init", help="create a new journal")
+    init.add_argument("--passphrase", action="store_true", help="protect it with a passphrase instead of the keyring")
+
+    person = commands.add_parser("person", help="add, list, show, edit or archive people").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    add = person.add_parser("add", help="add a person")
+    add.add_argument("name")
+    _person_options(add)
+    listing = person.add_parser("list", help="list people")
+    listing.add_argument("--tag")
+    listing.add_argument("--status", type=_choice(Status))
+    listing.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    show = person.add_parser("show", help="show a person with their latest timeline")
+    show.add_argument("person")
+    edit = person.add_parser("edit", help="change a person")
+    edit.add_argument("person")
+    edit.add_argument("--name", help="a new display name")
+    _person_options(edit)
+    edit.add_argument("--remove-handle", action="append", default=[], type=_handle, metavar="PLATFORM:HANDLE")
+    edit.add_argument("--untag", action="append", default=[], metavar="TAG")
+    edit.add_argument("--status", type=_choice(Status))
+    archive = person.add_parser("archive", help="archive a person (their history is kept)")
+    archive.add_argument("person")
+
+    note = commands.add_parser("note", help="add a note").add_subparsers(dest="action", metavar="ACTION", required=True)
+    note_add = note.add_parser("add", help="add a note to a person")
+    note_add.add_argument("person")
+    note_add.add_argument("text", help="the note (Markdown), or - to read standard input")
+    note_add.add_argument("--pin", action="store_true")
+    note_add.add_argument("--hard-event", action="store_true", help="the note records a loss, illness or crisis")
+
+    log = commands.add_parser("log", help="log a conversation on the timeline")
+    log.add_argument("person")
+    log.add_argument("--channel", required=True, type=_choice(Channel))
+    log.add_argument("--direction", type=_choice(Direction), default=Direction.outgoing, help="in: they reached out")
+    log.add_argument("--when", help="ISO-8601 time (default: now; no offset means local time)")
+    log.add_argument("--summary", default="")
+    log.add_argument("--body", default="", help="the conversation's details, or - to read standard input")
+    log.add_argument("--tone", type=_choice(Tone), default=Tone.neutral)
+    log.add_argument("--context", type=_choice(Context), default=Context.personal)
+    log.add_argument("--hard-event", action="store_true", help="a loss, an illness, a crisis")
+    log.add_argument("--follow-up", type=_date("follow-up"), metavar="DATE")
+    log.add_argument("--by", default="", metavar="NAME", help="who on the team reached out")
+
+    timeline = commands.add_parser("timeline", help="conversations and notes, newest first")
+    timeline.add_argument("person", nargs="?")
+    timeline.add_argument("--limit", type=_positive, default=50)
+    timeline.add_argument("--format", choices=("table", "json"), default="table")
+
+    search = commands.add_parser("search", help="search people, notes and conversations")
+    search.add_argument("query")
+    search.add_argument("--limit", type=_positive, default=20)
+    search.add_argument("--format", choices=("table", "json"), default="table")
+
+    reminders = commands.add_parser("reminders", help="list reminders")
+    reminders.add_argument("--due", action="store_true", help="only those due now")
+    reminders.add_argument("--format", choices=("table", "json"), default="table")
+
+    export = commands.add_parser("export", help="export everything to CSV files (not encrypted)")
+    export.add_argument("--csv", required=True, metavar="DIR", type=Path)
+    export.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
+
+    import_ = commands.add_parser("import", help="import CSV files (all rows or none)")
+    import_.add_argument("--csv", required=True, metavar="DIR|FILE", type=Path)
+
+    commands.add_parser("rekey", help="re-encrypt the journal with a new key")
+    commands.add_parser("check", help="check the journal's encryption and integrity")
+    unlock = commands.add_parser("unlock", help="put the key back in the keyring with your recovery key")
+    unlock.add_argument("--recovery-key", action="store_true", required=True, help="read the recovery key")
+    return parser
+
+
+def _person_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--handle", action="append", default=[], type=_handle, metavar="PLATFORM:HANDLE",
+                        help=f"e.g. x:@ada, email:ada@example.org ({', '.join(p.value for p in Platform)})")  # fmt: skip
+    parser.add_argument("--tag", action="append", default=[], metavar="TAG", help="e.g. client, translator")
+    parser.add_argument("--org", metavar="ORG")
+    parser.add_argument("--role")
+    parser.add_argument("--pronouns")
+    parser.add_argument("--why", metavar="TEXT", help="why this relationship matters")
+    parser.add_argument("--how-we-met", metavar="TEXT")
+    parser.add_argument("--reaches-out", metavar="NAME", help="who on the team reaches out")
+    parser.add_argument("--remember", metavar="TEXT", help="things to remember")
+    parser.add_argument("--birthday", type=_date("birthday"), metavar="DATE")
+    parser.add_argument("--cadence", type=_cadence, metavar="DAYS", help="stay in touch every DAYS days")
+    parser.add_argument("--source", help='e.g. "new follower"')
+
+
+def _argument_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except InvalidInput as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
+def _choice(kind: type[enum.StrEnum]) -> Callable[[str], Any]:
+    return _argument_type(lambda text: fields.choice(kind, text, kind.__name__.lower()))
+
+
+def _date(field: str) -> Callable[[str], Any]:
+    return _argument_type(lambda text: fields.iso_date(text, field))
+
+
+_handle = _argument_type(fields.handle)
+_cadence = _argument_type(fields.cadence_days)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+# Running -----------------------------------------------------------------------------------------
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command in (None, "gui"):
+        from relationjournal.ui.app import run
+
+        return run(args.data_dir, quit_after_paint=getattr(args, "quit_after_paint", False))
+    try:
+        COMMANDS[args.command](args)
+    except JournalError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; nothing more was changed.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:
+        if os.environ.get("RELATIONJOURNAL_DEBUG"):
+            raise
+        # The message of an unexpected error may quote private data (SQL parameters): name the type only.
+        print(f"{PROG}: unexpected error ({type(error).__name__}); this is a bug, please report it.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _location(args: argparse.Namespace) -> Any:
+    return resolve_location(args.data_dir)
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from relationjournal.core.access import open_journal
+    from relationjournal.core.vault import read_meta
+
+    location = _location(args)
+    meta = read_meta(location)
+    passphrase = _ask_passphrase() if meta is not None and meta.protection == "passphrase" else None
+    return open_journal(location, passphrase=passphrase)
+
+
+def _ask_passphrase(
+    *,
+    confirm: bool = False,
+    env: str = "RELATIONJOURNAL_PASSPHRASE",
+    prompt: str = "Passphrase: ",
+    why: str = "This journal is protected by a passphrase",
+) -> str:
+    """The passphrase from the environment (scripts) or typed at the terminal."""
+    if os.environ.get(env):
+        return os.environ[env]
+    if not sys.stdin.isatty():
+        raise PassphraseNeeded(f"{why}: run this in a terminal to type it, or set {env} for scripts.")
+    passphrase = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Repeat it: ") != passphrase:
+        raise InvalidInput("The two passphrases differ; nothing was created.")
+    return passphrase
+
+
+def _read_text(value: str) -> str:
+    return sys.stdin.read() if value == "-" else value
+
+
+def _print_recovery_key(key: str, out: TextIO = sys.stdout) -> None:
+    print(f"\nYour recovery key (shown only this once):\n\n    {key}\n", file=out)
+    print("Write it down or keep it in a password manager, away from this computer. If the keyring entry is\n"
+          "ever lost, this key with `relationjournal unlock --recovery-key` is the only way back in:\n"
+          "no copy is kept anywhere else.", file=out)  # fmt: skip
+
+
+def cmd_init(args: argparse.Namespace) -> None:
+    from relationjournal.core.access import create_journal
+    from relationjournal.core.errors import JournalExists
+    from relationjournal.core.vault import keyring_problem
+
+    location = _location(args)
+    if location.exists():
+        raise JournalExists(f"A journal already exists in {location.data_dir}; nothing was changed.")
+    passphrase = None
+    if args.passphrase:
+        passphrase = _ask_passphrase(confirm=True, prompt="New passphrase: ", why="A new journal needs a passphrase")
+    elif problem := keyring_problem():
+        print(f"{PROG}: {problem}, so this journal will be protected by a passphrase instead.", file=sys.stderr)
+        passphrase = _ask_passphrase(confirm=True, prompt="New passphrase: ", why="A new journal needs a passphrase")
+    created = create_journal(location, passphrase=passphrase)
+    created.journal.close()
+    print(f"Created your journal: {location.database}")
+    if created.recovery_key:
+        print("It is encrypted with a random key kept in your system keyring.")
+        _print_recovery_key(created.recovery_key)
+    else:
+        print("It is encrypted with your passphrase, asked for every time it opens. Forget it and the journal\n"
+              "cannot be opened: no copy is kept anywhere.")  # fmt: skip
+
+
+def _person_changes(args: argparse.Namespace) -> dict[str, Any]:
+    names = {"org": "organisation", "role": "role", "pronouns": "pronouns", "why": "why_it_matters",
+             "how_we_met": "how_we_met", "reaches_out": "reaches_out", "remember": "remember",
+             "birthday": "birthday", "cadence": "cadence_days", "source": "source"}  # fmt: skip
+    return {field: getattr(args, option) for option, field in names.items() if getattr(args, option) is not None}
+
+
+def cmd_person(args: argparse.Namespace) -> None:
+    from relationjournal.core.records import PersonDraft
+
+    with _open(args) as journal:
+        if args.action == "add":
+            draft = PersonDraft(display_name=args.name, handles=tuple(args.handle), tags=tuple(args.tag),
+                                **_person_changes(args))  # fmt: skip
+            person = journal.add_person(draft)
+            print(f"Added #{person.id} {person.display_name}.")
+        elif args.action == "list":
+            _print_people(journal.list_people(tag=args.tag, status=args.status), args.format)
+        elif args.action == "show":
+            person = journal.find_person(args.person)
+            _print_person(person, journal.memberships(person.id), journal.timeline(person.id, limit=10))
+        elif args.action == "edit":
+            person = journal.find_person(args.person)
+            changes = _person_changes(args)
+            if args.name is not None:
+                changes["display_name"] = args.name
+            if args.status is not None:
+                changes["status"] = args.status
+            person = journal.edit_person(person.id, changes, add_handles=args.handle, remove_handles=args.remove_handle,
+                                         add_tags=args.tag, remove_tags=args.untag)  # fmt: skip
+            print(f"Updated #{person.id} {person.display_name}.")
+        elif args.action == "archive":
+            person = journal.archive_person(journal.find_person(args.person).id)
+            print(f"Archived #{person.id} {person.display_name}; their history is kept.")
+
+
+def cmd_note(args: argparse.Namespace) -> None:
+    with _open(args) as journal:
+        person = journal.find_person(args.person)
+        note = journal.add_note(person.id, _read_text(args.text), pinned=args.pin, hard_event=args.hard_event)
+        print(f"Added note #{note.id} to {person.display_name}.")
+
+
+def cmd_log(args: argparse.Namespace) -> None:
+    from relationjournal.core.models import utc_now
+    from relationjournal.core.records import InteractionDraft
+
+    when = fields.iso_datetime(args.when, "when") if args.when else utc_now()
+    draft = InteractionDraft(
+        channel=args.channel, direction=args.direction, occurred_at=when, summary=args.summary,
+        body=_read_text(args.body), tone=args.tone, context=args.context, hard_event=args.hard_event,
+        reached_out_by=args.by, follow_up_on=args.follow_up,
+    )  # fmt: skip
+    with _open(args) as journal:
+        person = journal.find_person(args.person)
+        interaction = journal.log_interaction(person.id, draft)
+        print(f"Logged #{interaction.id}: {interaction.channel.value} with {person.display_name}, {_local(when)}.")
+
+
+def cmd_timeline(args: argparse.Namespace) -> None:
+    with _open(args) as journal:
+        person_id = journal.find_person(args.person).id if args.person else None
+        entries = journal.timeline(person_id, limit=args.limit)
+    if args.format == "json":
+        _print_json([{"kind": e.kind, **dataclasses.asdict(e.item)} for e in entries])
+    else:
+        _print_timeline(entries, with_names=person_id is None)
+
+
+def cmd_search(args: argparse.Namespace) -> None:
+    with _open(args) as journal:
+        hits = journal.search(args.query, limit=args.limit)
+    if args.format == "json":
+        _print_json([dataclasses.asdict(hit) for hit in hits])
+        return
+    if not hits:
+        print(f"Nothing matches {args.query!r}.")
+        return
+    for kind, title in (("person", "People"), ("note", "Notes"), ("interaction", "Conversations")):
+        group = [hit for hit in hits if hit.kind == kind]
+        if group:
+            print(f"{title}:")
+            for hit in group:
+                print(f"  #{hit.id:<6} {hit.person_name}: {_one_line(hit.snippet)}")
+
+
+def cmd_reminders(args: argparse.Namespace) -> None:
+    from relationjournal.core.models import utc_now
+
+    with _open(args) as journal:
+        reminders = journal.reminders(due_before=utc_now() if args.due else None)
+    if args.format == "json":
+        _print_json([dataclasses.asdict(r) for r in reminders])
+        return
+    if not reminders:
+        print("Nothing is due." if args.due else "No reminders.")
+        return
+    rows = [[f"#{r.id}", _local(r.snoozed_until or r.due_at), r.kind.value.replace("_", " "), r.person_name or "you",
+             r.state.value, _one_line(r.text)] for r in reminders]  # fmt: skip
+    _print_table(["id", "due", "kind", "who", "state", "text"], rows)
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    print(EXPORT_WARNING.format(folder=args.csv), file=sys.stderr)
+    with _open(args) as journal:
+        paths = journal.export_csv(args.csv, excel=args.excel)
+    print(f"Exported {len(paths)} files to {args.csv}: {', '.join(p.name for p in paths)}.")
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    with _open(args) as journal:
+        counts = journal.import_csv(args.csv)
+    print("Imported " + ", ".join(f"{n} from {name}" for name, n in counts.items() if n) + "." if any(counts.values())
+          else "The files hold no rows; nothing was imported.")  # fmt: skip
+
+
+def cmd_rekey(args: argparse.Namespace) -> None:
+    from relationjournal.core.access import change_key
+    from relationjournal.core.vault import read_meta
+
+    location = _location(args)
+    meta = read_meta(location)
+    with _open(args) as journal:
+        new_passphrase = None
+        if meta is not None and meta.protection == "passphrase":
+            new_passphrase = _ask_passphrase(
+                confirm=True, env=NEW_PASSPHRASE_ENV, prompt="New passphrase: ", why="Changing the key needs a new passphrase"
+            )
+        new_recovery_key = change_key(location, journal, new_passphrase=new_passphrase)
+    print("The journal is now encrypted with a new key; the old one no longer opens it.")
+    if new_recovery_key:
+        print("The new key is in your keyring. Your old recovery key no longer works for this journal.")
+        _print_recovery_key(new_recovery_key)
+
+
+def cmd_check(args: argparse.Namespace) -> None:
+    from relationjournal.core.errors import Damaged
+
+    with _open(args) as journal:
+        problems = journal.integrity_problems()
+        people = journal.count_people()
+    if problems:
+        for problem in problems[:20]:
+            print(f"  {problem}", file=sys.stderr)
+        raise Damaged(f"The journal has {len(problems)} problems (listed above). Restore it from a backup.")
+    print(f"The journal is sound: every page decrypts and checks out ({people} people).")
+
+
+def cmd_unlock(args: argparse.Namespace) -> None:
+    from relationjournal.core.access import unlock_with_recovery_key
+
+    if sys.stdin.isatty():
+        text = getpass.getpass("Recovery key: ")
+    else:
+        text = sys.stdin.readline()
+    location = _location(args)
+    with unlock_with_recovery_key(location, text):
+        pass
+    print("Unlocked: the journal's key is back in your system keyring.")
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "init": cmd_init, "person": cmd_person, "note": cmd_note, "log": cmd_log, "timeline": cmd_timeline,
+    "search": cmd_search, "reminders": cmd_reminders, "export": cmd_export, "import": cmd_import,
+    "rekey": cmd_rekey, "check": cmd_check, "unlock": cmd_unlock,
+}  # fmt: skip
+
+
+# Output ------------------------------------------------------------------------------------------
+def _local(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _one_line(text: str, width: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(type(value).__name__)
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, default=_json_default, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _print_table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    for row in [header, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def _people_rows(people: list[Any]) -> list[dict[str, Any]]:
+    return [{"id": p.id, "name": p.display_name, "organisation": p.organisation, "tags": ", ".join(p.tags),
+             "status": p.status.value, "cadence_days": p.cadence_days, "last_contact": p.last_contact}
+            for p in people]  # fmt: skip
+
+
+def _print_people(people: list[Any], output: str) -> None:
+    if output == "json":
+        _print_json([dataclasses.asdict(p) for p in people])
+    elif output == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        rows = _people_rows(people)
+        writer.writerow(["id", "name", "organisation", "tags", "status", "cadence_days", "last_contact"])
+        for row in rows:
+            writer.writerow([_local(v) if isinstance(v, datetime) else ("" if v is None else v) for v in row.values()])
+    elif not people:
+        print("No people yet. Add the first person you want to get to know better: relationjournal person add NAME")
+    else:
+        rows = [[f"#{r['id']}", _one_line(r["name"], 40), _one_line(r["organisation"], 30), r["tags"], r["status"],
+                 _local(r["last_contact"]) or "never"] for r in _people_rows(people)]  # fmt: skip
+        _print_table(["id", "name", "organisation", "tags", "status", "last contact"], rows)
+
+
+def _print_person(person: Any, memberships: list[Any], entries: list[Any]) -> None:
+    print(f"#{person.id} {person.display_name}" + (f" ({person.pronouns})" if person.pronouns else ""))
+    details = [
+        ("Organisation", " · ".join(x for x in (person.role, person.organisation) if x)),
+        ("Tags", ", ".join(person.tags)),
+        ("Handles", ", ".join(f"{p.value}: {v}" for p, v in person.handles)),
+        ("Why it matters", person.why_it_matters), ("Who reaches out", person.reaches_out),
+        ("How we met", person.how_we_met), ("Remember", person.remember),
+        ("Birthday", person.birthday.isoformat() if person.birthday else ""), ("Source", person.source),
+        ("Stay in touch", f"every {person.cadence_days} days" if person.cadence_days else ""),
+        ("Status", person.status.value), ("Last contact", _local(person.last_contact) or "never"),
+    ]  # fmt: skip
+    for label, value in details:
+        if value:
+            print(f"  {label + ':':<16} {value}")
+    for m in memberships:
+        left = f", left {m.left_on}" if m.left_on else ""
+        review = f", review {m.review_on}" if m.review_on else ""
+        print(f"  {'Programme:':<16} {m.programme} since {m.joined_on}{review}{left}")
+    if entries:
+        print("\nLatest:")
+        _print_timeline(entries, with_names=False)
+
+
+def _print_timeline(entries: list[Any], *, with_names: bool) -> None:
+    if not entries:
+        print("Nothing on the timeline yet.")
+        return
+    for entry in entries:
+        item = entry.item
+        who = f"{item.person_name}: " if with_names else ""
+        if entry.kind == "interaction":
+            arrow = "←" if item.direction is Direction.incoming else "→"
+            marks = " [hard event]" if item.hard_event else ""
+            follow = f" (follow up {item.follow_up_on})" if item.follow_up_on else ""
+            text = item.summary or item.body
+            print(f"{_local(entry.when)}  {arrow} {item.channel.value:<9} {who}{_one_line(text)}{marks}{follow}")
+        else:
+            pin = " [pinned]" if item.pinned else ""
+            print(f"{_local(entry.when)}  ✎ note      {who}{_one_line(item.body)}{pin}")

@@ -1,0 +1,492 @@
+"""CSV export and import: readable by any spreadsheet, and an exact round trip back into a journal.
+
+Files: people.csv, notes.csv, interactions.csv, reminders.csv, programmes.csv and tags.csv, each
+with a header row, UTF-8 (with a BOM for Excel), RFC 4180 quoting, ISO-8601 times with offsets.
+A cell a spreadsheet would run as a formula (starting with = + - @ tab CR) is prefixed with `'`,
+and so is a cell that already starts with `'`; import removes exactly one such prefix, so every
+value comes back as it was.
+
+Import reads and checks every row of every file before it writes anything, and then writes all
+rows in the caller's one transaction: a bad row means nothing is imported, and the error names
+the file, line and field. Record ids are kept where they are free in the journal (so a fresh
+journal gets the same ids back) and renumbered otherwise, with references following.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from relationjournal.core import fields
+from relationjournal.core.atomicfile import atomic_writer
+from relationjournal.core.errors import CsvImportError, InvalidInput, JournalError
+from relationjournal.core.locations import make_private_dir
+from relationjournal.core.models import (
+    Channel,
+    Context,
+    Direction,
+    Handle,
+    Interaction,
+    Note,
+    Person,
+    Platform,
+    ProgrammeMembership,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+    Status,
+    Tag,
+    Tone,
+    person_tag,
+)
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+MAX_PROBLEMS = 50
+BATCH = 5_000
+
+
+def neutralise(value: str) -> str:
+    """Keep spreadsheets from running a cell as a formula (undone by `restore`)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def restore(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
+# Column codecs: how one value becomes text and back ----------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    name: str
+    write: Callable[[Any], str]
+    read: Callable[[str, str], Any]  # (text, column name) -> value; raises InvalidInput
+    required: bool = False
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _read_text(text: str, name: str) -> str:
+    return fields.clean_text(text, name)
+
+
+def _read_int(text: str, name: str) -> int | None:
+    if not text.strip():
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidInput(f"{name}: {text!r} is not a whole number") from None
+
+
+def _read_id(text: str, name: str) -> int | None:
+    value = _read_int(text, name)
+    if value is not None and value < 1:
+        raise InvalidInput(f"{name}: {value} is not a positive id")
+    return value
+
+
+def _read_required_id(text: str, name: str) -> int:
+    value = _read_id(text, name)
+    if value is None:
+        raise InvalidInput(f"{name}: is empty")
+    return value
+
+
+def _write_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _write_time(value: datetime | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _read_time(text: str, name: str) -> datetime:
+    if not text.strip():
+        raise InvalidInput(f"{name}: is empty")
+    return fields.iso_datetime(text, name)
+
+
+def _read_optional_time(text: str, name: str) -> datetime | None:
+    return None if not text.strip() else fields.iso_datetime(text, name)
+
+
+def _read_date(text: str, name: str) -> date:
+    return fields.iso_date(text, name)
+
+
+def _enum(kind: Any) -> Callable[[str, str], Any]:
+    return lambda text, name: fields.choice(kind, text, name)
+
+
+def _text_col(name: str, required: bool = False) -> Column:
+    return Column(name, _text, _read_text, required)
+
+
+def _bool_col(name: str) -> Column:
+    return Column(name, _write_bool, fields.flag)
+
+
+def _cadence(text: str, name: str) -> int | None:
+    return fields.cadence_days(text.strip() or None)
+
+
+ID = Column("id", _text, _read_id)
+PERSON_ID = Column("person_id", _text, _read_required_id, required=True)
+PERSON_NAME = Column("person_name", _text, lambda text, name: None)  # for reading; ignored on import
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One CSV file: its name, its columns in order, and the table its rows go into."""
+
+    filename: str
+    table: Table
+    columns: tuple[Column, ...]
+
+    @property
+    def stored(self) -> tuple[Column, ...]:
+        """The columns that are table columns (not derived ones like person_name)."""
+        return tuple(c for c in self.columns if c.name in self.table.c)
+
+
+PEOPLE_SCALARS = (
+    _text_col("display_name", required=True), _text_col("pronouns"), _text_col("organisation"), _text_col("role"),
+    _text_col("how_we_met"), _text_col("why_it_matters"), _text_col("reaches_out"), _text_col("remember"),
+    Column("birthday", _text, lambda t, n: fields.optional_date(t, n)), _text_col("source"),
+    Column("status", _text, lambda t, n: fields.choice(Status, t or "active", n)),
+    Column("cadence_days", _text, _cadence),
+    Column("created_at", _write_time, _read_optional_time), Column("updated_at", _write_time, _read_optional_time),
+)  # fmt: skip
+HANDLE_COLUMNS = tuple(p.value for p in Platform)
+PEOPLE = FileSpec(
+    "people.csv",
+    Person.__table__,  # type: ignore[arg-type]
+    (ID, PEOPLE_SCALARS[0], Column("tags", _text, _read_text), *(_text_col(h) for h in HANDLE_COLUMNS),
+     *PEOPLE_SCALARS[1:]),
+)  # fmt: skip
+NOTES = FileSpec(
+    "notes.csv",
+    Note.__table__,  # type: ignore[arg-type]
+    (ID, PERSON_ID, PERSON_NAME, _text_col("body", required=True), _bool_col("pinned"), _bool_col("hard_event"),
+     Column("created_at", _write_time, _read_optional_time), Column("updated_at", _write_time, _read_optional_time)),
+)  # fmt: skip
+INTERACTIONS = FileSpec(
+    "interactions.csv",
+    Interaction.__table__,  # type: ignore[arg-type]
+    (ID, PERSON_ID, PERSON_NAME, Column("occurred_at", _write_time, _read_time, required=True),
+     Column("channel", _text, _enum(Channel), required=True), Column("direction", _text, _enum(Direction)),
+     _text_col("summary"), _text_col("body"), Column("tone", _text, _enum(Tone)),
+     Column("context", _text, _enum(Context)), _bool_col("hard_event"), _text_col("reached_out_by"),
+     Column("follow_up_on", _text, lambda t, n: fields.optional_date(t, n)),
+     Column("created_at", _write_time, _read_optional_time)),
+)  # fmt: skip
+REMINDERS = FileSpec(
+    "reminders.csv",
+    Reminder.__table__,  # type: ignore[arg-type]
+    (ID, Column("person_id", _text, _read_id), PERSON_NAME, Column("kind", _text, _enum(ReminderKind), required=True),
+     Column("due_at", _write_time, _read_time, required=True), Column("recurrence_days", _text, _cadence),
+     _text_col("text"), Column("state", _text, _enum(ReminderState)),
+     Column("snoozed_until", _write_time, _read_optional_time), Column("created_at", _write_time, _read_optional_time)),
+)  # fmt: skip
+PROGRAMMES = FileSpec(
+    "programmes.csv",
+    ProgrammeMembership.__table__,  # type: ignore[arg-type]
+    (ID, PERSON_ID, PERSON_NAME, _text_col("programme", required=True),
+     Column("joined_on", _text, _read_date, required=True),
+     Column("review_on", _text, lambda t, n: fields.optional_date(t, n)),
+     Column("left_on", _text, lambda t, n: fields.optional_date(t, n)), _text_col("notes")),
+)  # fmt: skip
+TAGS = FileSpec(
+    "tags.csv",
+    Tag.__table__,  # type: ignore[arg-type]
+    (Column("name", _text, lambda t, n: fields.tag_name(t), required=True), Column("cadence_days", _text, _cadence)),
+)
+FILES = (PEOPLE, TAGS, NOTES, INTERACTIONS, REMINDERS, PROGRAMMES)
+BY_NAME = {spec.filename: spec for spec in FILES}
+# Enums and blanks: a value left empty in a hand-made file takes the model's default.
+DEFAULTS: dict[str, Any] = {
+    "direction": Direction.outgoing, "tone": Tone.neutral, "context": Context.personal, "state": ReminderState.open,
+    "pinned": False, "hard_event": False,
+}  # fmt: skip
+
+
+# Export -------------------------------------------------------------------------------------------
+def export_all(session: Session, folder: Path, *, excel: bool = False) -> list[Path]:
+    """Write every file into `folder` (created private if missing), each one atomically."""
+    make_private_dir(folder)
+    names = dict(session.execute(select(Person.id, Person.display_name)).all())
+    handles: dict[int, dict[str, list[str]]] = {}
+    for person_id, platform, value in session.execute(
+        select(Handle.person_id, Handle.platform, Handle.value).order_by(Handle.id)
+    ):
+        handles.setdefault(person_id, {}).setdefault(platform.value, []).append(value)
+    tags: dict[int, list[str]] = {}
+    for person_id, tag in session.execute(
+        select(person_tag.c.person_id, Tag.name).join(Tag, Tag.id == person_tag.c.tag_id).order_by(Tag.name)
+    ):
+        tags.setdefault(person_id, []).append(tag)
+
+    def extra(spec: FileSpec, row: Any) -> dict[str, str]:
+        if spec is PEOPLE:
+            person_handles = handles.get(row.id, {})
+            cells = {platform: "\n".join(person_handles.get(platform, [])) for platform in HANDLE_COLUMNS}
+            return cells | {"tags": ", ".join(tags.get(row.id, []))}
+        if "person_id" in spec.table.c:
+            return {"person_name": names.get(row.person_id, "") if row.person_id else ""}
+        return {}
+
+    written = []
+    for spec in FILES:
+        path = folder / spec.filename
+        order = spec.table.c.id if "id" in spec.table.c else spec.table.c.name
+        rows = session.execute(select(*(spec.table.c[c.name] for c in spec.stored)).order_by(order)).yield_per(BATCH)
+        with atomic_writer(path, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
+            out = csv.writer(handle, lineterminator="\r\n")
+            out.writerow([c.name for c in spec.columns])
+            for row in rows:
+                derived = extra(spec, row)
+                out.writerow(
+                    [neutralise(derived[c.name] if c.name in derived else c.write(getattr(row, c.name)))
+                     for c in spec.columns]
+                )  # fmt: skip
+        written.append(path)
+    return written
+
+
+# Import: read and check everything first ------------------------------------------------------
+@dataclass
+class ImportBatch:
+    """Checked rows per file, ready to write. Person references are still the file's ids."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    lines: dict[str, list[int]] = field(default_factory=dict)
+
+
+def read_import(source: Path) -> ImportBatch:
+    """Read a folder of exported files, or a single file, and check every row; raise on any problem."""
+    if source.is_dir():
+        paths = [source / spec.filename for spec in FILES if (source / spec.filename).exists()]
+        if not paths:
+            raise InvalidInput(f"{source} holds none of {', '.join(s.filename for s in FILES)}.")
+    elif source.is_file():
+        if source.name not in BY_NAME:
+            raise InvalidInput(f"{source.name}: import takes one of {', '.join(BY_NAME)} (or a folder of them).")
+        paths = [source]
+    else:
+        raise InvalidInput(f"{source} does not exist.")
+
+    batch, problems = ImportBatch(), []
+    for path in paths:
+        _read_file(path, BY_NAME[path.name], batch, problems)
+    if problems:
+        raise CsvImportError(problems[:MAX_PROBLEMS])
+    return batch
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CsvImportError(
+            [f"{path.name}:{line}: the file is not UTF-8 text (save it as 'CSV UTF-8' and try again)"]
+        ) from None
+
+
+def _read_file(path: Path, spec: FileSpec, batch: ImportBatch, problems: list[str]) -> None:
+    name = path.name
+    try:
+        reader = csv.reader(io.StringIO(_decode(path), newline=""), strict=True)
+        header = next(reader, None)
+    except CsvImportError as error:
+        problems.extend(error.problems)
+        return
+    except csv.Error as error:
+        problems.append(f"{name}:1: the header row is not valid CSV ({error})")
+        return
+    if header is None:
+        problems.append(f"{name}:1: the file is empty; it needs at least a header row")
+        return
+    known = {c.name: c for c in spec.columns}
+    unknown = [h for h in header if h not in known]
+    missing = [c.name for c in spec.columns if c.required and c.name not in header]
+    repeated = {h for h in header if header.count(h) > 1}
+    for label, items in (("unknown column", unknown), ("missing column", missing), ("repeated column", repeated)):
+        problems.extend(f"{name}:1: {label} {item!r}" for item in items)
+    if unknown or missing or repeated:
+        return
+
+    rows, lines, seen_ids = [], [], set()
+    line = 2
+    try:
+        for cells in reader:
+            if cells:  # a blank line between rows is not a record
+                row = _read_row(name, line, header, cells, known, problems)
+                if row is not None:
+                    if row.get("id") is not None:
+                        if row["id"] in seen_ids:
+                            problems.append(f"{name}:{line}: id: {row['id']} appears more than once")
+                        seen_ids.add(row["id"])
+                    rows.append(row)
+                    lines.append(line)
+            line = reader.line_num + 1
+            if len(problems) >= MAX_PROBLEMS:
+                return
+    except csv.Error as error:
+        problems.append(f"{name}:{reader.line_num}: not valid CSV ({error}); is the file cut short?")
+        return
+    batch.rows[name], batch.lines[name] = rows, lines
+
+
+def _read_row(
+    name: str, line: int, header: list[str], cells: list[str], known: dict[str, Column], problems: list[str]
+) -> dict[str, Any] | None:
+    if len(cells) != len(header):
+        problems.append(f"{name}:{line}: has {len(cells)} cells, the header has {len(header)}")
+        return None
+    row: dict[str, Any] = {}
+    ok = True
+    for column_name, cell in zip(header, cells, strict=True):
+        column = known[column_name]
+        try:
+            value = column.read(restore(cell), column_name)
+        except JournalError as error:
+            problems.append(f"{name}:{line}: {str(error).rstrip('.')}")
+            ok = False
+            continue
+        if column.required and (value is None or value == ""):
+            problems.append(f"{name}:{line}: {column_name}: is empty")
+            ok = False
+        row[column_name] = value
+    return row if ok else None
+
+
+# Import: write ----------------------------------------------------------------------------------
+def apply_import(session: Session, batch: ImportBatch) -> dict[str, int]:
+    """Write a checked batch in the caller's transaction; raise CsvImportError if a reference is unknown."""
+    counts: dict[str, int] = {}
+    tag_ids = _import_tags(session, batch.rows.get(TAGS.filename, []))
+    people = _import_people(session, batch.rows.get(PEOPLE.filename, []), tag_ids)
+    counts[PEOPLE.filename] = len(batch.rows.get(PEOPLE.filename, []))
+    counts[TAGS.filename] = len(batch.rows.get(TAGS.filename, []))
+    existing_people = set(session.scalars(select(Person.id)))
+    problems: list[str] = []
+    for spec in (NOTES, INTERACTIONS, REMINDERS, PROGRAMMES):
+        rows = batch.rows.get(spec.filename, [])
+        for row, line in zip(rows, batch.lines.get(spec.filename, []), strict=True):
+            ref = row.get("person_id")
+            if ref is None:
+                continue
+            if ref in people:
+                row["person_id"] = people[ref]
+            elif ref not in existing_people:
+                problems.append(f"{spec.filename}:{line}: person_id: no person {ref} in people.csv or the journal")
+        if problems:
+            continue
+        _insert_keeping_free_ids(session, spec, rows)
+        counts[spec.filename] = len(rows)
+    if problems:
+        raise CsvImportError(problems[:MAX_PROBLEMS])
+    return counts
+
+
+def _import_tags(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """All tags by case-folded name, creating the ones the batch names, with their cadence."""
+    existing = {t.name.casefold(): t for t in session.scalars(select(Tag))}
+    for row in rows:
+        tag = existing.get(row["name"].casefold())
+        if tag is None:
+            tag = Tag(name=row["name"])
+            session.add(tag)
+            existing[row["name"].casefold()] = tag
+        tag.cadence_days = row.get("cadence_days")
+    session.flush()
+    return {key: tag.id for key, tag in existing.items()}
+
+
+def _import_people(session: Session, rows: list[dict[str, Any]], tag_ids: dict[str, int]) -> dict[int, int]:
+    """Insert people with their handles and tags; returns file id -> journal id."""
+    mapping: dict[int, int] = {}
+    handle_rows, tag_rows = [], []
+    taken = set(session.scalars(select(Person.id)))
+    for row in rows:
+        values = {c.name: row[c.name] for c in PEOPLE.stored if c.name in row and row[c.name] is not None}
+        values.setdefault("status", Status.active)
+        for column in ("pronouns", "organisation", "role", "how_we_met", "why_it_matters", "reaches_out",
+                       "remember", "source"):  # fmt: skip
+            values.setdefault(column, "")
+        file_id = values.pop("id", None)
+        if file_id is not None and file_id not in taken:
+            values["id"] = file_id
+        new_id = session.execute(insert(Person).values(**values).returning(Person.id)).scalar_one()
+        taken.add(new_id)
+        if file_id is not None:
+            mapping[file_id] = new_id
+        for platform in HANDLE_COLUMNS:
+            for value in (row.get(platform) or "").split("\n"):
+                if value.strip():
+                    handle_rows.append({"person_id": new_id, "platform": Platform(platform), "value": value.strip()})
+        for tag in _split_tags(row.get("tags") or ""):
+            if tag.casefold() not in tag_ids:
+                created = Tag(name=tag)
+                session.add(created)
+                session.flush()
+                tag_ids[tag.casefold()] = created.id
+            tag_rows.append({"person_id": new_id, "tag_id": tag_ids[tag.casefold()]})
+    if handle_rows:
+        session.execute(insert(Handle), handle_rows)
+    if tag_rows:
+        session.execute(insert(person_tag).prefix_with("OR IGNORE"), tag_rows)
+    return mapping
+
+
+def _split_tags(text: str) -> Iterable[str]:
+    return (fields.tag_name(part) for part in text.split(",") if part.strip())
+
+
+def _insert_keeping_free_ids(session: Session, spec: FileSpec, rows: list[dict[str, Any]]) -> None:
+    taken = set(session.scalars(select(spec.table.c.id)))
+    stored = [c.name for c in spec.stored]
+    prepared = []
+    for row in rows:
+        values = {name: row[name] for name in stored if name in row and row[name] is not None}
+        for name, default in DEFAULTS.items():
+            if name in spec.table.c:
+                values.setdefault(name, default)
+        for name in ("summary", "body", "reached_out_by", "text", "notes"):
+            if name in spec.table.c:
+                values.setdefault(name, "")
+        if values.get("id") in taken:
+            del values["id"]
+        elif "id" in values:
+            taken.add(values["id"])
+        prepared.append(values)
+    with_ids = [v for v in prepared if "id" in v]
+    without_ids = [v for v in prepared if "id" not in v]
+    for group in (with_ids, without_ids):
+        for start in range(0, len(group), BATCH):
+            chunk = group[start : start + BATCH]
+            _insert_uniform(session, spec.table, chunk)
+
+
+def _insert_uniform(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """executemany needs rows with the same keys; group them by their key set."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    for group in groups.values():
+        session.execute(insert(table), group)

@@ -1,0 +1,93 @@
+"""Shared fixtures: every test runs with its own data, config, cache and keyring in a temp dir.
+
+The keyring is a real backend installed through keyring's own mechanisms: `keyring.set_keyring`
+in this process and `PYTHON_KEYRING_BACKEND` for CLI subprocesses (keyrings.alt's file backend,
+which keeps its file under XDG_DATA_HOME, here inside the test's temp dir).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+import pytest
+from keyrings.alt.file import PlaintextKeyring
+
+from relationjournal.core.access import create_journal
+from relationjournal.core.journal import Journal
+from relationjournal.core.locations import JournalLocation, resolve_location
+
+FILE_KEYRING = "keyrings.alt.file.PlaintextKeyring"
+
+
+@dataclass
+class Sandbox:
+    root: Path
+    data_dir: Path
+
+    @property
+    def location(self) -> JournalLocation:
+        return resolve_location(self.data_dir)
+
+    def private_dirs(self) -> list[Path]:
+        """Every place the app could write: data, config, cache, state, runtime and temp."""
+        return [self.root / name for name in ("data", "xdg-data", "config", "cache", "state", "runtime", "tmp")]
+
+
+@pytest.fixture(autouse=True)
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    root = tmp_path / "sandbox"
+    box = Sandbox(root=root, data_dir=root / "data")
+    for path in box.private_dirs():
+        path.mkdir(parents=True)
+    (root / "runtime").chmod(0o700)
+    env = {
+        "HOME": str(root),
+        "XDG_DATA_HOME": str(root / "xdg-data"),
+        "XDG_CONFIG_HOME": str(root / "config"),
+        "XDG_CACHE_HOME": str(root / "cache"),
+        "XDG_STATE_HOME": str(root / "state"),
+        "XDG_RUNTIME_DIR": str(root / "runtime"),
+        "TMPDIR": str(root / "tmp"),
+        "RELATIONJOURNAL_DATA_DIR": str(box.data_dir),
+        "PYTHON_KEYRING_BACKEND": FILE_KEYRING,
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    for name in ("RELATIONJOURNAL_PASSPHRASE", "RELATIONJOURNAL_NEW_PASSPHRASE", "RELATIONJOURNAL_DEBUG", "DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(PlaintextKeyring())
+    yield box
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def journal(sandbox: Sandbox) -> Iterator[Journal]:
+    """A new keyring-protected journal in the sandbox."""
+    created = create_journal(sandbox.location)
+    yield created.journal
+    created.journal.close()
+
+
+def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess, as a user would, with the sandbox's environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "relationjournal", *args],
+        input=input if input is not None else "",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes under `folder`, to prove a failed action changed nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

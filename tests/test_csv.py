@@ -1,0 +1,139 @@
+"""CSV export and import: exact round trips, formula neutralisation, and all-or-nothing import."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from relationjournal.core import csvio
+from relationjournal.core.access import create_journal
+from relationjournal.core.errors import CsvImportError
+from relationjournal.core.journal import Journal
+from relationjournal.core.locations import resolve_location
+from relationjournal.core.models import Channel, Context, Direction, Platform, ReminderKind, Tone
+from relationjournal.core.records import InteractionDraft, PersonDraft
+from tests.conftest import snapshot
+
+HARD_STRINGS = [
+    "Zoë Müller-Lüdenscheidt", "李小龍", "Ахмед Ильич", "محمد الأحمد", "עדי כהן", "सरिता शर्मा", "Nguyễn Thị Ánh",
+    "🦄 Unicorn Club 🎉", 'She said "hi", then left', "commas, everywhere, here", "line one\nline two\r\nline three",
+    "=HYPERLINK(\"http://evil\")", "+44 20 7946 0958", "-minus first", "@mention first", "'quoted first", "''twice",
+    "\ttab first", "trailing space ", "   ", "back\\slash", "Ǆemal ß ﬁ",
+]  # fmt: skip
+
+
+def fill(journal: Journal) -> None:
+    for i, text in enumerate(HARD_STRINGS):
+        name = " ".join(text.split()) or f"Blank {i}"
+        person = journal.add_person(
+            PersonDraft(
+                display_name=name, organisation=text, remember=text, why_it_matters=text, pronouns="they/them",
+                birthday=date(1990, 1, 1 + i % 28), cadence_days=7 + i, source="new follower",
+                handles=((Platform.x, f"@h{i}"), (Platform.email, f"p{i}@example.org"), (Platform.x, f"@alt{i}")),
+                tags=(f"tag {i % 3}", "client"),
+            )  # fmt: skip
+        )
+        journal.add_note(person.id, text if text.strip() else "(blank)", pinned=i % 2 == 0, hard_event=i % 5 == 0)
+        journal.log_interaction(
+            person.id,
+            InteractionDraft(
+                channel=list(Channel)[i % len(Channel)], direction=Direction.incoming, summary=text, body=text * 2,
+                occurred_at=datetime(2025, 3, 1 + i % 28, 12, 30, 15, 123456, tzinfo=UTC), tone=Tone.negative,
+                context=Context.business, hard_event=True, reached_out_by=text, follow_up_on=date(2025, 4, 1),
+            ),  # fmt: skip
+        )
+        journal.add_reminder(ReminderKind.custom, datetime(2026, 1, 1, tzinfo=UTC), text, person_id=person.id)
+        journal.add_membership(person.id, f"Advocates {i}", date(2024, 5, 1), review_on=date(2025, 5, 1), notes=text)
+
+
+def test_export_then_import_into_a_fresh_journal_round_trips_every_field(journal: Journal, tmp_path: Path) -> None:
+    fill(journal)
+    first = tmp_path / "first"
+    journal.export_csv(first)
+    with create_journal(resolve_location(tmp_path / "fresh")).journal as fresh:
+        counts = fresh.import_csv(first)
+        assert counts["people.csv"] == len(HARD_STRINGS) and counts["interactions.csv"] == len(HARD_STRINGS)
+        second = tmp_path / "second"
+        fresh.export_csv(second)
+        assert snapshot(second) == snapshot(first)
+        assert [p.display_name for p in fresh.list_people()] == [p.display_name for p in journal.list_people()]
+        original = journal.timeline(limit=1000)
+        copied = fresh.timeline(limit=1000)
+        assert [e.item for e in copied] == [e.item for e in original]
+
+
+def test_formula_cells_are_neutralised_for_spreadsheets(journal: Journal, tmp_path: Path) -> None:
+    fill(journal)
+    journal.export_csv(tmp_path, excel=True)
+    raw = (tmp_path / "notes.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel needs the BOM to read UTF-8
+    with (tmp_path / "notes.csv").open(encoding="utf-8-sig", newline="") as handle:
+        bodies = [row["body"] for row in csv.DictReader(handle)]
+    assert all(not body.startswith(("=", "+", "-", "@", "\t", "\r")) for body in bodies)
+    assert "'=HYPERLINK(\"http://evil\")" in bodies and "'''twice" in bodies
+
+
+def test_import_into_a_journal_with_people_keeps_both(journal: Journal, tmp_path: Path) -> None:
+    journal.add_person(PersonDraft("Already Here"))
+    source = tmp_path / "source"
+    with create_journal(resolve_location(tmp_path / "other")).journal as other:
+        ada = other.add_person(PersonDraft("Ada"))
+        other.add_note(ada.id, "Ada's note")
+        other.export_csv(source)
+    journal.import_csv(source)
+    ada = journal.find_person("Ada")
+    assert ada.id == 2  # id 1 was taken, so Ada was renumbered and her note followed her
+    assert [e.item.body for e in journal.timeline(ada.id)] == ["Ada's note"]
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "expected"),
+    [
+        ("people.csv", "display_name,birthday\nAda,1815-12-10\nGrace,next tuesday\n", "people.csv:3: birthday"),
+        ("people.csv", "display_name,colour\nAda,red\n", "people.csv:1: unknown column 'colour'"),
+        ("people.csv", "id,display_name\n1,Ada\n1,Grace\n", "people.csv:3: id: 1 appears more than once"),
+        ("people.csv", "display_name\nAda\n\"Grace\n", "people.csv"),  # cut short inside a quoted cell
+        ("people.csv", "display_name,cadence_days\nAda,7,extra\n", "people.csv:2: has 3 cells"),
+        ("notes.csv", "person_id,body\n99,hello\n", "notes.csv:2: person_id: no person 99"),
+        ("interactions.csv", "person_id,occurred_at\n1,2025-01-01\n", "interactions.csv:1: missing column 'channel'"),
+        ("interactions.csv", "person_id,occurred_at,channel\n1,2025-01-01T10:00,fax\n", "interactions.csv:2: channel"),
+        ("people.csv", "display_name\n\n", "people.csv"),
+    ],
+)
+def test_a_bad_row_imports_nothing_and_names_file_line_and_field(
+    journal: Journal, tmp_path: Path, filename: str, content: str, expected: str
+) -> None:
+    journal.add_person(PersonDraft("Existing"))
+    path = tmp_path / filename
+    path.write_text(content, encoding="utf-8")
+    before = journal.list_people()
+    if content == "display_name\n\n":  # a header and no rows is not an error: nothing to import
+        assert journal.import_csv(path)["people.csv"] == 0
+        return
+    with pytest.raises(CsvImportError) as caught:
+        journal.import_csv(path)
+    assert expected in str(caught.value)
+    assert str(caught.value).startswith("Nothing was imported")
+    assert journal.list_people() == before
+
+
+def test_wrong_encodings(journal: Journal, tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes("display_name\nZoë\n".encode("latin-1"))
+    with pytest.raises(CsvImportError, match="people.csv:2: the file is not UTF-8"):
+        journal.import_csv(path)
+    path.write_bytes("display_name\nZoë\n".encode("utf-16"))  # with its BOM: read as UTF-16
+    journal.import_csv(path)
+    assert journal.find_person("zoë").display_name == "Zoë"
+
+
+@given(st.text())
+def test_neutralise_and_restore_are_inverse(value: str) -> None:
+    cell = csvio.neutralise(value)
+    assert csvio.restore(cell) == value
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))

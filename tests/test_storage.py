@@ -1,0 +1,98 @@
+"""The encrypted store: pragmas, schema migrations, key changes and error mapping, in process."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import text
+
+from relationjournal.core import migrate
+from relationjournal.core.access import create_journal, open_journal
+from relationjournal.core.database import make_engine
+from relationjournal.core.errors import NotAJournal, WrongKey
+from relationjournal.core.journal import Journal
+from relationjournal.core.locations import create_private_file
+from relationjournal.core.records import PersonDraft
+from relationjournal.core.vault import JournalMeta, Key, write_meta
+from tests.conftest import Sandbox, snapshot
+from tests.data.make_first_schema_journal import FIXTURE, FIXTURE_KEY
+
+
+def test_connections_use_wal_memory_temp_store_and_foreign_keys(journal: Journal) -> None:
+    with journal._engine.connect() as connection:
+        pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("temp_store") == 2  # MEMORY: no unencrypted temp files
+        assert pragma("foreign_keys") == 1
+        assert pragma("synchronous") == 2  # FULL: a reported commit survives power loss
+        assert pragma("cipher_version").startswith("4.")
+
+
+def test_migrations_head_matches_the_scripts() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(migrate.MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == migrate.HEAD_REVISION
+
+
+def test_a_first_schema_journal_opens_upgraded_with_nothing_lost(sandbox: Sandbox) -> None:
+    location = sandbox.location
+    shutil.copy(FIXTURE, location.database)
+    engine = make_engine(location.database, FIXTURE_KEY)
+    with engine.connect() as connection:
+        assert migrate.current_revision(connection) == "0001"
+    engine.dispose()
+    import keyring
+
+    write_meta(location, JournalMeta(journal_id="fixture", protection="keyring"))
+    keyring.set_password("relationjournal", "fixture", FIXTURE_KEY.raw.hex())
+
+    with open_journal(location) as journal:
+        person = journal.find_person("amaka obi")
+        assert person.tags == ("translator",) and person.cadence_days == 30
+        assert person.remember == "her twins started school"
+        timeline = journal.timeline(person.id)
+        assert [e.kind for e in timeline] == ["interaction", "note"]
+        assert timeline[0].item.summary == "Asked for a reference letter"
+        # the search index added by revision 0002 covers what the first schema already held
+        assert {hit.kind for hit in journal.search("jollof")} == {"note"}
+        assert {hit.kind for hit in journal.search("reference")} == {"interaction"}
+        assert {hit.kind for hit in journal.search("yoruba")} == {"person"}
+        with journal._engine.connect() as connection:
+            assert migrate.current_revision(connection) == migrate.HEAD_REVISION
+        assert journal.integrity_problems() == []
+
+
+def test_an_empty_or_plain_sqlite_file_is_not_a_journal(sandbox: Sandbox) -> None:
+    location = sandbox.location
+    write_meta(location, JournalMeta(journal_id="x", protection="passphrase"))
+    create_private_file(location.database)
+    with pytest.raises(NotAJournal, match="empty"):
+        open_journal(location, passphrase="whatever1")
+    location.database.unlink()
+    import sqlite3
+
+    plain = sqlite3.connect(location.database)
+    plain.execute("CREATE TABLE t (x)")
+    plain.commit()
+    plain.close()
+    before = snapshot(location.data_dir)
+    with pytest.raises(NotAJournal, match="unencrypted SQLite"):
+        open_journal(location, passphrase="whatever1")
+    assert snapshot(location.data_dir) == before
+
+
+def test_a_wrong_raw_key_is_refused_before_any_write(sandbox: Sandbox) -> None:
+    created = create_journal(sandbox.location)
+    created.journal.add_person(PersonDraft("Ada"))
+    created.journal.close()
+    before = snapshot(sandbox.data_dir)
+    engine = make_engine(sandbox.location.database, Key.generate())
+    with pytest.raises(WrongKey):
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    engine.dispose()
+    assert snapshot(sandbox.data_dir) == before
