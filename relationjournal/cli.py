@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     import_ = commands.add_parser("import", help="import CSV files (all rows or none)")
     import_.add_argument("--csv", required=True, metavar="DIR|FILE", type=Path)
 
+    demo = commands.add_parser("demo", help="add deterministic demo data (for trying the app and benchmarks)")
+    demo.add_argument("--people", type=_positive, default=200)
+    demo.add_argument("--interactions", type=int, default=2000)
+    demo.add_argument("--seed", type=int, default=1)
+
     commands.add_parser("rekey", help="re-encrypt the journal with a new key")
     commands.add_parser("check", help="check the journal's encryption and integrity")
     unlock = commands.add_parser("unlock", help="put the key back in the keyring with your recovery key")
@@ -164,11 +169,11 @@ def _positive(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command in (None, "gui"):
-        from relationjournal.ui.app import run
-
-        return run(args.data_dir, quit_after_paint=getattr(args, "quit_after_paint", False))
     try:
+        if args.command in (None, "gui"):
+            from relationjournal.ui.app import run
+
+            return run(args.data_dir, quit_after_paint=getattr(args, "quit_after_paint", False))
         COMMANDS[args.command](args)
     except JournalError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
@@ -371,6 +376,14 @@ def cmd_import(args: argparse.Namespace) -> None:
           else "The files hold no rows; nothing was imported.")  # fmt: skip
 
 
+def cmd_demo(args: argparse.Namespace) -> None:
+    if args.interactions < 0:
+        raise InvalidInput("--interactions: give zero or more.")
+    with _open(args) as journal:
+        counts = journal.fill_demo(people=args.people, interactions=args.interactions, seed=args.seed)
+    print("Added demo data: " + ", ".join(f"{n:,} {what}" for what, n in counts.items()) + ".")
+
+
 def cmd_rekey(args: argparse.Namespace) -> None:
     from relationjournal.core.access import change_key
     from relationjournal.core.vault import read_meta
@@ -419,7 +432,7 @@ def cmd_unlock(args: argparse.Namespace) -> None:
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "init": cmd_init, "person": cmd_person, "note": cmd_note, "log": cmd_log, "timeline": cmd_timeline,
     "search": cmd_search, "reminders": cmd_reminders, "export": cmd_export, "import": cmd_import,
-    "rekey": cmd_rekey, "check": cmd_check, "unlock": cmd_unlock,
+    "demo": cmd_demo, "rekey": cmd_rekey, "check": cmd_check, "unlock": cmd_unlock,
 }  # fmt: skip
 
 

@@ -8,6 +8,7 @@ object leaves this module. Database errors a user can act on come out as `Journa
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from relationjournal.core import fields, search
+from relationjournal.core import fields, queries, search
 from relationjournal.core.database import database_errors, integrity_problems, writer
 from relationjournal.core.errors import Ambiguous, InvalidInput, NotFound
 from relationjournal.core.models import (
@@ -32,6 +33,7 @@ from relationjournal.core.models import (
     Setting,
     Status,
     Tag,
+    person_tag,
     utc_now,
 )
 from relationjournal.core.records import (
@@ -40,11 +42,15 @@ from relationjournal.core.records import (
     InteractionRecord,
     MembershipRecord,
     NoteRecord,
+    PeopleFilter,
     PersonDraft,
     PersonRecord,
+    PersonSummary,
     ReminderRecord,
     SearchHit,
     TimelineEntry,
+    TimelineFilter,
+    timeline_key,
 )
 
 
@@ -160,7 +166,7 @@ class Journal:
         self, *, tag: str | None = None, status: Status | None = None, include_archived: bool = True
     ) -> list[PersonRecord]:
         with self._reading() as session:
-            query = select(Person, _last_contact_column()).options(
+            query = select(Person, queries.last_contact()).options(
                 selectinload(Person.handles), selectinload(Person.tags)
             )
             if tag:
@@ -171,6 +177,38 @@ class Journal:
                 query = query.where(Person.status != Status.archived)
             rows = session.execute(query.order_by(func.lower(Person.display_name), Person.id)).all()
             return [_person_record(person, last_contact) for person, last_contact in rows]
+
+    def person_ids(self, wanted: PeopleFilter = PeopleFilter(), *, now: datetime | None = None) -> list[int]:
+        """Ids of the people matching `wanted`, in its order: cheap even for 10,000 people."""
+        with self._reading() as session:
+            query = queries.filter_people(select(Person.id), wanted)
+            return list(session.scalars(query.order_by(*queries.people_order(wanted, now or utc_now()))))
+
+    def person_summaries(self, ids: Sequence[int]) -> list[PersonSummary]:
+        """The list rows of the people with these ids, in the same order (missing ids are skipped)."""
+        with self._reading() as session:
+            rows = session.execute(
+                select(Person.id, Person.display_name, Person.organisation, Person.status,
+                       queries.last_contact(), queries.effective_cadence())
+                .where(Person.id.in_(ids))
+            ).all()  # fmt: skip
+            tags: dict[int, list[str]] = {}
+            for person_id, name in session.execute(
+                select(person_tag.c.person_id, Tag.name)
+                .join(Tag, Tag.id == person_tag.c.tag_id)
+                .where(person_tag.c.person_id.in_(ids))
+                .order_by(Tag.name)
+            ):
+                tags.setdefault(person_id, []).append(name)
+        by_id = {
+            row[0]: PersonSummary(row[0], row[1], row[2], tuple(tags.get(row[0], ())), row[3], row[4], row[5])
+            for row in rows
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def tag_names(self) -> list[str]:
+        with self._reading() as session:
+            return list(session.scalars(select(Tag.name).order_by(Tag.name)))
 
     def count_people(self) -> int:
         with self._reading() as session:
@@ -228,6 +266,86 @@ class Journal:
             ]
         entries.sort(key=lambda entry: entry.when, reverse=True)
         return entries[:limit]
+
+    def timeline_keys(self, person_id: int | None = None, wanted: TimelineFilter | None = None) -> array[int]:
+        """The keys (see `records.timeline_key`) of a timeline, newest first.
+
+        A person's timeline holds their interactions and notes; the global one, conversations
+        only, filtered by `wanted`. Keys are 8 bytes each, so even 1,000,000 fit in 8 MB; a view
+        loads the entries it shows with `timeline_entries`.
+        """
+        with self._reading() as session:
+            if person_id is not None:
+                _load_person(session, person_id)
+                sql = (
+                    "SELECT id * 2, occurred_at AS t FROM interaction WHERE person_id = :p "
+                    "UNION ALL SELECT id * 2 + 1, created_at AS t FROM note WHERE person_id = :p "
+                    "ORDER BY t DESC, 1 DESC"
+                )
+                rows = session.connection().exec_driver_sql(sql.replace(":p", "?"), (person_id, person_id))
+                return array("q", (row[0] for row in rows))
+            query = select(Interaction.id * 2)
+            if wanted is not None:
+                query = _filter_interactions(query, wanted)
+            query = query.order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+            return array("q", session.scalars(query))
+
+    def timeline_entries(self, keys: Sequence[int]) -> list[TimelineEntry]:
+        """The entries for these timeline keys, in the same order (deleted ones are skipped)."""
+        interaction_ids = [key >> 1 for key in keys if not key & 1]
+        note_ids = [key >> 1 for key in keys if key & 1]
+        found: dict[int, TimelineEntry] = {}
+        with self._reading() as session:
+            if interaction_ids:
+                for i, name in session.execute(
+                    select(Interaction, Person.display_name).join(Person).where(Interaction.id.in_(interaction_ids))
+                ):
+                    found[timeline_key("interaction", i.id)] = TimelineEntry(
+                        "interaction", i.occurred_at, _interaction_record(i, name)
+                    )
+            if note_ids:
+                for n, name in session.execute(select(Note, Person.display_name).join(Person).where(Note.id.in_(note_ids))):
+                    found[timeline_key("note", n.id)] = TimelineEntry("note", n.created_at, _note_record(n, name))
+        return [found[key] for key in keys if key in found]
+
+    def pinned_notes(self, person_id: int) -> list[NoteRecord]:
+        with self._reading() as session:
+            rows = session.execute(
+                select(Note, Person.display_name).join(Person)
+                .where(Note.person_id == person_id, Note.pinned.is_(True))
+                .order_by(Note.created_at.desc())
+            )  # fmt: skip
+            return [_note_record(n, name) for n, name in rows]
+
+    def update_note(self, note_id: int, *, body: str | None = None, pinned: bool | None = None) -> NoteRecord:
+        with self._writing() as session:
+            note = session.get(Note, note_id)
+            if note is None:
+                raise NotFound(f"There is no note with id {note_id}.")
+            if body is not None:
+                body = fields.clean_text(body, "note")
+                if not body.strip():
+                    raise InvalidInput("note: the note is empty.")
+                note.body = body
+            if pinned is not None:
+                note.pinned = pinned
+            note.updated_at = utc_now()
+            session.flush()
+            return _note_record(note, _load_person(session, note.person_id).display_name)
+
+    def delete_note(self, note_id: int) -> None:
+        with self._writing() as session:
+            note = session.get(Note, note_id)
+            if note is None:
+                raise NotFound(f"There is no note with id {note_id}.")
+            session.delete(note)
+
+    def delete_interaction(self, interaction_id: int) -> None:
+        with self._writing() as session:
+            interaction = session.get(Interaction, interaction_id)
+            if interaction is None:
+                raise NotFound(f"There is no conversation with id {interaction_id}.")
+            session.delete(interaction)
 
     def search(self, query: str, *, limit: int = 50, mark: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
         with self._reading() as session:
@@ -315,6 +433,13 @@ class Journal:
         with self._writing() as session:
             return csvio.apply_import(session, batch)
 
+    def fill_demo(self, *, people: int, interactions: int, seed: int = 1) -> dict[str, int]:
+        """Add deterministic demo data (see `demo.py`); returns what was added."""
+        from relationjournal.core import demo
+
+        with self._writing() as session:
+            return demo.generate(session, people=people, interactions=interactions, seed=seed)
+
     def integrity_problems(self) -> list[str]:
         with database_errors(self.path):
             return integrity_problems(self._engine)
@@ -351,14 +476,21 @@ def _last_contact(session: Session, person_id: int) -> datetime | None:
     return session.scalar(select(func.max(Interaction.occurred_at)).where(Interaction.person_id == person_id))
 
 
-def _last_contact_column() -> Any:
-    """A person's latest interaction time, one index lookup per person (not a scan of all)."""
-    return (
-        select(func.max(Interaction.occurred_at))
-        .where(Interaction.person_id == Person.id)
-        .correlate(Person)
-        .scalar_subquery()
-    )
+def _filter_interactions(query: Any, wanted: TimelineFilter) -> Any:
+    if wanted.channel is not None:
+        query = query.where(Interaction.channel == wanted.channel)
+    if wanted.direction is not None:
+        query = query.where(Interaction.direction == wanted.direction)
+    if wanted.tone is not None:
+        query = query.where(Interaction.tone == wanted.tone)
+    if wanted.since is not None:
+        query = query.where(Interaction.occurred_at >= wanted.since)
+    if wanted.until is not None:
+        query = query.where(Interaction.occurred_at < wanted.until)
+    if wanted.tag:
+        tagged = select(person_tag.c.person_id).join(Tag, Tag.id == person_tag.c.tag_id).where(Tag.name == wanted.tag)
+        query = query.where(Interaction.person_id.in_(tagged))
+    return query
 
 
 def _describe(row: Any) -> str:

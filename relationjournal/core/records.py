@@ -71,6 +71,42 @@ class PersonRecord:
 
 
 @dataclass(frozen=True)
+class PersonSummary:
+    """What a row of the people list shows."""
+
+    id: int
+    display_name: str
+    organisation: str
+    tags: tuple[str, ...]
+    status: Status
+    last_contact: datetime | None
+    cadence_days: int | None  # their own, else the shortest of their tags' cadences
+
+
+PeopleOrder = Literal["name", "last_contact", "overdue"]
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    text: str = ""  # matches name, organisation, handles and tags
+    tag: str | None = None
+    status: Status | None = None  # None: everyone but the archived
+    order: PeopleOrder = "name"
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    """Filters for the global timeline of conversations."""
+
+    channel: Channel | None = None
+    tag: str | None = None
+    direction: Direction | None = None
+    tone: Tone | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
 class InteractionDraft:
     channel: Channel
     direction: Direction = Direction.outgoing
@@ -121,6 +157,15 @@ class TimelineEntry:
     kind: Literal["interaction", "note"]
     when: datetime
     item: InteractionRecord | NoteRecord
+
+
+def timeline_key(kind: Literal["interaction", "note"], item_id: int) -> int:
+    """Timelines are lists of compact integer keys: the id shifted left, the low bit set for notes."""
+    return item_id << 1 | (kind == "note")
+
+
+def split_timeline_key(key: int) -> tuple[Literal["interaction", "note"], int]:
+    return ("note" if key & 1 else "interaction"), key >> 1
 
 
 @dataclass(frozen=True)

@@ -1,53 +1,61 @@
-"""Starting the desktop app.
-
-This first version opens the journal and shows a minimal window; the desktop-app issue builds
-the real one on the same service API.
-"""
+"""Starting the desktop app: unlock or create the journal, then show the main window."""
 
 from __future__ import annotations
 
 import sys
 
-from relationjournal.ui.qt import QApplication, QEvent, QLabel, QMainWindow, QMessageBox, QObject, Qt, QTimer
+from relationjournal import APP_NAME
+from relationjournal.ui.qt import QApplication, QEvent, QObject, QTimer
 
 
-class _QuitAfterPaint(QObject):
-    """Quits the application right after the window's first paint (for tests and benchmarks)."""
+class QuitAfterPaint(QObject):
+    """Quits the application right after the watched window's first paint (tests, benchmarks)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, QApplication.instance().quit)
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, QApplication.quit)
         return False
 
 
-def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
-    from relationjournal.core.access import open_journal
-    from relationjournal.core.errors import JournalError
-    from relationjournal.core.locations import resolve_location
-
+def make_application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Relation Journal")
-    window = QMainWindow()
-    window.setWindowTitle("Relation Journal")
-    window.resize(1000, 700)
+    app.setOrganizationName(APP_NAME)  # QSettings: window geometry only
+    app.setApplicationVersion(__import__("relationjournal").__version__)
+    app.setDesktopFileName("relationjournal")
+    return app
+
+
+def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
+    from relationjournal.core.errors import JournalError
+    from relationjournal.core.locations import resolve_location
+    from relationjournal.ui.icons import icon
+    from relationjournal.ui.mainwindow import MainWindow
+    from relationjournal.ui.unlock import FirstRunDialog, obtain_journal, show_error
+
+    app = make_application()
+    app.setWindowIcon(icon("app"))
     location = resolve_location(data_dir)
+    watcher = QuitAfterPaint()
     try:
-        if location.exists():
-            with open_journal(location) as journal:
-                text = f"Your journal holds {journal.count_people()} people."
-        else:
-            text = "No journal yet. Create one with `relationjournal init`."
+        journal = obtain_journal(location, interactive=not quit_after_paint)
     except JournalError as error:
         if quit_after_paint:
             print(f"relationjournal: {error}", file=sys.stderr)
-            return 1
-        QMessageBox.critical(None, "Relation Journal", str(error))
+        else:
+            show_error(error, location)
         return 1
-    label = QLabel(text)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    window.setCentralWidget(label)
-    if quit_after_paint:
-        watcher = _QuitAfterPaint(window)
-        window.installEventFilter(watcher)
-    window.show()
-    return app.exec()
+    if journal is None:
+        if not quit_after_paint:
+            return 0  # the user closed the first-run or unlock dialog
+        first_run = FirstRunDialog(location)  # what a new user sees first
+        first_run.installEventFilter(watcher)
+        first_run.show()
+        return app.exec()
+    with journal:
+        window = MainWindow(journal, location)
+        if quit_after_paint:
+            window.installEventFilter(watcher)
+        window.show()
+        return app.exec()

@@ -1,0 +1,113 @@
+"""Render the app with realistic demo data and save PNG screenshots (for the README).
+
+Run under a virtual display, e.g.:
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python packaging/screenshot.py docs/
+It works in a temporary folder with an in-memory keyring and never touches your own journal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from keyring.backend import KeyringBackend
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+def settle(app) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path, help="folder for the PNG files")
+    parser.add_argument("--people", type=int, default=400)
+    parser.add_argument("--interactions", type=int, default=6000)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="rj-shot-"))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        os.environ[name] = str(work / name.lower())
+
+    import keyring
+
+    keyring.set_keyring(MemoryKeyring())
+    from relationjournal.core.access import create_journal
+    from relationjournal.core.locations import resolve_location
+    from relationjournal.core.records import PeopleFilter
+    from relationjournal.ui.app import make_application
+    from relationjournal.ui.icons import icon
+    from relationjournal.ui.mainwindow import MainWindow
+    from relationjournal.ui.unlock import FirstRunDialog, RecoveryKeyDialog
+
+    app = make_application()
+    app.setWindowIcon(icon("app"))
+    location = resolve_location(work / "data")
+
+    first_run = FirstRunDialog(location)
+    first_run.show()
+    settle(app)
+    first_run.grab().save(str(args.out / "first-run.png"))
+    first_run.close()
+
+    created = create_journal(location)
+    recovery = RecoveryKeyDialog(created.recovery_key)
+    recovery.show()
+    settle(app)
+    recovery.grab().save(str(args.out / "recovery-key.png"))
+    recovery.close()
+
+    journal = created.journal
+    empty = MainWindow(journal, location)
+    empty.resize(1280, 800)
+    empty.show()
+    settle(app)
+    empty.grab().save(str(args.out / "empty.png"))
+    empty.close()
+
+    journal.set_setting("me", "Sam")
+    journal.fill_demo(people=args.people, interactions=args.interactions, seed=7)
+    window = MainWindow(journal, location)
+    window.resize(1280, 800)
+    window.show()
+    busiest = journal.person_ids(PeopleFilter(order="last_contact"))[0]
+    window.open_person(busiest)
+    window.person_page.table.selectRow(0)
+    settle(app)
+    window.grab().save(str(args.out / "main.png"))
+    window.show_timeline()
+    window.timeline_page.table.selectRow(2)
+    settle(app)
+    window.grab().save(str(args.out / "timeline.png"))
+    window.search.setText("marathon")
+    window.run_search()
+    settle(app)
+    window.grab().save(str(args.out / "search.png"))
+    window.close()
+    journal.close()
+    print(f"screenshots in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""SQL expressions the service's queries share: last contact, effective cadence, overdue, filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+
+from relationjournal.core.models import UTC_FORMAT, Handle, Interaction, Person, Status, Tag, person_tag
+from relationjournal.core.records import PeopleFilter
+
+
+def last_contact() -> Any:
+    """A person's latest interaction time: one index lookup per person (not a scan of all)."""
+    return (
+        select(func.max(Interaction.occurred_at))
+        .where(Interaction.person_id == Person.id)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+
+
+def effective_cadence() -> Any:
+    """The person's own stay-in-touch cadence, else the shortest cadence among their tags."""
+    tag_cadence = (
+        select(func.min(Tag.cadence_days))
+        .join(person_tag, person_tag.c.tag_id == Tag.id)
+        .where(person_tag.c.person_id == Person.id)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+    return func.coalesce(Person.cadence_days, tag_cadence)
+
+
+def overdue_ratio(now: datetime) -> Any:
+    """Days since last contact (or since added) divided by the cadence: above 1 is overdue."""
+    since = func.coalesce(last_contact(), Person.created_at)
+    days = func.julianday(now.astimezone(UTC).strftime(UTC_FORMAT)) - func.julianday(since)
+    return days / effective_cadence()
+
+
+def filter_people(query: Select[Any], wanted: PeopleFilter) -> Select[Any]:
+    for word in wanted.text.split():
+        query = query.where(
+            or_(
+                Person.display_name.icontains(word, autoescape=True),
+                Person.organisation.icontains(word, autoescape=True),
+                Person.handles.any(Handle.value.icontains(word, autoescape=True)),
+                Person.tags.any(Tag.name.icontains(word, autoescape=True)),
+            )
+        )
+    if wanted.tag:
+        query = query.where(Person.tags.any(Tag.name == wanted.tag))  # NOCASE column
+    if wanted.status is not None:
+        query = query.where(Person.status == wanted.status)
+    else:
+        query = query.where(Person.status != Status.archived)
+    return query
+
+
+def people_order(wanted: PeopleFilter, now: datetime) -> list[Any]:
+    name = func.lower(Person.display_name)
+    if wanted.order == "last_contact":
+        return [last_contact().desc().nulls_last(), name, Person.id]
+    if wanted.order == "overdue":
+        return [overdue_ratio(now).desc().nulls_last(), name, Person.id]
+    return [name, Person.id]

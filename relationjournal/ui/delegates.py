@@ -1,0 +1,67 @@
+"""Painting a person's row: name and last contact on top, organisation and tags below."""
+
+from __future__ import annotations
+
+from relationjournal.core.models import Status
+from relationjournal.core.records import PersonSummary
+from relationjournal.ui import text
+from relationjournal.ui.models import ROW_ROLE, person_subtitle
+from relationjournal.ui.qt import (
+    QFont,
+    QModelIndex,
+    QPainter,
+    QPalette,
+    QPersistentModelIndex,
+    QSize,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    Qt,
+)
+
+PADDING = 8
+
+
+class PersonDelegate(QStyledItemDelegate):
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        line = option.fontMetrics.height()
+        return QSize(200, line * 2 + PADDING * 2 + 2)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        person: PersonSummary | None = index.data(ROW_ROLE)
+        style = option.widget.style() if option.widget else None
+        background = QStyleOptionViewItem(option)
+        self.initStyleOption(background, index)
+        background.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, option.widget)
+        if person is None:
+            return
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        main = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        muted = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText)
+        if person.status is Status.archived and not selected:
+            main = muted
+        rect = option.rect.adjusted(PADDING + 2, PADDING, -PADDING - 2, -PADDING)
+        line = option.fontMetrics.height()
+        painter.save()
+        when = text.ago(person.last_contact)
+        painter.setPen(muted)
+        painter.setFont(option.font)
+        when_width = option.fontMetrics.horizontalAdvance(when) + PADDING
+        painter.drawText(rect.adjusted(0, 0, 0, -line), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, when)
+        bold = QFont(option.font)
+        bold.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(bold)
+        painter.setPen(main)
+        name_rect = rect.adjusted(0, 0, -when_width, -line)
+        name = painter.fontMetrics().elidedText(person.display_name, Qt.TextElideMode.ElideRight, name_rect.width())
+        painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, name)
+        painter.setFont(option.font)
+        painter.setPen(muted)
+        sub_rect = rect.adjusted(0, line + 2, 0, 0)
+        subtitle = option.fontMetrics.elidedText(person_subtitle(person) or " ", Qt.TextElideMode.ElideRight,
+                                                 sub_rect.width())  # fmt: skip
+        painter.drawText(sub_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, subtitle)
+        painter.restore()

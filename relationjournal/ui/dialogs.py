@@ -1,0 +1,425 @@
+"""Dialogs for adding and changing things: a person, a conversation, a note, settings, export.
+
+Each dialog builds a draft from its fields and hands it to the journal service; a value the
+service refuses is shown in the dialog in one sentence, and the dialog stays open with
+everything the user typed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+from pathlib import Path
+from typing import Any
+
+from relationjournal.core import fields
+from relationjournal.core.errors import JournalError
+from relationjournal.core.journal import Journal
+from relationjournal.core.models import Channel, Context, Direction, Platform, Status, Tone
+from relationjournal.core.records import InteractionDraft, NoteRecord, PersonDraft, PersonRecord
+from relationjournal.ui import text
+from relationjournal.ui.icons import icon
+from relationjournal.ui.qt import (
+    QCheckBox,
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QDateTime,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    Qt,
+    QTextBrowser,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+
+NO_DATE = QDate(1900, 1, 1)  # what an "optional date" edit shows when it is empty
+
+
+class ErrorLine(QLabel):
+    """One line under a form saying what was refused; hidden until there is something to say."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #c53030;")
+        self.setAccessibleName("Error")
+        self.hide()
+
+    def show_error(self, message: str) -> None:
+        self.setText(message)
+        self.show()
+
+
+def _optional_date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText("—")
+    edit.setDisplayFormat("d MMM yyyy")
+    edit.setDate(NO_DATE)
+    return edit
+
+
+def _date_of(edit: QDateEdit) -> date | None:
+    value = edit.date()
+    return None if value == NO_DATE else date(value.year(), value.month(), value.day())
+
+
+def _choice_box(labels: dict[Any, str], current: Any) -> QComboBox:
+    box = QComboBox()
+    for value, label in labels.items():
+        box.addItem(label, value)
+    box.setCurrentIndex(box.findData(current))
+    return box
+
+
+def _text_edit(value: str = "", placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
+    edit = QPlainTextEdit(value)
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+    return edit
+
+
+class PersonDialog(QDialog):
+    """Add a person, or edit one (`person` given)."""
+
+    def __init__(self, journal: Journal, person: PersonRecord | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.journal, self.person = journal, person
+        self.saved: PersonRecord | None = None
+        self.setWindowTitle("Edit person" if person else "Add a person")
+        self.setMinimumWidth(560)
+        p = person
+        self.name = QLineEdit(p.display_name if p else "")
+        self.name.setPlaceholderText("How you address them")
+        self.pronouns = QLineEdit(p.pronouns if p else "")
+        self.organisation = QLineEdit(p.organisation if p else "")
+        self.role = QLineEdit(p.role if p else "")
+        self.tags = QLineEdit(", ".join(p.tags) if p else "")
+        self.tags.setPlaceholderText("client, translator, influencer")
+        self.handles = _text_edit("\n".join(f"{pl.value}:{v}" for pl, v in p.handles) if p else "",
+                                  "One per line, e.g. x:@ada, linkedin:ada-l, email:ada@example.org", 3)  # fmt: skip
+        self.why = _text_edit(p.why_it_matters if p else "", "Why this relationship matters to you")
+        self.reaches_out = QLineEdit(p.reaches_out if p else journal.setting("me", ""))
+        self.reaches_out.setPlaceholderText("Who on the team reaches out to them")
+        self.remember = _text_edit(p.remember if p else "", "Their kids, their project, what worried them last time", 4)
+        self.how_we_met = QLineEdit(p.how_we_met if p else "")
+        self.source = QComboBox()
+        self.source.setEditable(True)
+        self.source.addItems(["", "new follower", "client", "event", "introduction", "programme"])
+        self.source.setCurrentText(p.source if p else "")
+        self.birthday = _optional_date_edit()
+        if p and p.birthday:
+            self.birthday.setDate(QDate(p.birthday.year, p.birthday.month, p.birthday.day))
+        self.cadence = QSpinBox()
+        self.cadence.setRange(0, 3660)
+        self.cadence.setSpecialValueText("No regular check-in")
+        self.cadence.setSuffix(" days")
+        self.cadence.setValue((p.cadence_days or 0) if p else 0)
+        self.status = _choice_box({s: s.value.capitalize() for s in Status}, p.status if p else Status.active)
+
+        form = QFormLayout()
+        for label, widget in (
+            ("&Name", self.name), ("&Pronouns", self.pronouns), ("&Organisation", self.organisation),
+            ("&Role", self.role), ("&Tags", self.tags), ("&Handles", self.handles), ("&Why it matters", self.why),
+            ("&Who reaches out", self.reaches_out), ("Things to re&member", self.remember),
+            ("How we &met", self.how_we_met), ("&Source", self.source), ("&Birthday", self.birthday),
+            ("Stay in &touch every", self.cadence), ("Stat&us", self.status),
+        ):  # fmt: skip
+            form.addRow(label, widget)
+            widget.setAccessibleName(label.replace("&", ""))
+        self.error = ErrorLine()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _handles(self) -> list[tuple[Platform, str]]:
+        return [fields.handle(line) for line in self.handles.toPlainText().splitlines() if line.strip()]
+
+    def accept(self) -> None:
+        try:
+            tags = [t for t in (part.strip() for part in self.tags.text().split(",")) if t]
+            values = dict(
+                display_name=self.name.text(), pronouns=self.pronouns.text().strip(),
+                organisation=self.organisation.text().strip(), role=self.role.text().strip(),
+                why_it_matters=self.why.toPlainText().strip(), reaches_out=self.reaches_out.text().strip(),
+                remember=self.remember.toPlainText().strip(), how_we_met=self.how_we_met.text().strip(),
+                source=self.source.currentText().strip(), birthday=_date_of(self.birthday),
+                cadence_days=self.cadence.value() or None, status=self.status.currentData(),
+            )  # fmt: skip
+            handles = self._handles()
+            if self.person is None:
+                self.saved = self.journal.add_person(PersonDraft(**values, handles=tuple(handles), tags=tuple(tags)))
+            else:
+                old_handles = set(self.person.handles)
+                self.saved = self.journal.edit_person(
+                    self.person.id, values,
+                    add_handles=[h for h in handles if h not in old_handles],
+                    remove_handles=[h for h in old_handles if h not in handles],
+                    add_tags=tags, remove_tags=[t for t in self.person.tags if t.casefold() not in
+                                                {x.casefold() for x in tags}],
+                )  # fmt: skip
+        except JournalError as error:
+            self.error.show_error(str(error))
+            return
+        super().accept()
+
+
+class InteractionDialog(QDialog):
+    """Log a conversation with a person; their recent notes are shown to help write it."""
+
+    def __init__(self, journal: Journal, person: PersonRecord, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.journal, self.person, self.saved = journal, person, None
+        self.setWindowTitle(f"Log a conversation with {person.display_name}")
+        self.setMinimumWidth(560)
+        self.channel = _choice_box(text.CHANNEL_LABELS, Channel.email)
+        for i in range(self.channel.count()):
+            self.channel.setItemIcon(i, icon(f"channel-{self.channel.itemData(i).value}"))
+        self.direction = _choice_box(text.DIRECTION_LABELS, Direction.outgoing)
+        self.when = QDateTimeEdit(QDateTime.currentDateTime())
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("d MMM yyyy HH:mm")
+        self.summary = QLineEdit()
+        self.summary.setPlaceholderText("What it was about, in a line")
+        self.body = _text_edit("", "What was said, how they are, what to remember", 5)
+        self.tone = _choice_box(text.TONE_LABELS, Tone.neutral)
+        self.context = _choice_box(text.CONTEXT_LABELS, Context.personal)
+        self.hard_event = QCheckBox("A hard event: a loss, an illness, a crisis")
+        self.by = QLineEdit(journal.setting("me", "") or person.reaches_out)
+        self.by.setPlaceholderText("Who on the team reached out")
+        self.follow_up = _optional_date_edit()
+        form = QFormLayout()
+        for label, widget in (
+            ("&Channel", self.channel), ("&Direction", self.direction), ("W&hen", self.when),
+            ("&Summary", self.summary), ("Detai&ls", self.body), ("T&one", self.tone), ("Conte&xt", self.context),
+            ("", self.hard_event), ("Reached out &by", self.by), ("&Follow up on", self.follow_up),
+        ):  # fmt: skip
+            form.addRow(label, widget)
+            widget.setAccessibleName(label.replace("&", "") or "Hard event")
+        self.error = ErrorLine()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        remember = person.remember or person.why_it_matters
+        if remember:
+            hint = QLabel(f"<b>Remember:</b> {_escape(remember)}")
+            hint.setWordWrap(True)
+            hint.setTextFormat(Qt.TextFormat.RichText)
+            layout.addWidget(hint)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.summary.setFocus()
+
+    def accept(self) -> None:
+        when = self.when.dateTime().toPython()
+        draft = InteractionDraft(
+            channel=self.channel.currentData(), direction=self.direction.currentData(),
+            occurred_at=when.astimezone().astimezone(UTC), summary=self.summary.text().strip(),
+            body=self.body.toPlainText().strip(), tone=self.tone.currentData(), context=self.context.currentData(),
+            hard_event=self.hard_event.isChecked(), reached_out_by=self.by.text().strip(),
+            follow_up_on=_date_of(self.follow_up),
+        )  # fmt: skip
+        if not draft.summary and not draft.body:
+            self.error.show_error("Write a summary or some details, so you can find this conversation again.")
+            return
+        try:
+            self.saved = self.journal.log_interaction(self.person.id, draft)
+        except JournalError as error:
+            self.error.show_error(str(error))
+            return
+        super().accept()
+
+
+class NoteDialog(QDialog):
+    """Write a Markdown note with a live preview. It saves as you type: closing loses nothing."""
+
+    AUTOSAVE_MS = 800
+
+    def __init__(self, journal: Journal, person: PersonRecord, note: NoteRecord | None = None,
+                 parent: QWidget | None = None):  # fmt: skip
+        super().__init__(parent)
+        self.journal, self.person, self.note = journal, person, note
+        self.setWindowTitle(f"Note about {person.display_name}")
+        self.resize(760, 460)
+        self.editor = QPlainTextEdit(note.body if note else "")
+        self.editor.setPlaceholderText("Write in Markdown: **bold**, *italic*, - lists. It saves as you type.")
+        self.editor.setAccessibleName("Note text")
+        self.preview = QTextBrowser()
+        self.preview.setOpenExternalLinks(False)
+        self.preview.setAccessibleName("Preview")
+        self.pinned = QCheckBox("&Pin to the top of their page")
+        self.pinned.setChecked(bool(note and note.pinned))
+        self.hard_event = QCheckBox("A &hard event: a loss, an illness, a crisis")
+        self.hard_event.setChecked(bool(note and note.hard_event))
+        self.hard_event.setEnabled(note is None)
+        self.status = QLabel("")
+        self.error = ErrorLine()
+        split = QSplitter()
+        split.addWidget(self.editor)
+        split.addWidget(self.preview)
+        done = QPushButton("&Done")
+        done.setDefault(True)
+        done.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addWidget(self.pinned)
+        row.addWidget(self.hard_event)
+        row.addStretch()
+        row.addWidget(self.status)
+        row.addWidget(done)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(row)
+        self._timer = QTimer(self, singleShot=True, interval=self.AUTOSAVE_MS)
+        self._timer.timeout.connect(self.save)
+        self.editor.textChanged.connect(self._changed)
+        self.pinned.toggled.connect(self._changed)
+        self._render()
+
+    def _changed(self) -> None:
+        self._render()
+        self.status.setText("Editing…")
+        self._timer.start()
+
+    def _render(self) -> None:
+        self.preview.setMarkdown(self.editor.toPlainText())
+
+    def save(self) -> bool:
+        """Save what is written now (creating the note on the first save); False if it was refused."""
+        self._timer.stop()
+        body = self.editor.toPlainText()
+        if not body.strip():
+            self.status.setText("")
+            return True
+        try:
+            if self.note is None:
+                self.note = self.journal.add_note(self.person.id, body, pinned=self.pinned.isChecked(),
+                                                  hard_event=self.hard_event.isChecked())  # fmt: skip
+                self.hard_event.setEnabled(False)
+            elif body != self.note.body or self.pinned.isChecked() != self.note.pinned:
+                self.note = self.journal.update_note(self.note.id, body=body, pinned=self.pinned.isChecked())
+        except JournalError as error:
+            self.error.show_error(str(error))
+            return False
+        self.status.setText("Saved")
+        return True
+
+    def accept(self) -> None:
+        if self.save():
+            super().accept()
+
+    def reject(self) -> None:  # Escape or the close button: keep what was written all the same
+        if self.save():
+            super().reject()
+
+    def closeEvent(self, event: Any) -> None:
+        self.save()
+        super().closeEvent(event)
+
+
+class SettingsDialog(QDialog):
+    """Journal settings: kept inside the encrypted journal, never in QSettings."""
+
+    def __init__(self, journal: Journal, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.journal = journal
+        self.setWindowTitle("Settings")
+        self.me = QLineEdit(journal.setting("me", ""))
+        self.me.setPlaceholderText("Your name on the team, used for “who reached out”")
+        self.cadence = QSpinBox()
+        self.cadence.setRange(0, 3660)
+        self.cadence.setSpecialValueText("None")
+        self.cadence.setSuffix(" days")
+        self.cadence.setValue(journal.setting("default_cadence_days", 0) or 0)
+        quiet = journal.setting("quiet_hours", ["21:00", "08:00"])
+        self.quiet_from, self.quiet_to = QLineEdit(quiet[0]), QLineEdit(quiet[1])
+        for edit in (self.quiet_from, self.quiet_to):
+            edit.setInputMask("99:99")
+            edit.setMaximumWidth(70)
+        quiet_row = QHBoxLayout()
+        quiet_row.addWidget(self.quiet_from)
+        quiet_row.addWidget(QLabel("to"))
+        quiet_row.addWidget(self.quiet_to)
+        quiet_row.addStretch()
+        theme = QLabel("Follows your system's light or dark appearance.")
+        theme.setEnabled(False)
+        form = QFormLayout()
+        form.addRow("&Me on the team", self.me)
+        form.addRow("Default &check-in cadence", self.cadence)
+        form.addRow("&Quiet hours", quiet_row)
+        form.addRow("Theme", theme)
+        self.me.setAccessibleName("Me on the team")
+        self.cadence.setAccessibleName("Default check-in cadence")
+        self.quiet_from.setAccessibleName("Quiet hours start")
+        self.quiet_to.setAccessibleName("Quiet hours end")
+        self.error = ErrorLine()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        times = [self.quiet_from.text(), self.quiet_to.text()]
+        for value in times:
+            hours, _, minutes = value.partition(":")
+            if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
+                self.error.show_error(f"Quiet hours: {value!r} is not a time like 21:00.")
+                return
+        try:
+            self.journal.set_setting("me", self.me.text().strip())
+            self.journal.set_setting("default_cadence_days", self.cadence.value() or None)
+            self.journal.set_setting("quiet_hours", times)
+        except JournalError as error:
+            self.error.show_error(str(error))
+            return
+        super().accept()
+
+
+def export_csv(journal: Journal, parent: QWidget | None = None, folder: Path | None = None) -> Path | None:
+    """Warn that CSV is plain text, ask for a folder, export; returns the folder or None if cancelled."""
+    answer = QMessageBox.warning(
+        parent, "Export to CSV",
+        "CSV files are not encrypted: anyone who can open the folder you choose can read every note "
+        "and conversation in them.\n\nExport anyway? Delete the files when you no longer need them.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel,
+    )  # fmt: skip
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    if folder is None:
+        chosen = QFileDialog.getExistingDirectory(parent, "Export to folder")
+        if not chosen:
+            return None
+        folder = Path(chosen)
+    try:
+        journal.export_csv(folder)
+    except JournalError as error:
+        QMessageBox.critical(parent, "Export to CSV", str(error))
+        return None
+    return folder
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")

@@ -1,0 +1,14 @@
+"""Icons shipped in `resources/icons` (SVG), cached by name."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+from relationjournal.ui.qt import QIcon
+
+
+@cache
+def icon(name: str) -> QIcon:
+    path = files("relationjournal.resources") / "icons" / f"{name}.svg"
+    return QIcon(str(path)) if path.is_file() else QIcon()

@@ -1,0 +1,402 @@
+"""The main window: the people list on the left, a person, the timeline or search on the right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relationjournal import __version__
+from relationjournal.core.errors import JournalError
+from relationjournal.core.journal import Journal
+from relationjournal.core.locations import JournalLocation
+from relationjournal.core.models import Status
+from relationjournal.core.records import PeopleFilter
+from relationjournal.ui import dialogs
+from relationjournal.ui.delegates import PersonDelegate
+from relationjournal.ui.icons import icon
+from relationjournal.ui.models import KEY_ROLE, PeopleModel
+from relationjournal.ui.pages import PersonPage, SearchPage, TimelinePage
+from relationjournal.ui.qt import (
+    QAbstractItemView,
+    QAction,
+    QCloseEvent,
+    QComboBox,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QModelIndex,
+    QPushButton,
+    QSettings,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+SORTS = {"name": "Name", "last_contact": "Last contact", "overdue": "Most overdue"}
+
+
+class PeoplePanel(QWidget):
+    """Search-as-you-type, filters and sort over everyone; the list loads its rows lazily."""
+
+    def __init__(self, journal: Journal):
+        super().__init__()
+        self.journal = journal
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter people by name, organisation, handle or tag")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter people")
+        self.tag = QComboBox()
+        self.tag.setAccessibleName("Tag")
+        self.status = QComboBox()
+        self.status.addItem("Active and dormant", None)
+        for status in Status:
+            self.status.addItem(status.value.capitalize(), status)
+        self.status.setAccessibleName("Status")
+        self.sort = QComboBox()
+        for key, label in SORTS.items():
+            self.sort.addItem(label, key)
+        self.sort.setAccessibleName("Sort by")
+        self.model = PeopleModel(journal, self)
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(PersonDelegate(self.view))
+        self.view.setUniformItemSizes(True)  # lets the view skip measuring 10,000 rows
+        self.view.setAccessibleName("People")
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.count = QLabel()
+        self.count.setStyleSheet("color: gray;")
+        self.empty = QWidget()
+        empty_text = QLabel("<p style='font-size:13pt'>Add the first person you want to get to know better.</p>"
+                            "<p style='color:gray'>Their notes and your conversations with them stay here, "
+                            "encrypted on this computer.</p>")  # fmt: skip
+        empty_text.setWordWrap(True)
+        empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.add_first = QPushButton(icon("person-add"), "Add a person")
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.addStretch()
+        empty_layout.addWidget(empty_text)
+        empty_layout.addWidget(self.add_first, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch()
+        filters = QHBoxLayout()
+        filters.addWidget(self.tag, 1)
+        filters.addWidget(self.status, 1)
+        filters.addWidget(self.sort, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.addWidget(self.filter)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.count)
+        self._debounce = QTimer(self, singleShot=True, interval=40)
+        self._debounce.timeout.connect(self.reload)
+        self.filter.textChanged.connect(self._debounce.start)
+        for box in (self.tag, self.status, self.sort):
+            box.currentIndexChanged.connect(self.reload)
+
+    def current_filter(self) -> PeopleFilter:
+        return PeopleFilter(text=self.filter.text(), tag=self.tag.currentData(), status=self.status.currentData(),
+                            order=self.sort.currentData())  # fmt: skip
+
+    def refresh_tags(self) -> None:
+        current = self.tag.currentData()
+        self.tag.blockSignals(True)
+        self.tag.clear()
+        self.tag.addItem("All tags", None)
+        for name in self.journal.tag_names():
+            self.tag.addItem(name, name)
+        self.tag.setCurrentIndex(max(0, self.tag.findData(current)))
+        self.tag.blockSignals(False)
+
+    def reload(self) -> None:
+        selected = self.selected_id()
+        self.model.set_keys(self.journal.person_ids(self.current_filter()))
+        rows = self.model.rowCount()
+        filtering = bool(self.filter.text().strip()) or self.tag.currentData() or self.status.currentData()
+        self.count.setText(f"{rows:,} {'person' if rows == 1 else 'people'}" + (" match" if filtering else ""))
+        journal_empty = rows == 0 and not filtering
+        self.empty.setVisible(journal_empty)
+        self.view.setVisible(not journal_empty)
+        if selected is not None:
+            self.select(selected, scroll=False)
+
+    def selected_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return index.data(KEY_ROLE) if index.isValid() else None
+
+    def select(self, person_id: int, *, scroll: bool = True) -> None:
+        row = self.model.row_of(person_id)
+        if row is None:
+            return
+        self.view.setCurrentIndex(self.model.index(row, 0))
+        if scroll:
+            self.view.scrollTo(self.model.index(row, 0))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, journal: Journal, location: JournalLocation):
+        super().__init__()
+        self.journal, self.location = journal, location
+        self.setWindowTitle("Relation Journal")
+        self.setWindowIcon(icon("app"))
+        self.people = PeoplePanel(journal)
+        self.person_page = PersonPage(journal)
+        self.timeline_page = TimelinePage(journal)
+        self.search_page = SearchPage(journal)
+        self.welcome = QLabel("<p style='font-size:14pt; color:gray'>Choose someone on the left, "
+                              "or press Ctrl+K to search everything.</p>")  # fmt: skip
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        for page in (self.welcome, self.person_page, self.timeline_page, self.search_page):
+            self.stack.addWidget(page)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.people)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([420, 860])
+        self.setCentralWidget(self.splitter)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search notes and conversations (Ctrl+K)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search everything")
+        self.search.setMaximumWidth(380)
+        self._search_debounce = QTimer(self, singleShot=True, interval=250)
+        self._search_debounce.timeout.connect(self.run_search)
+        self.search.textChanged.connect(self._search_debounce.start)
+        self.search.returnPressed.connect(self.run_search)
+        self._build_actions()
+        lock = QLabel()
+        lock.setPixmap(icon("lock").pixmap(16, 16))
+        self.statusBar().addPermanentWidget(lock)
+        self.statusBar().addPermanentWidget(QLabel(f"Encrypted · {location.database}"))
+
+        self.people.view.selectionModel().currentRowChanged.connect(self._person_selected)
+        self.people.add_first.clicked.connect(self.add_person)
+        self.timeline_page.open_person.connect(self.open_person)
+        self.search_page.open_person.connect(self.open_person)
+        self.people.refresh_tags()
+        self.timeline_page.refresh_tags()
+        self.people.reload()
+        self._update_actions()
+        self._restore_geometry()
+
+    # Actions -----------------------------------------------------------------------------------
+    def _action(self, label: str, slot: Any, keys: Any = (), icon_name: str | None = None, tip: str = "") -> QAction:
+        action = QAction(icon(icon_name or ""), label, self)
+        shortcuts = [QKeySequence(k) for k in (keys if isinstance(keys, (list, tuple)) else [keys])]
+        action.setShortcuts([s for s in shortcuts if not s.isEmpty()])
+        action.setToolTip(f"{tip or label.replace('&', '').rstrip('…')} ({action.shortcut().toString()})"
+                          if shortcuts else tip or label.replace("&", ""))  # fmt: skip
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.act_add = self._action("&New person…", self.add_person, "Ctrl+Shift+N", "person-add", "Add a person")
+        self.act_edit = self._action("&Edit person…", self.edit_person, "Ctrl+E", "person")
+        self.act_archive = self._action("&Archive person", self.archive_person)
+        self.act_log = self._action("&Log conversation…", self.log_interaction, "Ctrl+L", "log")
+        self.act_note = self._action("&Quick note…", self.quick_note, key.New, "note")
+        self.act_search = self._action("&Search…", self.focus_search, [key.Find, "Ctrl+K"], "search",
+                                       "Search everything")  # fmt: skip
+        self.act_people = self._action("&People filter", self.focus_people, "Ctrl+1", "person", "Filter people")
+        self.act_timeline = self._action("&Timeline", self.show_timeline, ["Ctrl+2", "Ctrl+T"], "timeline")
+        self.act_export = self._action("&Export to CSV…", self.export, "Ctrl+Shift+E", "export")
+        self.act_settings = self._action("Se&ttings…", self.settings, [key.Preferences, "Ctrl+,"], "settings")
+        self.act_open_entry = self._action("&Open entry", self.open_entry, "Ctrl+O")
+        self.act_delete = self._action("&Delete entry…", self.delete_entry, key.Delete)
+        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.person_page.table.addAction(self.act_delete)
+        self.act_quit = self._action("&Quit", self.close, key.Quit)
+        self.act_about = self._action("&About Relation Journal", self.about)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_export, self.act_settings])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        person_menu = bar.addMenu("&Person")
+        person_menu.addActions([self.act_add, self.act_edit, self.act_archive])
+        person_menu.addSeparator()
+        person_menu.addActions([self.act_log, self.act_note, self.act_open_entry, self.act_delete])
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.act_people, self.act_timeline, self.act_search])
+        bar.addMenu("&Help").addAction(self.act_about)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addActions([self.act_add, self.act_log, self.act_note])
+        toolbar.addSeparator()
+        toolbar.addAction(self.act_timeline)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(self.search)
+        self.addToolBar(toolbar)
+
+    def _update_actions(self) -> None:
+        has_person = self.person_page.person is not None and self.stack.currentWidget() is self.person_page
+        for action in (self.act_edit, self.act_archive, self.act_log, self.act_note):
+            action.setEnabled(has_person)
+
+    # Navigation -------------------------------------------------------------------------------
+    def _person_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._show_person(current.data(KEY_ROLE))
+
+    def _show_person(self, person_id: int, select_key: int | None = None) -> None:
+        try:
+            self.person_page.show_person(person_id, select_key)
+        except JournalError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            return
+        self.stack.setCurrentWidget(self.person_page)
+        self._update_actions()
+
+    def open_person(self, person_id: int, select_key: int = -1) -> None:
+        self.people.select(person_id)
+        self._show_person(person_id, None if select_key < 0 else select_key)
+        if select_key >= 0:
+            self.person_page.table.setFocus()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+        if self.search.text().strip():
+            self.run_search()
+
+    def focus_people(self) -> None:
+        self.people.filter.setFocus()
+        self.people.filter.selectAll()
+
+    def run_search(self) -> None:
+        self._search_debounce.stop()
+        query = self.search.text()
+        if not query.strip():
+            return
+        self.search_page.search(query)
+        self.stack.setCurrentWidget(self.search_page)
+        self._update_actions()
+
+    def show_timeline(self) -> None:
+        self.timeline_page.reload()
+        self.stack.setCurrentWidget(self.timeline_page)
+        self.timeline_page.table.setFocus()
+        self._update_actions()
+
+    # Person actions ---------------------------------------------------------------------------
+    def add_person(self) -> None:
+        dialog = dialogs.PersonDialog(self.journal, parent=self)
+        if dialog.exec() and dialog.saved:
+            self._after_person_change(dialog.saved.id)
+
+    def edit_person(self) -> None:
+        if self.person_page.person is None:
+            return
+        dialog = dialogs.PersonDialog(self.journal, self.journal.person(self.person_page.person.id), parent=self)
+        if dialog.exec() and dialog.saved:
+            self._after_person_change(dialog.saved.id)
+
+    def archive_person(self) -> None:
+        person = self.person_page.person
+        if person is None:
+            return
+        answer = QMessageBox.question(self, "Archive person",
+                                      f"Archive {person.display_name}? Their history is kept, and reminders "
+                                      "about them stop. You can bring them back by editing their status.")  # fmt: skip
+        if answer == QMessageBox.StandardButton.Yes:
+            self.journal.archive_person(person.id)
+            self._after_person_change(person.id)
+
+    def _after_person_change(self, person_id: int) -> None:
+        self.people.refresh_tags()
+        self.timeline_page.refresh_tags()
+        self.people.reload()
+        self.people.select(person_id)
+        self._show_person(person_id)
+
+    def log_interaction(self) -> None:
+        if self.person_page.person is None:
+            return
+        dialog = dialogs.InteractionDialog(self.journal, self.journal.person(self.person_page.person.id), self)
+        if dialog.exec() and dialog.saved:
+            self._after_entry_change(dialog.saved.person_id)
+            self.statusBar().showMessage(f"Logged a conversation with {dialog.saved.person_name}.", 5000)
+
+    def quick_note(self) -> None:
+        if self.person_page.person is None:
+            return
+        dialog = dialogs.NoteDialog(self.journal, self.person_page.person, parent=self)
+        dialog.exec()
+        if dialog.note is not None:
+            self._after_entry_change(dialog.note.person_id)
+
+    def _after_entry_change(self, person_id: int) -> None:
+        self.person_page.show_person(person_id)
+        self.people.model.forget(person_id)
+
+    def open_entry(self) -> None:
+        entry = self.person_page.current_entry()
+        if entry is None or self.person_page.person is None:
+            return
+        if entry.kind == "note":
+            dialog = dialogs.NoteDialog(self.journal, self.person_page.person, entry.item, parent=self)
+            dialog.exec()
+            self._after_entry_change(self.person_page.person.id)
+
+    def delete_entry(self) -> None:
+        entry = self.person_page.current_entry()
+        if entry is None:
+            return
+        what = "note" if entry.kind == "note" else "conversation"
+        answer = QMessageBox.question(self, f"Delete {what}", f"Delete this {what}? This cannot be undone.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if entry.kind == "note":
+            self.journal.delete_note(entry.item.id)
+        else:
+            self.journal.delete_interaction(entry.item.id)
+        self._after_entry_change(entry.item.person_id)
+
+    def export(self) -> None:
+        folder = dialogs.export_csv(self.journal, self)
+        if folder is not None:
+            self.statusBar().showMessage(f"Exported to {folder}. These files are not encrypted.", 10000)
+
+    def settings(self) -> None:
+        dialogs.SettingsDialog(self.journal, self).exec()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About Relation Journal",
+                          f"<b>Relation Journal {__version__}</b><p>Your journal: <tt>{self.location.database}</tt>"
+                          "<br>Encrypted with SQLCipher; its key is in your system keyring or your passphrase.</p>")  # fmt: skip
+
+    # Window state: geometry only, never personal data ----------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        splitter = settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/splitter", self.splitter.saveState())
+        super().closeEvent(event)

@@ -1,0 +1,171 @@
+"""Qt item models over the journal service, loading rows lazily.
+
+A model holds only the keys of its rows (people ids, timeline keys: 8 bytes each) and a bounded
+cache of the rows it has shown. Painting a row that is not cached loads a small page of rows
+around it in one query, so a 1,000,000-row timeline opens, scrolls and stays within memory.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from relationjournal.core.journal import Journal
+from relationjournal.core.models import Direction, Status
+from relationjournal.core.records import PersonSummary, TimelineEntry, timeline_key
+from relationjournal.ui import text
+from relationjournal.ui.icons import icon
+from relationjournal.ui.qt import QAbstractTableModel, QColor, QModelIndex, QPersistentModelIndex, Qt
+
+KEY_ROLE = Qt.ItemDataRole.UserRole
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+PAGE = 200
+CACHE_ROWS = 5_000
+Index = QModelIndex | QPersistentModelIndex
+
+
+class LazyRowsModel(QAbstractTableModel):
+    """Rows identified by integer keys; their data is fetched a page at a time and cached (LRU)."""
+
+    headers: tuple[str, ...] = ()
+
+    def __init__(self, load: Callable[[Sequence[int]], list[tuple[int, Any]]], parent: Any = None):
+        super().__init__(parent)
+        self._load = load
+        self._keys: Sequence[int] = ()
+        self._cache: OrderedDict[int, Any] = OrderedDict()
+        self.rows_loaded = 0  # how many rows were ever fetched: tests check it stays small
+
+    def set_keys(self, keys: Sequence[int]) -> None:
+        self.beginResetModel()
+        self._keys = keys
+        self._cache.clear()
+        self.endResetModel()
+
+    def key(self, row: int) -> int:
+        return self._keys[row]
+
+    def row_of(self, key: int) -> int | None:
+        for row, candidate in enumerate(self._keys):
+            if candidate == key:
+                return row
+        return None
+
+    def forget(self, key: int) -> None:
+        """Drop a cached row so it is read again (after an edit)."""
+        self._cache.pop(key, None)
+        row = self.row_of(key)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._keys)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def row_data(self, row: int) -> Any:
+        key = self._keys[row]
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        start = max(0, row - PAGE // 4)
+        wanted = [k for k in self._keys[start : start + PAGE] if k not in self._cache]
+        for loaded_key, value in self._load(wanted):
+            self._cache[loaded_key] = value
+        self.rows_loaded += len(wanted)
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        return self._cache.get(key)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._keys):
+            return None
+        if role == KEY_ROLE:
+            return self._keys[index.row()]
+        item = self.row_data(index.row())
+        if item is None:
+            return None
+        if role == ROW_ROLE:
+            return item
+        return self.cell(item, index.column(), role)
+
+    def cell(self, item: Any, column: int, role: int) -> Any:
+        raise NotImplementedError
+
+
+class PeopleModel(LazyRowsModel):
+    """One row per person; `PersonDelegate` draws name, organisation, tags and last contact."""
+
+    headers = ("Person",)
+
+    def __init__(self, journal: Journal, parent: Any = None):
+        super().__init__(lambda ids: [(p.id, p) for p in journal.person_summaries(ids)], parent)
+
+    def cell(self, person: PersonSummary, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return person.display_name
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return ", ".join(x for x in (person.display_name, person_subtitle(person),
+                                         f"last contact {text.ago(person.last_contact)}") if x)  # fmt: skip
+        if role == Qt.ItemDataRole.ForegroundRole and person.status is Status.archived:
+            return QColor(Qt.GlobalColor.gray)
+        return None
+
+
+def person_subtitle(person: PersonSummary) -> str:
+    return " · ".join(x for x in (person.organisation, ", ".join(person.tags)) if x)
+
+
+class TimelineModel(LazyRowsModel):
+    """Conversations and notes, newest first; a person's page hides the Person column."""
+
+    headers = ("When", "Person", "Channel", "", "Summary", "Follow-up")
+    WHEN, PERSON, CHANNEL, DIRECTION, SUMMARY, FOLLOW_UP = range(6)
+
+    def __init__(self, journal: Journal, parent: Any = None):
+        super().__init__(
+            lambda keys: [(_entry_key(e), e) for e in journal.timeline_entries(keys)],
+            parent,
+        )
+
+    def cell(self, entry: TimelineEntry, column: int, role: int) -> Any:
+        item = entry.item
+        is_note = entry.kind == "note"
+        display = role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+        if column == self.WHEN and display:
+            return text.local_time(entry.when)
+        if column == self.PERSON and display:
+            return item.person_name
+        if column == self.CHANNEL:
+            if display:
+                return ("Pinned note" if item.pinned else "Note") if is_note else text.CHANNEL_LABELS[item.channel]
+            if role == Qt.ItemDataRole.DecorationRole:
+                return icon("note" if is_note else f"channel-{item.channel.value}")
+        if column == self.DIRECTION and not is_note:
+            if role == Qt.ItemDataRole.DecorationRole:
+                return icon("arrow-in" if item.direction is Direction.incoming else "arrow-out")
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                by = f" ({item.reached_out_by})" if item.reached_out_by else ""
+                return text.DIRECTION_LABELS[item.direction] + by
+        if column == self.SUMMARY:
+            if display:
+                summary = item.body if is_note else (item.summary or item.body)
+                return " ".join(summary.split())[:300]
+            if role == Qt.ItemDataRole.DecorationRole:
+                if item.hard_event:
+                    return icon("heart")
+                return None if is_note else icon(f"tone-{item.tone.value}")
+        if column == self.FOLLOW_UP and display and not is_note and item.follow_up_on:
+            return f"Follow up {item.follow_up_on:%d %b %Y}"
+        return None
+
+
+def _entry_key(entry: TimelineEntry) -> int:
+    return timeline_key(entry.kind, entry.item.id)

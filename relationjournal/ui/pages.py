@@ -1,0 +1,356 @@
+"""The main window's pages: a person, the global timeline, and search results."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+from relationjournal.core.journal import Journal
+from relationjournal.core.models import Channel, Direction, Tone
+from relationjournal.core.records import (
+    InteractionRecord,
+    NoteRecord,
+    PersonRecord,
+    TimelineEntry,
+    TimelineFilter,
+)
+from relationjournal.ui import text
+from relationjournal.ui.icons import icon
+from relationjournal.ui.models import ROW_ROLE, TimelineModel
+from relationjournal.ui.qt import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QModelIndex,
+    QSplitter,
+    Qt,
+    QTableView,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+
+def _esc(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def timeline_table(model: TimelineModel, *, show_person: bool) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 12)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(TimelineModel.SUMMARY, QHeaderView.ResizeMode.Stretch)
+    widths = {TimelineModel.WHEN: 150, TimelineModel.PERSON: 170, TimelineModel.CHANNEL: 130,
+              TimelineModel.DIRECTION: 34, TimelineModel.FOLLOW_UP: 150}  # fmt: skip
+    for column, width in widths.items():
+        view.setColumnWidth(column, width)
+    view.setColumnHidden(TimelineModel.PERSON, not show_person)
+    return view
+
+
+def entry_html(entry: TimelineEntry) -> tuple[str, str | None]:
+    """A heading (HTML) and the Markdown body of a timeline entry, for the detail pane."""
+    item = entry.item
+    if isinstance(item, NoteRecord):
+        flags = " · pinned" if item.pinned else ""
+        flags += " · <span style='color:#c05621'>hard event</span>" if item.hard_event else ""
+        return f"<p><b>Note</b> · {text.local_time(item.created_at)}{flags}</p>", item.body
+    assert isinstance(item, InteractionRecord)
+    parts = [
+        f"<b>{text.CHANNEL_LABELS[item.channel]}</b>", text.local_time(item.occurred_at),
+        text.DIRECTION_LABELS[item.direction] + (f" ({_esc(item.reached_out_by)})" if item.reached_out_by else ""),
+        text.TONE_LABELS[item.tone], text.CONTEXT_LABELS[item.context],
+    ]  # fmt: skip
+    if item.hard_event:
+        parts.append("<span style='color:#c05621'>hard event</span>")
+    if item.follow_up_on:
+        parts.append(f"follow up {item.follow_up_on:%d %b %Y}")
+    heading = f"<p>{' · '.join(parts)}</p>"
+    if item.summary:
+        heading += f"<h3>{_esc(item.summary)}</h3>"
+    return heading, item.body or None
+
+
+class EntryView(QTextBrowser):
+    """Shows one timeline entry: its details and its Markdown, rendered by Qt."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setOpenExternalLinks(True)
+        self.setAccessibleName("Selected entry")
+        self.show_entry(None)
+
+    def show_entry(self, entry: TimelineEntry | None) -> None:
+        if entry is None:
+            self.setHtml("<p style='color:gray'>Select a conversation or a note to read it here.</p>")
+            return
+        heading, body = entry_html(entry)
+        self.setMarkdown(body or "")
+        cursor = self.textCursor()
+        cursor.movePosition(cursor.MoveOperation.Start)
+        cursor.insertHtml(heading)
+        if body:
+            cursor.insertBlock()
+
+
+class PersonPage(QWidget):
+    """A person's header, pinned notes, and their timeline of conversations and notes."""
+
+    def __init__(self, journal: Journal):
+        super().__init__()
+        self.journal = journal
+        self.person: PersonRecord | None = None
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
+        self.header.setOpenExternalLinks(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.header.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.header.setAccessibleName("Person")
+        self.model = TimelineModel(journal, self)
+        self.table = timeline_table(self.model, show_person=False)
+        self.table.setAccessibleName("Timeline")
+        self.detail = EntryView()
+        self.empty = QLabel("Nothing here yet. Log a conversation (Ctrl+L) or write a note (Ctrl+N).")
+        self.empty.setStyleSheet("color: gray; padding: 8px;")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setSizes([400, 200])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addWidget(self.header)
+        layout.addWidget(self.empty)
+        layout.addWidget(split, 1)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+    def show_person(self, person_id: int, select_key: int | None = None) -> None:
+        self.person = self.journal.person(person_id)
+        self.header.setText(self._header_html(self.person))
+        self.model.set_keys(self.journal.timeline_keys(person_id))
+        self.empty.setVisible(self.model.rowCount() == 0)
+        self.detail.show_entry(None)
+        if select_key is not None and (row := self.model.row_of(select_key)) is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def refresh(self) -> None:
+        if self.person is not None:
+            self.show_person(self.person.id)
+
+    def current_entry(self) -> TimelineEntry | None:
+        index = self.table.currentIndex()
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.detail.show_entry(current.data(ROW_ROLE) if current.isValid() else None)
+
+    def _header_html(self, p: PersonRecord) -> str:
+        title = f"<span style='font-size:20pt; font-weight:600'>{_esc(p.display_name)}</span>"
+        if p.pronouns:
+            title += f" <span style='color:gray'>({_esc(p.pronouns)})</span>"
+        lines = [title]
+        job = " · ".join(_esc(x) for x in (p.role, p.organisation) if x)
+        meta = [job] if job else []
+        if p.tags:
+            meta.append(" ".join(f"<span style='background:#e6f2f4; color:#1f5f6b'>&nbsp;{_esc(t)}&nbsp;</span>"
+                                 for t in p.tags))  # fmt: skip
+        meta.append(f"last contact {text.ago(p.last_contact)}")
+        if p.status.value != "active":
+            meta.append(f"<i>{p.status.value}</i>")
+        lines.append(" · ".join(meta))
+        if p.handles:
+            links = []
+            for platform, value in p.handles:
+                url = text.handle_link(platform, value)
+                label = f"{text.PLATFORM_LABELS[platform]}: {_esc(value)}"
+                links.append(f"<a href='{_esc(url)}'>{label}</a>" if url else label)
+            lines.append(" · ".join(links))
+        rows = [("Why it matters", p.why_it_matters), ("Who reaches out", p.reaches_out),
+                ("Remember", p.remember), ("How we met", p.how_we_met)]  # fmt: skip
+        if p.cadence_days:
+            rows.append(("Stay in touch", f"every {p.cadence_days} days"))
+        for m in self.journal.memberships(p.id):
+            review = f", review {m.review_on:%d %b %Y}" if m.review_on else ""
+            left = f", left {m.left_on:%d %b %Y}" if m.left_on else ""
+            rows.append(("Programme", f"{m.programme} since {m.joined_on:%d %b %Y}{review}{left}"))
+        table = "".join(
+            f"<tr><td style='color:gray; padding-right:12px'>{label}</td><td>{_esc(value).replace(chr(10), '<br>')}</td></tr>"
+            for label, value in rows
+            if value
+        )
+        if table:
+            lines.append(f"<table>{table}</table>")
+        pinned = self.journal.pinned_notes(p.id)
+        for note in pinned[:3]:
+            first = _esc(" ".join(note.body.split())[:200])
+            lines.append(f"<span style='background:#fff8e1; color:#5f4b00'>&nbsp;Pinned: {first}&nbsp;</span>")
+        head = f"<div>{lines[0]}</div><div style='margin-top:2px'>{lines[1]}</div>"
+        return head + "".join(f"<div style='margin-top:8px'>{line}</div>" for line in lines[2:])
+
+
+class TimelinePage(QWidget):
+    """Everyone's conversations, newest first, filterable by channel, tag, direction, tone and dates."""
+
+    open_person = Signal(int, int)  # person id, timeline key
+
+    def __init__(self, journal: Journal):
+        super().__init__()
+        self.journal = journal
+        self.model = TimelineModel(journal, self)
+        self.table = timeline_table(self.model, show_person=True)
+        self.table.setAccessibleName("Global timeline")
+        self.detail = EntryView()
+        self.channel = self._combo("Any channel", text.CHANNEL_LABELS)
+        self.direction = self._combo("Either direction", text.DIRECTION_LABELS)
+        self.tone = self._combo("Any tone", text.TONE_LABELS)
+        self.tag = QComboBox()
+        self.tag.setAccessibleName("Tag filter")
+        self.use_dates = QCheckBox("From")
+        self.since, self.until = QDateEdit(QDate.currentDate().addMonths(-1)), QDateEdit(QDate.currentDate())
+        for edit, name in ((self.since, "From date"), (self.until, "To date")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.setAccessibleName(name)
+            edit.dateChanged.connect(self.reload)
+        self.use_dates.toggled.connect(self.reload)
+        self.count = QLabel()
+        filters = QHBoxLayout()
+        for widget in (self.channel, self.tag, self.direction, self.tone, self.use_dates, self.since, QLabel("to"),
+                       self.until):  # fmt: skip
+            filters.addWidget(widget)
+        filters.addStretch()
+        filters.addWidget(self.count)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setSizes([450, 150])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        title = QLabel("<span style='font-size:16pt; font-weight:600'>Timeline</span>")
+        layout.addWidget(title)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _: self.detail.show_entry(current.data(ROW_ROLE) if current.isValid() else None)
+        )
+        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)
+        self.tag.currentIndexChanged.connect(self.reload)
+
+    def _combo(self, anything: str, labels: dict[Any, str]) -> QComboBox:
+        box = QComboBox()
+        box.addItem(anything, None)
+        for value, label in labels.items():
+            box.addItem(label, value)
+        box.setAccessibleName(anything)
+        box.currentIndexChanged.connect(self.reload)
+        return box
+
+    def refresh_tags(self) -> None:
+        current = self.tag.currentData()
+        self.tag.blockSignals(True)
+        self.tag.clear()
+        self.tag.addItem("Any tag", None)
+        for name in self.journal.tag_names():
+            self.tag.addItem(name, name)
+        self.tag.setCurrentIndex(max(0, self.tag.findData(current)))
+        self.tag.blockSignals(False)
+
+    def current_filter(self) -> TimelineFilter:
+        since = until = None
+        if self.use_dates.isChecked():
+            since = datetime.combine(self.since.date().toPython(), time()).astimezone().astimezone(UTC)
+            until = datetime.combine(self.until.date().addDays(1).toPython(), time()).astimezone().astimezone(UTC)
+        channel: Channel | None = self.channel.currentData()
+        direction: Direction | None = self.direction.currentData()
+        tone: Tone | None = self.tone.currentData()
+        return TimelineFilter(channel=channel, tag=self.tag.currentData(), direction=direction, tone=tone,
+                              since=since, until=until)  # fmt: skip
+
+    def reload(self) -> None:
+        self.model.set_keys(self.journal.timeline_keys(wanted=self.current_filter()))
+        rows = self.model.rowCount()
+        self.count.setText(f"{rows:,} conversation{'s' if rows != 1 else ''}")
+        self.detail.show_entry(None)
+
+    def _open(self, index: QModelIndex) -> None:
+        entry = index.data(ROW_ROLE)
+        if entry is not None:
+            self.open_person.emit(entry.item.person_id, self.model.key(index.row()))
+
+
+class SearchPage(QWidget):
+    """Search results grouped into people, notes and conversations; activating one opens it."""
+
+    open_person = Signal(int, int)  # person id, timeline key (-1: none)
+
+    def __init__(self, journal: Journal):
+        super().__init__()
+        self.journal = journal
+        self.title = QLabel()
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Search results")
+        self.tree.setUniformRowHeights(True)
+        self.tree.itemActivated.connect(self._activate)
+        self.tree.itemDoubleClicked.connect(self._activate)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tree, 1)
+
+    def search(self, query: str) -> int:
+        hits = self.journal.search(query, limit=50, mark=("<b>", "</b>")) if query.strip() else []
+        self.tree.clear()
+        self.title.setText(
+            f"<span style='font-size:16pt; font-weight:600'>{len(hits)} result{'s' if len(hits) != 1 else ''}</span>"
+            f" for “{_esc(query)}”" if query.strip() else "Type to search people, notes and conversations."
+        )  # fmt: skip
+        groups = {"person": ("People", "person"), "note": ("Notes", "note"), "interaction": ("Conversations", "log")}
+        for kind, (title, icon_name) in groups.items():
+            matching = [hit for hit in hits if hit.kind == kind]
+            if not matching:
+                continue
+            group = QTreeWidgetItem(self.tree, [f"{title} ({len(matching)})"])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            for hit in matching:
+                plain = hit.snippet.replace("<b>", "").replace("</b>", "")
+                label = hit.person_name if kind == "person" else f"{hit.person_name}: {' '.join(plain.split())}"
+                item = QTreeWidgetItem(group, [label])
+                item.setIcon(0, icon(icon_name))
+                item.setToolTip(0, " ".join(plain.split())[:500])
+                key = -1 if kind == "person" else hit.id << 1 | (kind == "note")
+                item.setData(0, Qt.ItemDataRole.UserRole, (hit.person_id, key))
+            group.setExpanded(True)
+        first = self.tree.topLevelItem(0)
+        if first is not None and first.childCount():
+            self.tree.setCurrentItem(first.child(0))
+        return len(hits)
+
+    def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        target = item.data(0, Qt.ItemDataRole.UserRole)
+        if target:
+            self.open_person.emit(*target)
+

@@ -1,0 +1,58 @@
+"""How times and choices read in the app: "3 weeks ago", "X / Twitter", "They reached out"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from relationjournal.core.models import Channel, Context, Direction, Platform, Tone
+
+CHANNEL_LABELS = {
+    Channel.x: "X / Twitter", Channel.linkedin: "LinkedIn", Channel.instagram: "Instagram",
+    Channel.facebook: "Facebook", Channel.email: "Email", Channel.phone: "Phone", Channel.meeting: "Meeting",
+    Channel.chat: "Company chat", Channel.other: "Other",
+}  # fmt: skip
+PLATFORM_LABELS = {
+    Platform.x: "X / Twitter", Platform.linkedin: "LinkedIn", Platform.instagram: "Instagram",
+    Platform.facebook: "Facebook", Platform.email: "Email", Platform.phone: "Phone", Platform.website: "Website",
+    Platform.other: "Other",
+}  # fmt: skip
+DIRECTION_LABELS = {Direction.outgoing: "I reached out", Direction.incoming: "They reached out"}
+TONE_LABELS = {Tone.positive: "Positive", Tone.neutral: "Neutral", Tone.negative: "Difficult"}
+CONTEXT_LABELS = {Context.personal: "Personal", Context.business: "Business"}
+
+
+def ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """A calm, rounded relative time: "today", "yesterday", "3 weeks ago", "2 years ago"."""
+    if moment is None:
+        return "never"
+    now = now or datetime.now(UTC)
+    days = (now.astimezone().date() - moment.astimezone().date()).days
+    if days < 0:
+        return "in the future"
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    for size, unit in ((365, "year"), (30, "month"), (7, "week"), (1, "day")):
+        if days >= size:
+            count = days // size
+            return f"{count} {unit}{'s' if count > 1 else ''} ago"
+    return "today"
+
+
+def local_time(moment: datetime) -> str:
+    return moment.astimezone().strftime("%d %b %Y, %H:%M")
+
+
+def handle_link(platform: Platform, value: str) -> str | None:
+    """A URL for a handle where one is obvious, so the person page can make it clickable."""
+    bare = value.lstrip("@")
+    if value.startswith(("http://", "https://")):
+        return value
+    links = {
+        Platform.x: f"https://x.com/{bare}", Platform.instagram: f"https://www.instagram.com/{bare}",
+        Platform.linkedin: f"https://www.linkedin.com/in/{bare}", Platform.facebook: f"https://www.facebook.com/{bare}",
+        Platform.email: f"mailto:{value}", Platform.phone: f"tel:{value.replace(' ', '')}",
+        Platform.website: f"https://{value}",
+    }  # fmt: skip
+    return links.get(platform)

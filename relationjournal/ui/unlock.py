@@ -1,0 +1,281 @@
+"""Getting an open journal: first run, passphrase, lost keyring entry, and errors said plainly."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from relationjournal.core.access import PASSPHRASE_ENV, create_journal, open_journal, unlock_with_recovery_key
+from relationjournal.core.atomicfile import atomic_writer
+from relationjournal.core.errors import (
+    InvalidInput,
+    JournalError,
+    KeyringEntryMissing,
+    PassphraseNeeded,
+    WrongKey,
+)
+from relationjournal.core.journal import Journal
+from relationjournal.core.locations import JournalLocation
+from relationjournal.core.vault import keyring_problem, read_meta
+from relationjournal.ui.dialogs import ErrorLine
+from relationjournal.ui.icons import icon
+from relationjournal.ui.qt import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFont,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+
+CLIPBOARD_CLEAR_MS = 60_000
+
+
+class FirstRunDialog(QDialog):
+    """Explains what is stored where and how, and creates the journal."""
+
+    def __init__(self, location: JournalLocation, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.location = location
+        self.journal: Journal | None = None
+        self.recovery_key: str | None = None
+        self.setWindowTitle("Welcome to Relation Journal")
+        self.setWindowIcon(icon("app"))
+        self.setMinimumWidth(600)
+        title = QLabel("<span style='font-size:18pt; font-weight:600'>Welcome to Relation Journal</span>")
+        intro = QLabel(
+            "Your notes about people and your conversations with them stay on this computer, in one "
+            f"encrypted file: <tt>{location.database}</tt>.<br>Nothing is sent anywhere; the file's key is "
+            "kept in your system keyring, or protected by a passphrase you choose."
+        )
+        intro.setWordWrap(True)
+        intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        problem = keyring_problem()
+        self.use_keyring = QRadioButton("Keep the key in my system &keyring (recommended: nothing to type)")
+        self.use_passphrase = QRadioButton("Protect the journal with a &passphrase I type each time")
+        self.use_keyring.setChecked(problem is None)
+        self.use_passphrase.setChecked(problem is not None)
+        if problem:
+            self.use_keyring.setEnabled(False)
+            self.use_keyring.setText(f"Keep the key in my system keyring (not possible here: {problem})")
+        self.passphrase, self.repeat = QLineEdit(), QLineEdit()
+        for edit, name in ((self.passphrase, "Passphrase"), (self.repeat, "Repeat passphrase")):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setAccessibleName(name)
+        form = QFormLayout()
+        form.addRow("Pass&phrase", self.passphrase)
+        form.addRow("&Repeat it", self.repeat)
+        self.passphrase_box = QWidget()
+        self.passphrase_box.setLayout(form)
+        self.use_passphrase.toggled.connect(self.passphrase_box.setVisible)
+        self.passphrase_box.setVisible(self.use_passphrase.isChecked())
+        self.error = ErrorLine()
+        create = QPushButton("&Create my journal")
+        create.setDefault(True)
+        create.clicked.connect(self.create)
+        cancel = QPushButton("Quit")
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(cancel)
+        buttons.addWidget(create)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(8)
+        layout.addWidget(self.use_keyring)
+        layout.addWidget(self.use_passphrase)
+        layout.addWidget(self.passphrase_box)
+        layout.addWidget(self.error)
+        layout.addStretch()
+        layout.addLayout(buttons)
+
+    def create(self) -> None:
+        passphrase = None
+        if self.use_passphrase.isChecked():
+            passphrase = self.passphrase.text()
+            if passphrase != self.repeat.text():
+                self.error.show_error("The two passphrases differ.")
+                return
+        try:
+            created = create_journal(self.location, passphrase=passphrase)
+        except JournalError as error:
+            self.error.show_error(str(error))
+            return
+        self.journal, self.recovery_key = created.journal, created.recovery_key
+        self.accept()
+
+
+class RecoveryKeyDialog(QDialog):
+    """Shows the recovery key once, with Copy and Save, and asks the user to confirm they kept it."""
+
+    def __init__(self, recovery_key: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.recovery_key = recovery_key
+        self.setWindowTitle("Your recovery key")
+        self.setMinimumWidth(640)
+        warning = QLabel(
+            "<b>Keep this recovery key somewhere safe, away from this computer</b> (on paper, or in a "
+            "password manager). If your system keyring is ever reset or replaced, this key is the only way "
+            "to open your journal again. No copy is kept anywhere, and it is shown only now."
+        )
+        warning.setWordWrap(True)
+        self.key_label = QLabel(recovery_key)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(14)
+        self.key_label.setFont(font)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setStyleSheet("padding: 12px; border: 1px solid #cbd5e0; border-radius: 6px;")
+        self.key_label.setAccessibleName("Recovery key")
+        copy = QPushButton("&Copy")
+        copy.clicked.connect(self.copy)
+        save = QPushButton("&Save to a file…")
+        save.clicked.connect(self.save)
+        self.kept = QCheckBox("I have &saved my recovery key somewhere safe")
+        self.status = QLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("&Continue")
+        self.ok.setEnabled(False)
+        self.kept.toggled.connect(self.ok.setEnabled)
+        buttons.accepted.connect(self.accept)
+        row = QHBoxLayout()
+        row.addWidget(copy)
+        row.addWidget(save)
+        row.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(warning)
+        layout.addWidget(self.key_label)
+        layout.addLayout(row)
+        layout.addWidget(self.kept)
+        layout.addWidget(buttons)
+
+    def copy(self) -> None:
+        clipboard = QApplication.clipboard()
+        clipboard.setText(self.recovery_key)
+        self.status.setText("Copied. The clipboard is cleared in a minute.")
+        key = self.recovery_key
+
+        def clear() -> None:
+            if clipboard.text() == key:
+                clipboard.clear()
+
+        QTimer.singleShot(CLIPBOARD_CLEAR_MS, clear)
+
+    def save(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Save recovery key", "relationjournal-recovery-key.txt")
+        if not path:
+            return
+        with atomic_writer(Path(path)) as handle:
+            handle.write("Relation Journal recovery key\n\n" + self.recovery_key + "\n\n"
+                         "Use it with: relationjournal unlock --recovery-key\n")  # fmt: skip
+        self.status.setText(f"Saved to {path}. Move it somewhere safe, away from this computer.")
+
+
+class SecretDialog(QDialog):
+    """Asks for a passphrase or a recovery key, and retries until it opens the journal."""
+
+    def __init__(self, title: str, explanation: str, label: str, attempt, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.attempt, self.journal = attempt, None
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        text = QLabel(explanation)
+        text.setWordWrap(True)
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setAccessibleName(label.replace("&", ""))
+        form = QFormLayout()
+        form.addRow(label, self.secret)
+        self.error = ErrorLine()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Unlock")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        try:
+            self.journal = self.attempt(self.secret.text())
+        except (WrongKey, InvalidInput) as error:
+            self.error.show_error(str(error))
+            self.secret.selectAll()
+            self.secret.setFocus()
+            return
+        super().accept()
+
+
+def passphrase_dialog(location: JournalLocation, parent: QWidget | None = None) -> SecretDialog:
+    return SecretDialog(
+        "Unlock your journal", "This journal is protected by a passphrase.", "&Passphrase",
+        lambda secret: open_journal(location, passphrase=secret), parent,
+    )  # fmt: skip
+
+
+def recovery_dialog(location: JournalLocation, reason: str, parent: QWidget | None = None) -> SecretDialog:
+    dialog = SecretDialog(
+        "Unlock with your recovery key",
+        f"{reason}<br><br>Enter the recovery key you saved when the journal was created (or last re-keyed). "
+        "It puts the key back in your keyring.",
+        "&Recovery key",
+        lambda secret: unlock_with_recovery_key(location, secret),
+        parent,
+    )
+    dialog.secret.setEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.secret.setPlaceholderText("XXXXX-XXXXX-XXXXX-…")
+    return dialog
+
+
+def obtain_journal(location: JournalLocation, *, interactive: bool = True) -> Journal | None:
+    """An open journal, asking the user whatever is needed; None if they gave up.
+
+    Not interactive (tests, benchmarks): no dialog is shown; a passphrase comes from the
+    environment, and anything that would need the user raises its `JournalError`.
+    """
+    if not location.exists():
+        if not interactive:
+            return None
+        first = FirstRunDialog(location)
+        if first.exec() != QDialog.DialogCode.Accepted or first.journal is None:
+            return None
+        if first.recovery_key:
+            RecoveryKeyDialog(first.recovery_key).exec()
+        return first.journal
+    meta = read_meta(location)
+    passphrase = os.environ.get(PASSPHRASE_ENV) if meta is None or meta.protection == "passphrase" else None
+    try:
+        return open_journal(location, passphrase=passphrase)
+    except PassphraseNeeded:
+        if not interactive:
+            raise
+        dialog = passphrase_dialog(location)
+    except (KeyringEntryMissing, WrongKey) as error:
+        if not interactive:
+            raise
+        dialog = recovery_dialog(location, str(error).split(" Run ")[0])
+    return dialog.journal if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def show_error(error: JournalError, location: JournalLocation, parent: QWidget | None = None) -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, "Relation Journal", str(error), QMessageBox.StandardButton.Close,
+                      parent)  # fmt: skip
+    box.setInformativeText(f"Your journal is in {location.data_dir}.")
+    box.exec()
