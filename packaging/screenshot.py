@@ -96,6 +96,8 @@ def main() -> int:
     settle(app)
     window.grab().save(str(args.out / "main.png"))
     window.show_timeline()
+    while window.timeline_page.count.text() == "Loading…":  # keys load off the GUI thread
+        app.processEvents()
     window.timeline_page.table.selectRow(2)
     settle(app)
     window.grab().save(str(args.out / "timeline.png"))

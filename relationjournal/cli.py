@@ -122,8 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _person_options(parser: argparse.ArgumentParser) -> None:
+    platforms = ", ".join(p.value for p in Platform)
     parser.add_argument("--handle", action="append", default=[], type=_handle, metavar="PLATFORM:HANDLE",
-                        help=f"e.g. x:@ada, email:ada@example.org ({', '.join(p.value for p in Platform)})")  # fmt: skip
+                        help=f"e.g. x:@ada, email:ada@example.org ({platforms})")  # fmt: skip
     parser.add_argument("--tag", action="append", default=[], metavar="TAG", help="e.g. client, translator")
     parser.add_argument("--org", metavar="ORG")
     parser.add_argument("--role")
@@ -394,7 +395,10 @@ def cmd_rekey(args: argparse.Namespace) -> None:
         new_passphrase = None
         if meta is not None and meta.protection == "passphrase":
             new_passphrase = _ask_passphrase(
-                confirm=True, env=NEW_PASSPHRASE_ENV, prompt="New passphrase: ", why="Changing the key needs a new passphrase"
+                confirm=True,
+                env=NEW_PASSPHRASE_ENV,
+                prompt="New passphrase: ",
+                why="Changing the key needs a new passphrase",
             )
         new_recovery_key = change_key(location, journal, new_passphrase=new_passphrase)
     print("The journal is now encrypted with a new key; the old one no longer opens it.")

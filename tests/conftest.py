@@ -23,6 +23,8 @@ from relationjournal.core.journal import Journal
 from relationjournal.core.locations import JournalLocation, resolve_location
 
 FILE_KEYRING = "keyrings.alt.file.PlaintextKeyring"
+# Before pytest-qt makes its session-wide QApplication: tests never need a display.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
 @dataclass
@@ -76,7 +78,9 @@ def journal(sandbox: Sandbox) -> Iterator[Journal]:
     created.journal.close()
 
 
-def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a subprocess, as a user would, with the sandbox's environment."""
     return subprocess.run(
         [sys.executable, "-m", "relationjournal", *args],

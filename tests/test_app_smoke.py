@@ -14,8 +14,9 @@ def test_gui_quit_after_paint_on_a_new_and_an_existing_journal(sandbox: Sandbox)
 
 def test_gui_quit_after_paint_fails_on_a_journal_it_cannot_open(sandbox: Sandbox) -> None:
     assert run_cli("init").returncode == 0
-    import keyring
     import json
+
+    import keyring
 
     meta = json.loads(sandbox.location.meta.read_text())
     keyring.delete_password("relationjournal", meta["journal_id"])

@@ -106,7 +106,7 @@ def test_wrong_key_is_a_clear_error_and_changes_nothing(sandbox: Sandbox) -> Non
     assert snapshot(sandbox.data_dir) == before
 
 
-@pytest.mark.parametrize("passphrase", ['quote " and \' inside', "back\\slash\\", "ünïcødé – 日本語 🔐"])
+@pytest.mark.parametrize("passphrase", ["quote \" and ' inside", "back\\slash\\", "ünïcødé – 日本語 🔐"])
 def test_passphrase_journal_refuses_a_wrong_passphrase(sandbox: Sandbox, passphrase: str) -> None:
     cli_ok("init", "--passphrase", env={"RELATIONJOURNAL_PASSPHRASE": passphrase})
     cli_ok("person", "add", "Ada", env={"RELATIONJOURNAL_PASSPHRASE": passphrase})

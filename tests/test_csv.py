@@ -32,8 +32,14 @@ def fill(journal: Journal) -> None:
         name = " ".join(text.split()) or f"Blank {i}"
         person = journal.add_person(
             PersonDraft(
-                display_name=name, organisation=text, remember=text, why_it_matters=text, pronouns="they/them",
-                birthday=date(1990, 1, 1 + i % 28), cadence_days=7 + i, source="new follower",
+                display_name=name,
+                organisation=text,
+                remember=text,
+                why_it_matters=text,
+                pronouns="they/them",
+                birthday=date(1990, 1, 1 + i % 28),
+                cadence_days=7 + i,
+                source="new follower",
                 handles=((Platform.x, f"@h{i}"), (Platform.email, f"p{i}@example.org"), (Platform.x, f"@alt{i}")),
                 tags=(f"tag {i % 3}", "client"),
             )  # fmt: skip
@@ -42,9 +48,16 @@ def fill(journal: Journal) -> None:
         journal.log_interaction(
             person.id,
             InteractionDraft(
-                channel=list(Channel)[i % len(Channel)], direction=Direction.incoming, summary=text, body=text * 2,
-                occurred_at=datetime(2025, 3, 1 + i % 28, 12, 30, 15, 123456, tzinfo=UTC), tone=Tone.negative,
-                context=Context.business, hard_event=True, reached_out_by=text, follow_up_on=date(2025, 4, 1),
+                channel=list(Channel)[i % len(Channel)],
+                direction=Direction.incoming,
+                summary=text,
+                body=text * 2,
+                occurred_at=datetime(2025, 3, 1 + i % 28, 12, 30, 15, 123456, tzinfo=UTC),
+                tone=Tone.negative,
+                context=Context.business,
+                hard_event=True,
+                reached_out_by=text,
+                follow_up_on=date(2025, 4, 1),
             ),  # fmt: skip
         )
         journal.add_reminder(ReminderKind.custom, datetime(2026, 1, 1, tzinfo=UTC), text, person_id=person.id)
@@ -75,7 +88,7 @@ def test_formula_cells_are_neutralised_for_spreadsheets(journal: Journal, tmp_pa
     with (tmp_path / "notes.csv").open(encoding="utf-8-sig", newline="") as handle:
         bodies = [row["body"] for row in csv.DictReader(handle)]
     assert all(not body.startswith(("=", "+", "-", "@", "\t", "\r")) for body in bodies)
-    assert "'=HYPERLINK(\"http://evil\")" in bodies and "'''twice" in bodies
+    assert '\'=HYPERLINK("http://evil")' in bodies and "'''twice" in bodies
 
 
 def test_import_into_a_journal_with_people_keeps_both(journal: Journal, tmp_path: Path) -> None:
@@ -97,7 +110,7 @@ def test_import_into_a_journal_with_people_keeps_both(journal: Journal, tmp_path
         ("people.csv", "display_name,birthday\nAda,1815-12-10\nGrace,next tuesday\n", "people.csv:3: birthday"),
         ("people.csv", "display_name,colour\nAda,red\n", "people.csv:1: unknown column 'colour'"),
         ("people.csv", "id,display_name\n1,Ada\n1,Grace\n", "people.csv:3: id: 1 appears more than once"),
-        ("people.csv", "display_name\nAda\n\"Grace\n", "people.csv"),  # cut short inside a quoted cell
+        ("people.csv", 'display_name\nAda\n"Grace\n', "people.csv"),  # cut short inside a quoted cell
         ("people.csv", "display_name,cadence_days\nAda,7,extra\n", "people.csv:2: has 3 cells"),
         ("notes.csv", "person_id,body\n99,hello\n", "notes.csv:2: person_id: no person 99"),
         ("interactions.csv", "person_id,occurred_at\n1,2025-01-01\n", "interactions.csv:1: missing column 'channel'"),

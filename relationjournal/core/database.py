@@ -110,9 +110,7 @@ def translate(error: BaseException, path: Path) -> JournalError:
     if "disk is full" in text or "database or disk is full" in text:
         return DiskFull("The disk is full; the last change was not saved. Free some space and try again.")
     if "malformed" in text or "hmac" in text or "corrupt" in text:
-        return Damaged(
-            f"The journal at {path} is damaged. Run `relationjournal check`, then restore it from a backup."
-        )
+        return Damaged(f"The journal at {path} is damaged. Run `relationjournal check`, then restore it from a backup.")
     raise error
 
 

@@ -34,15 +34,17 @@ from relationjournal.core.models import (
     person_tag,
 )
 
-FIRST = ["Amaka", "Zoë", "Mateo", "Aiko", "Lars", "Priya", "Oluwaseun", "Sofia", "Hamid", "Chloé", "Tomasz", "Leilani",
-         "Björn", "Fatima", "Jun", "Nadia", "Kwame", "Ines", "Ravi", "Hana", "Diego", "Elif", "Mikael", "Thandiwe",
-         "小龍", "美咲", "Алексей", "Мария", "محمد", "ليلى", "עדי", "सरिता", "Nguyễn", "Seo-yeon", "Αλέξανδρος", "Ζωή"]  # fmt: skip
+FIRST = ["Amaka", "Zoë", "Mateo", "Aiko", "Lars", "Priya", "Oluwaseun", "Sofia", "Hamid", "Chloé", "Tomasz",
+         "Leilani", "Björn", "Fatima", "Jun", "Nadia", "Kwame", "Ines", "Ravi", "Hana", "Diego", "Elif", "Mikael",
+         "Thandiwe", "小龍", "美咲", "Алексей", "Мария", "محمد", "ليلى", "עדי", "सरिता", "Nguyễn", "Seo-yeon",
+         "Αλέξανδρος", "Ζωή"]  # fmt: skip
 LAST = ["Obi", "Müller", "García", "Tanaka", "Eriksson", "Sharma", "Adeyemi", "Rossi", "Karimi", "Dubois",
         "Kowalski", "Kahale", "Lindqvist", "Haddad", "Watanabe", "Petrova", "Mensah", "Ferreira", "Iyer", "Sato",
-        "Hernández", "Yılmaz", "Virtanen", "Ndlovu", "李", "佐藤", "Иванов", "Смирнова", "الأحمد", "כהן", "शर्मा", "Trần",
-        "Kim", "Παπαδόπουλος"]  # fmt: skip
+        "Hernández", "Yılmaz", "Virtanen", "Ndlovu", "李", "佐藤", "Иванов", "Смирнова", "الأحمد", "כהן", "शर्मा",
+        "Trần", "Kim", "Παπαδόπουλος"]  # fmt: skip
 ORGS = ["Lagos Translators", "Acme Studio", "Nordlicht GmbH", "Kyoto Craft Coffee", "Blue Harbour Bakery",
-        "Open Source Collective", "Fundación Luz", "Maple & Co.", "Sahara Solar", "Atelier Dubois", "", "", ""]  # fmt: skip
+        "Open Source Collective", "Fundación Luz", "Maple & Co.", "Sahara Solar", "Atelier Dubois",
+        "", "", ""]  # fmt: skip
 TAGS = [("client", 30), ("translator", 60), ("influencer", 21), ("new follower", None), ("community", 90),
         ("press", 120), ("partner", 45), ("friend of the brand", None)]  # fmt: skip
 SUMMARIES = [
@@ -63,6 +65,8 @@ NOTES = [
     "- Loves jollof debates\n- Allergic to nuts\n- Birthday dinner is always at home",
     "Was hurt when the old programme ended abruptly: be clear and warm about any change.",
 ]  # fmt: skip
+WHY = ["", "One of our most trusted translators.", "Long-time advocate of the brand.",
+       "Potential client for the autumn campaign."]  # fmt: skip
 REMEMBER = ["", "Two kids, Mia (7) and Leo (4); Mia just started school.", "Prefers voice notes over email.",
             "Training for the Berlin marathon.", "Moving flat in the spring; ask how it went."]  # fmt: skip
 BODIES = ["", "", "They sounded tired but grateful. Follow up gently next week.",
@@ -78,9 +82,10 @@ def generate(session: Session, *, people: int, interactions: int, seed: int = 1,
     tag_ids = {}
     for name, cadence in TAGS:
         existing = session.scalar(select(Tag.id).where(Tag.name == name))
-        tag_ids[name] = existing or session.execute(
-            insert(Tag).values(name=name, cadence_days=cadence).returning(Tag.id)
-        ).scalar_one()
+        tag_ids[name] = (
+            existing
+            or session.execute(insert(Tag).values(name=name, cadence_days=cadence).returning(Tag.id)).scalar_one()
+        )
     first_id = _next_id(session, Person)
     person_rows, handle_rows, tag_rows = [], [], []
     for n in range(people):
@@ -88,21 +93,24 @@ def generate(session: Session, *, people: int, interactions: int, seed: int = 1,
         first, last = rng.choice(FIRST), rng.choice(LAST)
         created = start + timedelta(days=rng.random() * 365 * 3)
         tags = rng.sample(list(tag_ids), rng.choice((1, 1, 2, 3)))
+        birthday = date(1970 + rng.randrange(35), rng.randrange(1, 13), rng.randrange(1, 29))
         person_rows.append({
-            "id": pid, "display_name": f"{first} {last}", "pronouns": rng.choice(["", "", "she/her", "he/him", "they/them"]),
+            "id": pid, "display_name": f"{first} {last}",
+            "pronouns": rng.choice(["", "", "she/her", "he/him", "they/them"]),
             "organisation": rng.choice(ORGS), "role": rng.choice(["", "founder", "translator", "editor", "designer"]),
             "how_we_met": rng.choice(["", "followed us on Instagram", "met at the Lisbon meetup", "a client's intro"]),
-            "why_it_matters": rng.choice(["", "One of our most trusted translators.", "Long-time advocate of the brand.",
-                                          "Potential client for the autumn campaign."]),
+            "why_it_matters": rng.choice(WHY),
             "reaches_out": rng.choice(["", "Sam", "Alex", "me"]), "remember": rng.choice(REMEMBER),
-            "birthday": date(1970 + rng.randrange(35), rng.randrange(1, 13), rng.randrange(1, 29)) if rng.random() < 0.3 else None,
+            "birthday": birthday if rng.random() < 0.3 else None,
             "source": "new follower" if "new follower" in tags else rng.choice(["", "client", "event"]),
             "status": Status.active if rng.random() < 0.9 else rng.choice([Status.dormant, Status.archived]),
             "cadence_days": rng.choice([None, None, 7, 14, 30, 90]), "created_at": created, "updated_at": created,
         })  # fmt: skip
         handle_rows.append({"person_id": pid, "platform": Platform.x, "value": f"@{_ascii(first)}{pid}"})
         if rng.random() < 0.6:
-            handle_rows.append({"person_id": pid, "platform": Platform.email, "value": f"{_ascii(first)}.{pid}@example.org"})
+            handle_rows.append(
+                {"person_id": pid, "platform": Platform.email, "value": f"{_ascii(first)}.{pid}@example.org"}
+            )
         if rng.random() < 0.4:
             handle_rows.append({"person_id": pid, "platform": Platform.linkedin, "value": f"{_ascii(last)}-{pid}"})
         tag_rows.extend({"person_id": pid, "tag_id": tag_ids[t]} for t in tags)
@@ -118,18 +126,18 @@ def generate(session: Session, *, people: int, interactions: int, seed: int = 1,
         count += len(chunk)
 
     note_rows, reminder_rows, member_rows = [], [], []
-    for n in range(max(1, people // 3) if people else 0):
+    for _ in range(max(1, people // 3) if people else 0):
         pid = first_id + rng.randrange(people)
         when = start + timedelta(seconds=rng.random() * span)
         note_rows.append({"person_id": pid, "body": rng.choice(NOTES), "pinned": rng.random() < 0.2,
                           "hard_event": False, "created_at": when, "updated_at": when})  # fmt: skip
-    for n in range(max(1, people // 10) if people else 0):
+    for _ in range(max(1, people // 10) if people else 0):
         pid = first_id + rng.randrange(people)
         kind = rng.choice([ReminderKind.follow_up, ReminderKind.stay_in_touch, ReminderKind.welcome])
         due = now + timedelta(days=rng.randrange(-10, 30), hours=rng.randrange(24))
         reminder_rows.append({"person_id": pid, "kind": kind, "due_at": due, "text": "", "state": ReminderState.open,
                               "created_at": now, "recurrence_days": None, "snoozed_until": None})  # fmt: skip
-    for n in range(max(1, people // 20) if people else 0):
+    for _ in range(max(1, people // 20) if people else 0):
         pid = first_id + rng.randrange(people)
         joined = (start + timedelta(days=rng.randrange(900))).date()
         member_rows.append({"person_id": pid, "programme": "Brand advocates", "joined_on": joined,
@@ -149,7 +157,8 @@ def _interactions(rng: random.Random, total: int, first_id: int, people: int, st
         when = start + timedelta(seconds=rng.random() * span)
         yield {
             "person_id": first_id + int(rng.random() ** 1.6 * people), "occurred_at": when,
-            "channel": rng.choice(channels), "direction": Direction.incoming if rng.random() < 0.45 else Direction.outgoing,
+            "channel": rng.choice(channels),
+            "direction": Direction.incoming if rng.random() < 0.45 else Direction.outgoing,
             "summary": summary, "body": rng.choice(BODIES), "tone": rng.choice(tones),
             "context": Context.business if rng.random() < 0.4 else Context.personal, "hard_event": summary in HARD,
             "reached_out_by": rng.choice(["", "Sam", "Alex"]), "created_at": when,

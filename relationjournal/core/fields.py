@@ -101,7 +101,9 @@ def iso_datetime(value: str, field: str, *, local: tzinfo | None = None) -> date
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{field}: {value!r} is not a time like 2026-11-23T14:30 or 2026-11-23T14:30+01:00.") from None
+        raise InvalidInput(
+            f"{field}: {value!r} is not a time like 2026-11-23T14:30 or 2026-11-23T14:30+01:00."
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=local) if local else moment.astimezone()
     return moment.astimezone(UTC)

@@ -304,7 +304,9 @@ class Journal:
                         "interaction", i.occurred_at, _interaction_record(i, name)
                     )
             if note_ids:
-                for n, name in session.execute(select(Note, Person.display_name).join(Person).where(Note.id.in_(note_ids))):
+                for n, name in session.execute(
+                    select(Note, Person.display_name).join(Person).where(Note.id.in_(note_ids))
+                ):
                     found[timeline_key("note", n.id)] = TimelineEntry("note", n.created_at, _note_record(n, name))
         return [found[key] for key in keys if key in found]
 
@@ -448,9 +450,7 @@ class Journal:
 # Helpers: loading and converting --------------------------------------------------------------
 def _load_person(session: Session, person_id: int) -> Person:
     person = session.scalars(
-        select(Person)
-        .where(Person.id == person_id)
-        .options(selectinload(Person.handles), selectinload(Person.tags))
+        select(Person).where(Person.id == person_id).options(selectinload(Person.handles), selectinload(Person.tags))
     ).one_or_none()
     if person is None:
         raise NotFound(f"There is no person with id {person_id}.")
@@ -504,7 +504,7 @@ def _person_record(person: Person, last_contact: datetime | None) -> PersonRecor
         created_at=person.created_at,
         updated_at=person.updated_at,
         handles=tuple((h.platform, h.value) for h in person.handles),
-        tags=tuple(t.name for t in person.tags),
+        tags=tuple(sorted((t.name for t in person.tags), key=str.casefold)),
         last_contact=last_contact,
     )
 

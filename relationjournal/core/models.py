@@ -117,8 +117,14 @@ class ReminderState(enum.StrEnum):
 
 
 def _enum(kind: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(kind, name=name, native_enum=False, create_constraint=True, length=20,
-                values_callable=lambda members: [m.value for m in members])
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 class Base(DeclarativeBase):

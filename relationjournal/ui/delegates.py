@@ -27,7 +27,9 @@ class PersonDelegate(QStyledItemDelegate):
         line = option.fontMetrics.height()
         return QSize(200, line * 2 + PADDING * 2 + 2)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         person: PersonSummary | None = index.data(ROW_ROLE)
         style = option.widget.style() if option.widget else None
         background = QStyleOptionViewItem(option)

@@ -43,23 +43,9 @@ from relationjournal.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from relationjournal.ui.widgets import ChoiceBox, ErrorLine
 
 NO_DATE = QDate(1900, 1, 1)  # what an "optional date" edit shows when it is empty
-
-
-class ErrorLine(QLabel):
-    """One line under a form saying what was refused; hidden until there is something to say."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWordWrap(True)
-        self.setStyleSheet("color: #c53030;")
-        self.setAccessibleName("Error")
-        self.hide()
-
-    def show_error(self, message: str) -> None:
-        self.setText(message)
-        self.show()
 
 
 def _optional_date_edit() -> QDateEdit:
@@ -75,14 +61,6 @@ def _optional_date_edit() -> QDateEdit:
 def _date_of(edit: QDateEdit) -> date | None:
     value = edit.date()
     return None if value == NO_DATE else date(value.year(), value.month(), value.day())
-
-
-def _choice_box(labels: dict[Any, str], current: Any) -> QComboBox:
-    box = QComboBox()
-    for value, label in labels.items():
-        box.addItem(label, value)
-    box.setCurrentIndex(box.findData(current))
-    return box
 
 
 def _text_edit(value: str = "", placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
@@ -129,7 +107,7 @@ class PersonDialog(QDialog):
         self.cadence.setSpecialValueText("No regular check-in")
         self.cadence.setSuffix(" days")
         self.cadence.setValue((p.cadence_days or 0) if p else 0)
-        self.status = _choice_box({s: s.value.capitalize() for s in Status}, p.status if p else Status.active)
+        self.status = ChoiceBox({s: s.value.capitalize() for s in Status}, p.status if p else Status.active)
 
         form = QFormLayout()
         for label, widget in (
@@ -162,7 +140,7 @@ class PersonDialog(QDialog):
                 why_it_matters=self.why.toPlainText().strip(), reaches_out=self.reaches_out.text().strip(),
                 remember=self.remember.toPlainText().strip(), how_we_met=self.how_we_met.text().strip(),
                 source=self.source.currentText().strip(), birthday=_date_of(self.birthday),
-                cadence_days=self.cadence.value() or None, status=self.status.currentData(),
+                cadence_days=self.cadence.value() or None, status=self.status.value(),
             )  # fmt: skip
             handles = self._handles()
             if self.person is None:
@@ -190,18 +168,18 @@ class InteractionDialog(QDialog):
         self.journal, self.person, self.saved = journal, person, None
         self.setWindowTitle(f"Log a conversation with {person.display_name}")
         self.setMinimumWidth(560)
-        self.channel = _choice_box(text.CHANNEL_LABELS, Channel.email)
-        for i in range(self.channel.count()):
-            self.channel.setItemIcon(i, icon(f"channel-{self.channel.itemData(i).value}"))
-        self.direction = _choice_box(text.DIRECTION_LABELS, Direction.outgoing)
+        self.channel = ChoiceBox(text.CHANNEL_LABELS, Channel.email)
+        for i, channel in enumerate(text.CHANNEL_LABELS):
+            self.channel.setItemIcon(i, icon(f"channel-{channel.value}"))
+        self.direction = ChoiceBox(text.DIRECTION_LABELS, Direction.outgoing)
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("d MMM yyyy HH:mm")
         self.summary = QLineEdit()
         self.summary.setPlaceholderText("What it was about, in a line")
         self.body = _text_edit("", "What was said, how they are, what to remember", 5)
-        self.tone = _choice_box(text.TONE_LABELS, Tone.neutral)
-        self.context = _choice_box(text.CONTEXT_LABELS, Context.personal)
+        self.tone = ChoiceBox(text.TONE_LABELS, Tone.neutral)
+        self.context = ChoiceBox(text.CONTEXT_LABELS, Context.personal)
         self.hard_event = QCheckBox("A hard event: a loss, an illness, a crisis")
         self.by = QLineEdit(journal.setting("me", "") or person.reaches_out)
         self.by.setPlaceholderText("Who on the team reached out")
@@ -233,9 +211,9 @@ class InteractionDialog(QDialog):
     def accept(self) -> None:
         when = self.when.dateTime().toPython()
         draft = InteractionDraft(
-            channel=self.channel.currentData(), direction=self.direction.currentData(),
+            channel=self.channel.value(), direction=self.direction.value(),
             occurred_at=when.astimezone().astimezone(UTC), summary=self.summary.text().strip(),
-            body=self.body.toPlainText().strip(), tone=self.tone.currentData(), context=self.context.currentData(),
+            body=self.body.toPlainText().strip(), tone=self.tone.value(), context=self.context.value(),
             hard_event=self.hard_event.isChecked(), reached_out_by=self.by.text().strip(),
             follow_up_on=_date_of(self.follow_up),
         )  # fmt: skip

@@ -19,7 +19,6 @@ from relationjournal.ui.qt import (
     QAbstractItemView,
     QAction,
     QCloseEvent,
-    QComboBox,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -39,6 +38,7 @@ from relationjournal.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from relationjournal.ui.widgets import ChoiceBox
 
 SORTS = {"name": "Name", "last_contact": "Last contact", "overdue": "Most overdue"}
 
@@ -53,16 +53,11 @@ class PeoplePanel(QWidget):
         self.filter.setPlaceholderText("Filter people by name, organisation, handle or tag")
         self.filter.setClearButtonEnabled(True)
         self.filter.setAccessibleName("Filter people")
-        self.tag = QComboBox()
+        self.tag = ChoiceBox({}, anything="All tags")
         self.tag.setAccessibleName("Tag")
-        self.status = QComboBox()
-        self.status.addItem("Active and dormant", None)
-        for status in Status:
-            self.status.addItem(status.value.capitalize(), status)
+        self.status = ChoiceBox({s: s.value.capitalize() for s in Status}, anything="Active and dormant")
         self.status.setAccessibleName("Status")
-        self.sort = QComboBox()
-        for key, label in SORTS.items():
-            self.sort.addItem(label, key)
+        self.sort = ChoiceBox(SORTS, "name")
         self.sort.setAccessibleName("Sort by")
         self.model = PeopleModel(journal, self)
         self.view = QListView()
@@ -104,24 +99,17 @@ class PeoplePanel(QWidget):
             box.currentIndexChanged.connect(self.reload)
 
     def current_filter(self) -> PeopleFilter:
-        return PeopleFilter(text=self.filter.text(), tag=self.tag.currentData(), status=self.status.currentData(),
-                            order=self.sort.currentData())  # fmt: skip
+        return PeopleFilter(text=self.filter.text(), tag=self.tag.value(), status=self.status.value(),
+                            order=self.sort.value())  # fmt: skip
 
     def refresh_tags(self) -> None:
-        current = self.tag.currentData()
-        self.tag.blockSignals(True)
-        self.tag.clear()
-        self.tag.addItem("All tags", None)
-        for name in self.journal.tag_names():
-            self.tag.addItem(name, name)
-        self.tag.setCurrentIndex(max(0, self.tag.findData(current)))
-        self.tag.blockSignals(False)
+        self.tag.set_choices({name: name for name in self.journal.tag_names()}, anything="All tags")
 
     def reload(self) -> None:
         selected = self.selected_id()
         self.model.set_keys(self.journal.person_ids(self.current_filter()))
         rows = self.model.rowCount()
-        filtering = bool(self.filter.text().strip()) or self.tag.currentData() or self.status.currentData()
+        filtering = bool(self.filter.text().strip()) or self.tag.value() or self.status.value()
         self.count.setText(f"{rows:,} {'person' if rows == 1 else 'people'}" + (" match" if filtering else ""))
         journal_empty = rows == 0 and not filtering
         self.empty.setVisible(journal_empty)
@@ -381,7 +369,8 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         QMessageBox.about(self, "About Relation Journal",
                           f"<b>Relation Journal {__version__}</b><p>Your journal: <tt>{self.location.database}</tt>"
-                          "<br>Encrypted with SQLCipher; its key is in your system keyring or your passphrase.</p>")  # fmt: skip
+                          "<br>Encrypted with SQLCipher; its key is in your system keyring or your "
+                          "passphrase.</p>")  # fmt: skip
 
     # Window state: geometry only, never personal data ----------------------------------------
     def _restore_geometry(self) -> None:

@@ -163,7 +163,7 @@ class TimelineModel(LazyRowsModel):
                     return icon("heart")
                 return None if is_note else icon(f"tone-{item.tone.value}")
         if column == self.FOLLOW_UP and display and not is_note and item.follow_up_on:
-            return f"Follow up {item.follow_up_on:%d %b %Y}"
+            return f"{item.follow_up_on:%d %b %Y}"
         return None
 
 

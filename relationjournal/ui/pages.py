@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import Any
 
+from relationjournal.core.errors import JournalError
 from relationjournal.core.journal import Journal
 from relationjournal.core.models import Channel, Direction, Tone
 from relationjournal.core.records import (
@@ -20,7 +21,6 @@ from relationjournal.ui.models import ROW_ROLE, TimelineModel
 from relationjournal.ui.qt import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDate,
     QDateEdit,
     QHBoxLayout,
@@ -37,6 +37,8 @@ from relationjournal.ui.qt import (
     QWidget,
     Signal,
 )
+from relationjournal.ui.widgets import ChoiceBox
+from relationjournal.ui.worker import run_in_background
 
 
 def _esc(value: str) -> str:
@@ -58,8 +60,9 @@ def timeline_table(model: TimelineModel, *, show_person: bool) -> QTableView:
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(TimelineModel.SUMMARY, QHeaderView.ResizeMode.Stretch)
-    widths = {TimelineModel.WHEN: 150, TimelineModel.PERSON: 170, TimelineModel.CHANNEL: 130,
-              TimelineModel.DIRECTION: 34, TimelineModel.FOLLOW_UP: 150}  # fmt: skip
+    header.setStretchLastSection(False)
+    widths = {TimelineModel.WHEN: 140, TimelineModel.PERSON: 160, TimelineModel.CHANNEL: 125,
+              TimelineModel.DIRECTION: 30, TimelineModel.FOLLOW_UP: 100}  # fmt: skip
     for column, width in widths.items():
         view.setColumnWidth(column, width)
     view.setColumnHidden(TimelineModel.PERSON, not show_person)
@@ -193,7 +196,8 @@ class PersonPage(QWidget):
             left = f", left {m.left_on:%d %b %Y}" if m.left_on else ""
             rows.append(("Programme", f"{m.programme} since {m.joined_on:%d %b %Y}{review}{left}"))
         table = "".join(
-            f"<tr><td style='color:gray; padding-right:12px'>{label}</td><td>{_esc(value).replace(chr(10), '<br>')}</td></tr>"
+            f"<tr><td style='color:gray; padding-right:12px'>{label}</td>"
+            f"<td>{_esc(value).replace(chr(10), '<br>')}</td></tr>"
             for label, value in rows
             if value
         )
@@ -211,10 +215,12 @@ class TimelinePage(QWidget):
     """Everyone's conversations, newest first, filterable by channel, tag, direction, tone and dates."""
 
     open_person = Signal(int, int)  # person id, timeline key
+    loaded = Signal()
 
     def __init__(self, journal: Journal):
         super().__init__()
         self.journal = journal
+        self._generation = 0
         self.model = TimelineModel(journal, self)
         self.table = timeline_table(self.model, show_person=True)
         self.table.setAccessibleName("Global timeline")
@@ -222,8 +228,7 @@ class TimelinePage(QWidget):
         self.channel = self._combo("Any channel", text.CHANNEL_LABELS)
         self.direction = self._combo("Either direction", text.DIRECTION_LABELS)
         self.tone = self._combo("Any tone", text.TONE_LABELS)
-        self.tag = QComboBox()
-        self.tag.setAccessibleName("Tag filter")
+        self.tag = self._combo("Any tag", {})
         self.use_dates = QCheckBox("From")
         self.since, self.until = QDateEdit(QDate.currentDate().addMonths(-1)), QDateEdit(QDate.currentDate())
         for edit, name in ((self.since, "From date"), (self.until, "To date")):
@@ -254,43 +259,47 @@ class TimelinePage(QWidget):
         )
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
-        self.tag.currentIndexChanged.connect(self.reload)
 
-    def _combo(self, anything: str, labels: dict[Any, str]) -> QComboBox:
-        box = QComboBox()
-        box.addItem(anything, None)
-        for value, label in labels.items():
-            box.addItem(label, value)
+    def _combo(self, anything: str, labels: dict[Any, str]) -> ChoiceBox:
+        box = ChoiceBox(labels, anything=anything)
         box.setAccessibleName(anything)
         box.currentIndexChanged.connect(self.reload)
         return box
 
     def refresh_tags(self) -> None:
-        current = self.tag.currentData()
-        self.tag.blockSignals(True)
-        self.tag.clear()
-        self.tag.addItem("Any tag", None)
-        for name in self.journal.tag_names():
-            self.tag.addItem(name, name)
-        self.tag.setCurrentIndex(max(0, self.tag.findData(current)))
-        self.tag.blockSignals(False)
+        self.tag.set_choices({name: name for name in self.journal.tag_names()}, anything="Any tag")
 
     def current_filter(self) -> TimelineFilter:
         since = until = None
         if self.use_dates.isChecked():
             since = datetime.combine(self.since.date().toPython(), time()).astimezone().astimezone(UTC)
             until = datetime.combine(self.until.date().addDays(1).toPython(), time()).astimezone().astimezone(UTC)
-        channel: Channel | None = self.channel.currentData()
-        direction: Direction | None = self.direction.currentData()
-        tone: Tone | None = self.tone.currentData()
-        return TimelineFilter(channel=channel, tag=self.tag.currentData(), direction=direction, tone=tone,
+        channel: Channel | None = self.channel.value()
+        direction: Direction | None = self.direction.value()
+        tone: Tone | None = self.tone.value()
+        return TimelineFilter(channel=channel, tag=self.tag.value(), direction=direction, tone=tone,
                               since=since, until=until)  # fmt: skip
 
     def reload(self) -> None:
-        self.model.set_keys(self.journal.timeline_keys(wanted=self.current_filter()))
+        """Reload the keys off the GUI thread: a million-conversation journal takes longer than a frame."""
+        self._generation += 1
+        generation, wanted = self._generation, self.current_filter()
+        self.count.setText("Loading…")
+        run_in_background(
+            self,
+            lambda: self.journal.timeline_keys(wanted=wanted),
+            lambda keys: self._loaded(generation, keys),
+            lambda error: self.count.setText(str(error) if isinstance(error, JournalError) else "Could not load."),
+        )
+
+    def _loaded(self, generation: int, keys: Any) -> None:
+        if generation != self._generation:
+            return  # a newer filter was chosen while this one loaded
+        self.model.set_keys(keys)
         rows = self.model.rowCount()
         self.count.setText(f"{rows:,} conversation{'s' if rows != 1 else ''}")
         self.detail.show_entry(None)
+        self.loaded.emit()
 
     def _open(self, index: QModelIndex) -> None:
         entry = index.data(ROW_ROLE)
@@ -337,7 +346,9 @@ class SearchPage(QWidget):
             group.setFont(0, font)
             for hit in matching:
                 plain = hit.snippet.replace("<b>", "").replace("</b>", "")
-                label = hit.person_name if kind == "person" else f"{hit.person_name}: {' '.join(plain.split())}"
+                label = f"{hit.person_name}: {' '.join(plain.split())}"
+                if kind == "person" and plain.strip() == hit.person_name:
+                    label = hit.person_name
                 item = QTreeWidgetItem(group, [label])
                 item.setIcon(0, icon(icon_name))
                 item.setToolTip(0, " ".join(plain.split())[:500])
@@ -353,4 +364,3 @@ class SearchPage(QWidget):
         target = item.data(0, Qt.ItemDataRole.UserRole)
         if target:
             self.open_person.emit(*target)
-

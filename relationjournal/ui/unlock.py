@@ -17,7 +17,6 @@ from relationjournal.core.errors import (
 from relationjournal.core.journal import Journal
 from relationjournal.core.locations import JournalLocation
 from relationjournal.core.vault import keyring_problem, read_meta
-from relationjournal.ui.dialogs import ErrorLine
 from relationjournal.ui.icons import icon
 from relationjournal.ui.qt import (
     QApplication,
@@ -38,6 +37,7 @@ from relationjournal.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from relationjournal.ui.widgets import ErrorLine
 
 CLIPBOARD_CLEAR_MS = 60_000
 
@@ -54,7 +54,7 @@ class FirstRunDialog(QDialog):
         self.setWindowIcon(icon("app"))
         self.setMinimumWidth(600)
         title = QLabel("<span style='font-size:18pt; font-weight:600'>Welcome to Relation Journal</span>")
-        intro = QLabel(
+        self.intro = intro = QLabel(
             "Your notes about people and your conversations with them stay on this computer, in one "
             f"encrypted file: <tt>{location.database}</tt>.<br>Nothing is sent anywhere; the file's key is "
             "kept in your system keyring, or protected by a passphrase you choose."

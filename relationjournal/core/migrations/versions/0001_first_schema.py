@@ -8,9 +8,8 @@ Times are UTC text (String(27)); enums are VARCHAR with CHECK constraints. Froze
 released migration, add a new one.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None

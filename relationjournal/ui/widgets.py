@@ -1,0 +1,54 @@
+"""Small widgets the dialogs and pages share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relationjournal.ui.qt import QComboBox, QLabel
+
+
+class ChoiceBox(QComboBox):
+    """A combo box of Python values: enums keep their type (Qt would hand back plain strings)."""
+
+    def __init__(self, labels: dict[Any, str], current: Any = None, *, anything: str | None = None):
+        super().__init__()
+        self._values: list[Any] = []
+        self.set_choices(labels, anything=anything)
+        self.set_value(current)
+
+    def set_choices(self, labels: dict[Any, str], *, anything: str | None = None) -> None:
+        """Replace the choices, keeping the current value where it is still offered, without signals."""
+        current = self.value()
+        self.blockSignals(True)
+        self.clear()
+        self._values = []
+        if anything is not None:
+            self._values.append(None)
+            self.addItem(anything)
+        for value, label in labels.items():
+            self._values.append(value)
+            self.addItem(label)
+        self.set_value(current)
+        self.blockSignals(False)
+
+    def value(self) -> Any:
+        index = self.currentIndex()
+        return self._values[index] if 0 <= index < len(self._values) else None
+
+    def set_value(self, value: Any) -> None:
+        self.setCurrentIndex(self._values.index(value) if value in self._values else 0)
+
+
+class ErrorLine(QLabel):
+    """One line under a form saying what was refused; hidden until there is something to say."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #c53030;")
+        self.setAccessibleName("Error")
+        self.hide()
+
+    def show_error(self, message: str) -> None:
+        self.setText(message)
+        self.show()
