@@ -59,6 +59,7 @@ def main() -> int:
     from relationjournal.ui.icons import icon
     from relationjournal.ui.mainwindow import MainWindow
     from relationjournal.ui.unlock import FirstRunDialog, RecoveryKeyDialog
+    from relationjournal.ui.worker import wait_for_background_work
 
     app = make_application()
     app.setWindowIcon(icon("app"))
@@ -106,6 +107,7 @@ def main() -> int:
     settle(app)
     window.grab().save(str(args.out / "search.png"))
     window.close()
+    wait_for_background_work()
     journal.close()
     print(f"screenshots in {args.out}")
     return 0

@@ -18,6 +18,7 @@ from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.models import ROW_ROLE, PeopleModel, TimelineModel
 from relationjournal.ui.qt import QApplication, QDialog, QMessageBox, QTimer
 from relationjournal.ui.unlock import FirstRunDialog, RecoveryKeyDialog, passphrase_dialog
+from relationjournal.ui.worker import wait_for_background_work
 from tests.conftest import Sandbox
 
 
@@ -42,6 +43,7 @@ def window(qtbot, journal: Journal, sandbox: Sandbox) -> Iterator[MainWindow]:
     qtbot.waitExposed(main)
     yield main
     main.close()
+    wait_for_background_work()
 
 
 def test_first_run_creates_a_journal_and_shows_the_recovery_key(qtbot, sandbox: Sandbox, tmp_path: Path) -> None:
@@ -250,6 +252,7 @@ def test_timeline_of_100000_conversations_loads_only_what_is_shown(
     assert model.rows_loaded < 2_000  # the top and the bottom pages, not 100,000 rows
     assert main.people.model.rows_loaded < 1_000
     main.close()
+    wait_for_background_work()
 
 
 @pytest.mark.parametrize("make_model", [PeopleModel, TimelineModel])

@@ -33,6 +33,7 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
     from relationjournal.ui.icons import icon
     from relationjournal.ui.mainwindow import MainWindow
     from relationjournal.ui.unlock import FirstRunDialog, obtain_journal, show_error
+    from relationjournal.ui.worker import wait_for_background_work
 
     app = make_application()
     app.setWindowIcon(icon("app"))
@@ -58,4 +59,7 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
         if quit_after_paint:
             window.installEventFilter(watcher)
         window.show()
-        return app.exec()
+        try:
+            return app.exec()
+        finally:
+            wait_for_background_work()
