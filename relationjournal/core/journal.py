@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from relationjournal.core import fields, queries, search
+from relationjournal.core import fields, queries, search, wellbeing
+from relationjournal.core.clock import days_later, snooze_until
 from relationjournal.core.database import database_errors, integrity_problems, writer
 from relationjournal.core.errors import Ambiguous, InvalidInput, NotFound
 from relationjournal.core.models import (
@@ -27,6 +28,7 @@ from relationjournal.core.models import (
     Note,
     Person,
     ProgrammeMembership,
+    Reflection,
     Reminder,
     ReminderKind,
     ReminderState,
@@ -37,7 +39,11 @@ from relationjournal.core.models import (
     utc_now,
 )
 from relationjournal.core.records import (
+    GROUP_TITLES,
     PERSON_SCALAR_FIELDS,
+    REFLECTION_QUESTIONS,
+    REMINDER_GROUPS,
+    DueReminder,
     InteractionDraft,
     InteractionRecord,
     MembershipRecord,
@@ -46,6 +52,8 @@ from relationjournal.core.records import (
     PersonDraft,
     PersonRecord,
     PersonSummary,
+    ReflectionDraft,
+    ReflectionRecord,
     ReminderRecord,
     SearchHit,
     TimelineEntry,
@@ -82,7 +90,7 @@ class Journal:
             yield session
 
     # People -----------------------------------------------------------------------------------
-    def add_person(self, draft: PersonDraft) -> PersonRecord:
+    def add_person(self, draft: PersonDraft, *, now: datetime | None = None) -> PersonRecord:
         with self._writing() as session:
             person = Person(**{name: getattr(draft, name) for name in PERSON_SCALAR_FIELDS})
             person.display_name = fields.person_name(draft.display_name)
@@ -91,6 +99,7 @@ class Journal:
             person.tags = _tags(session, draft.tags)
             session.add(person)
             session.flush()
+            wellbeing.on_person_added(session, person, now or utc_now(), self._rules(session))
             return _person_record(person, last_contact=None)
 
     def edit_person(
@@ -215,18 +224,26 @@ class Journal:
             return session.scalar(select(func.count(Person.id))) or 0
 
     # Notes and interactions -------------------------------------------------------------------
-    def add_note(self, person_id: int, body: str, *, pinned: bool = False, hard_event: bool = False) -> NoteRecord:
+    def add_note(
+        self, person_id: int, body: str, *, pinned: bool = False, hard_event: bool = False, now: datetime | None = None
+    ) -> NoteRecord:
         body = fields.clean_text(body, "note")
         if not body.strip():
             raise InvalidInput("note: the note is empty.")
         with self._writing() as session:
             person = _load_person(session, person_id)
             note = Note(person_id=person.id, body=body, pinned=pinned, hard_event=hard_event)
+            if now is not None:
+                note.created_at = note.updated_at = now
             session.add(note)
             session.flush()
+            wellbeing.on_note_added(session, note, now or utc_now(), self._rules(session))
             return _note_record(note, person.display_name)
 
-    def log_interaction(self, person_id: int, draft: InteractionDraft) -> InteractionRecord:
+    def log_interaction(
+        self, person_id: int, draft: InteractionDraft, *, now: datetime | None = None
+    ) -> InteractionRecord:
+        """Log a conversation; the reminder rules it triggers run in the same transaction."""
         if draft.occurred_at.tzinfo is None:
             raise InvalidInput("when: give a time with a timezone.")
         with self._writing() as session:
@@ -246,6 +263,7 @@ class Journal:
             )
             session.add(interaction)
             session.flush()
+            wellbeing.on_interaction_logged(session, interaction, now or utc_now(), self._rules(session))
             return _interaction_record(interaction, person.display_name)
 
     def timeline(self, person_id: int | None = None, *, limit: int = 50) -> list[TimelineEntry]:
@@ -400,6 +418,7 @@ class Journal:
             )  # fmt: skip
             session.add(membership)
             session.flush()
+            wellbeing.on_membership_added(session, membership, self._rules(session))
             return _membership_record(membership, person.display_name)
 
     def memberships(self, person_id: int | None = None) -> list[MembershipRecord]:
@@ -409,6 +428,144 @@ class Journal:
                 query = query.where(ProgrammeMembership.person_id == person_id)
             rows = session.execute(query.order_by(ProgrammeMembership.joined_on, ProgrammeMembership.id))
             return [_membership_record(m, name) for m, name in rows]
+
+    # Wellbeing -----------------------------------------------------------------------------------
+    def rules(self) -> wellbeing.Rules:
+        with self._reading() as session:
+            return self._rules(session)
+
+    def _rules(self, session: Session) -> wellbeing.Rules:
+        settings = {s.key: json.loads(s.value) for s in session.scalars(select(Setting))}
+        return wellbeing.Rules.from_settings(settings)
+
+    def due_reminders(self, *, now: datetime | None = None) -> list[DueReminder]:
+        """What to do now, grouped: self-care first, then check-ins, people, follow-ups, programmes."""
+        now = now or utc_now()
+        order = list(GROUP_TITLES)
+        with self._writing() as session:  # stay-in-touch nudges are made as they come due
+            rows = wellbeing.due_now(session, now, self._rules(session))
+            items = [
+                DueReminder(
+                    _reminder_record(r, p.display_name if p else None),
+                    REMINDER_GROUPS[r.kind],
+                    overdue,
+                    remember=p.remember if p else "",
+                    why_it_matters=p.why_it_matters if p else "",
+                )
+                for r, p, overdue in rows
+            ]
+        items.sort(key=lambda d: (order.index(d.group), -d.overdue, d.reminder.due_at, d.reminder.id))
+        return items
+
+    def reminders_from(self, interaction_id: int) -> list[ReminderRecord]:
+        """The reminders a logged conversation scheduled (follow-up, check-ins, self-care)."""
+        with self._reading() as session:
+            rows = session.execute(
+                select(Reminder, Person.display_name)
+                .outerjoin(Person, Reminder.person_id == Person.id)
+                .where(Reminder.source_interaction_id == interaction_id)
+                .order_by(Reminder.due_at, Reminder.id)
+            )
+            return [_reminder_record(r, name) for r, name in rows]
+
+    def complete_reminder(self, reminder_id: int, *, now: datetime | None = None) -> ReminderRecord:
+        """Done; a recurring reminder comes back after its interval."""
+        now = now or utc_now()
+        with self._writing() as session:
+            reminder = _load_reminder(session, reminder_id)
+            reminder.state, reminder.closed_at = ReminderState.done, now
+            if reminder.recurrence_days:
+                rules = self._rules(session)
+                due = rules.quiet.next_allowed(days_later(now, reminder.recurrence_days, rules.zone), rules.zone)
+                session.add(
+                    Reminder(person_id=reminder.person_id, kind=reminder.kind, due_at=due, text=reminder.text,
+                             recurrence_days=reminder.recurrence_days, business=reminder.business)
+                )  # fmt: skip
+            session.flush()
+            return _reminder_record(reminder, _person_name(session, reminder.person_id))
+
+    def dismiss_reminder(self, reminder_id: int, *, now: datetime | None = None) -> ReminderRecord:
+        with self._writing() as session:
+            reminder = _load_reminder(session, reminder_id)
+            reminder.state, reminder.closed_at = ReminderState.dismissed, now or utc_now()
+            session.flush()
+            return _reminder_record(reminder, _person_name(session, reminder.person_id))
+
+    def snooze_reminder(self, reminder_id: int, until: str, *, now: datetime | None = None) -> ReminderRecord:
+        """Snooze until `until`: 1h, evening, tomorrow, next-week, or an ISO-8601 time (after quiet hours)."""
+        now = now or utc_now()
+        with self._writing() as session:
+            reminder = _load_reminder(session, reminder_id)
+            rules = self._rules(session)
+            reminder.state = ReminderState.snoozed
+            reminder.snoozed_until = snooze_until(until, now, rules.zone, rules.quiet)
+            session.flush()
+            return _reminder_record(reminder, _person_name(session, reminder.person_id))
+
+    def emotional_load(self, *, now: datetime | None = None) -> wellbeing.EmotionalLoad:
+        with self._reading() as session:
+            return wellbeing.emotional_load(session, now or utc_now(), self._rules(session))
+
+    def save_reflection(
+        self, draft: ReflectionDraft, *, reminder_id: int | None = None, now: datetime | None = None
+    ) -> ReflectionRecord:
+        """Keep the user's reflection (encrypted like everything) and close the self-care reminder."""
+        now = now or utc_now()
+        values = {name: fields.clean_text(getattr(draft, name).strip(), name) for name in REFLECTION_QUESTIONS}
+        if not any(values.values()):
+            raise InvalidInput("reflection: answer at least one question; even a few words help.")
+        with self._writing() as session:
+            person_id = None
+            if reminder_id is not None:
+                reminder = _load_reminder(session, reminder_id)
+                reminder.state, reminder.closed_at = ReminderState.done, now
+                person_id = reminder.person_id
+            reflection = Reflection(created_at=now, person_id=person_id, reminder_id=reminder_id, **values)
+            session.add(reflection)
+            session.flush()
+            return _reflection_record(reflection, _person_name(session, person_id))
+
+    def reflections(self, *, limit: int = 100) -> list[ReflectionRecord]:
+        """The user's own timeline of reflections, newest first."""
+        with self._reading() as session:
+            rows = session.scalars(select(Reflection).order_by(Reflection.created_at.desc()).limit(limit)).all()
+            return [_reflection_record(r, _person_name(session, r.person_id)) for r in rows]
+
+    def keep_in_programme(self, membership_id: int, next_review: date | None) -> MembershipRecord:
+        """After a review: they stay; the next review is scheduled (and this one closed)."""
+        with self._writing() as session:
+            membership = _load_membership(session, membership_id)
+            _close_programme_reviews(session, membership.person_id)
+            membership.review_on = next_review
+            if next_review is not None:
+                wellbeing.schedule_review(session, membership, self._rules(session))
+            session.flush()
+            return _membership_record(membership, _person_name(session, membership.person_id) or "")
+
+    def rotate_out(self, membership_id: int, *, record: str, left_on: date | None = None) -> MembershipRecord:
+        """Rotate a member out gracefully, after the checklist: their history stays, the change is recorded."""
+        record = fields.clean_text(record.strip(), "what was said")
+        if not record:
+            raise InvalidInput("Record what you told them and what changes for them, so nobody is left unsure.")
+        with self._writing() as session:
+            membership = _load_membership(session, membership_id)
+            if membership.left_on is not None:
+                raise InvalidInput(f"They already left {membership.programme} on {membership.left_on}.")
+            membership.left_on = left_on or date.today()
+            membership.review_on = None
+            _close_programme_reviews(session, membership.person_id)
+            heading = f"**Rotated out of {membership.programme}** on {membership.left_on}."
+            session.add(Note(person_id=membership.person_id, body=f"{heading}\n\n{record}"))
+            session.flush()
+            return _membership_record(membership, _person_name(session, membership.person_id) or "")
+
+    def set_tag_cadence(self, tag: str, days: int | None) -> None:
+        """The default stay-in-touch cadence for people with this tag (their own cadence wins)."""
+        with self._writing() as session:
+            found = session.scalars(select(Tag).where(Tag.name == tag.strip())).one_or_none()
+            if found is None:
+                raise NotFound(f"There is no tag called {tag!r}.")
+            found.cadence_days = fields.cadence_days(days)
 
     # Settings, export, import, checks ----------------------------------------------------------
     def setting(self, key: str, default: Any = None) -> Any:
@@ -448,6 +605,47 @@ class Journal:
 
 
 # Helpers: loading and converting --------------------------------------------------------------
+def _load_reminder(session: Session, reminder_id: int) -> Reminder:
+    reminder = session.get(Reminder, reminder_id)
+    if reminder is None:
+        raise NotFound(f"There is no reminder with id {reminder_id}.")
+    return reminder
+
+
+def _load_membership(session: Session, membership_id: int) -> ProgrammeMembership:
+    membership = session.get(ProgrammeMembership, membership_id)
+    if membership is None:
+        raise NotFound(f"There is no programme membership with id {membership_id}.")
+    return membership
+
+
+def _close_programme_reviews(session: Session, person_id: int) -> None:
+    for reminder in session.scalars(
+        select(Reminder).where(
+            Reminder.person_id == person_id,
+            Reminder.kind.in_([ReminderKind.programme_review, ReminderKind.programme_contact]),
+            Reminder.state.in_([ReminderState.open, ReminderState.snoozed]),
+        )
+    ):
+        reminder.state, reminder.closed_at = ReminderState.done, utc_now()
+
+
+def _person_name(session: Session, person_id: int | None) -> str | None:
+    if person_id is None:
+        return None
+    return session.scalar(select(Person.display_name).where(Person.id == person_id))
+
+
+def _reflection_record(r: Reflection, person_name: str | None) -> ReflectionRecord:
+    return ReflectionRecord(
+        **{name: getattr(r, name) for name in REFLECTION_QUESTIONS},
+        id=r.id,
+        created_at=r.created_at,
+        person_id=r.person_id,
+        person_name=person_name,
+    )
+
+
 def _load_person(session: Session, person_id: int) -> Person:
     person = session.scalars(
         select(Person).where(Person.id == person_id).options(selectinload(Person.handles), selectinload(Person.tags))
@@ -529,7 +727,8 @@ def _reminder_record(r: Reminder, person_name: str | None) -> ReminderRecord:
     return ReminderRecord(
         id=r.id, person_id=r.person_id, person_name=person_name, kind=r.kind, due_at=r.due_at,
         recurrence_days=r.recurrence_days, text=r.text, state=r.state, snoozed_until=r.snoozed_until,
-        created_at=r.created_at,
+        created_at=r.created_at, business=r.business, source_interaction_id=r.source_interaction_id,
+        closed_at=r.closed_at,
     )  # fmt: skip
 
 

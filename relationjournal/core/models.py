@@ -163,6 +163,8 @@ class Person(Base):
     source: Mapped[str] = mapped_column(Text, default="")  # e.g. "new follower"
     status: Mapped[Status] = mapped_column(_enum(Status, "status"), default=Status.active)
     cadence_days: Mapped[int | None]
+    # After a hard event, business-only reminders about them wait until this time.
+    business_paused_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 
@@ -244,8 +246,16 @@ class Reminder(Base):
     state: Mapped[ReminderState] = mapped_column(_enum(ReminderState, "reminder_state"), default=ReminderState.open)
     snoozed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    # Business-only reminders pause after a hard event; personal ones (check-ins) never do.
+    business: Mapped[bool] = mapped_column(default=False)
+    # The conversation (or note) that made this reminder, if any.
+    source_interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interaction.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
-    __table_args__ = (Index("ix_reminder_state_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_reminder_state_due", "state", "due_at"),
+        Index("ix_reminder_person_kind", "person_id", "kind", "due_at"),
+    )
 
 
 class ProgrammeMembership(Base):
@@ -260,6 +270,24 @@ class ProgrammeMembership(Base):
     review_on: Mapped[date | None]
     left_on: Mapped[date | None]
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Reflection(Base):
+    """The user's own boundary-setting reflection after a hard event: on their timeline, not the person's."""
+
+    __tablename__ = "reflection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminder.id", ondelete="SET NULL"))
+    mine_to_carry: Mapped[str] = mapped_column(Text, default="")
+    not_mine_to_carry: Mapped[str] = mapped_column(Text, default="")
+    who_else_supports: Mapped[str] = mapped_column(Text, default="")
+    will_do: Mapped[str] = mapped_column(Text, default="")
+    will_not_do: Mapped[str] = mapped_column(Text, default="")
+    who_i_can_talk_to: Mapped[str] = mapped_column(Text, default="")
+    feeling: Mapped[str] = mapped_column(Text, default="")
 
 
 class Setting(Base):

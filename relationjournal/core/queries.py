@@ -21,8 +21,8 @@ def last_contact() -> Any:
     )
 
 
-def effective_cadence() -> Any:
-    """The person's own stay-in-touch cadence, else the shortest cadence among their tags."""
+def effective_cadence(default_days: int | None = None) -> Any:
+    """The person's own stay-in-touch cadence, else the shortest among their tags', else the default."""
     tag_cadence = (
         select(func.min(Tag.cadence_days))
         .join(person_tag, person_tag.c.tag_id == Tag.id)
@@ -30,6 +30,8 @@ def effective_cadence() -> Any:
         .correlate(Person)
         .scalar_subquery()
     )
+    if default_days:
+        return func.coalesce(Person.cadence_days, tag_cadence, default_days)
     return func.coalesce(Person.cadence_days, tag_cadence)
 
 

@@ -180,6 +180,64 @@ class ReminderRecord:
     state: ReminderState
     snoozed_until: datetime | None
     created_at: datetime
+    business: bool = False
+    source_interaction_id: int | None = None
+    closed_at: datetime | None = None
+
+
+REMINDER_GROUPS: dict[ReminderKind, str] = {
+    ReminderKind.stay_in_touch: "reach_out", ReminderKind.welcome: "reach_out", ReminderKind.follow_up: "follow_up",
+    ReminderKind.check_in: "check_in", ReminderKind.self_care: "self_care",
+    ReminderKind.programme_review: "programme", ReminderKind.programme_contact: "programme",
+    ReminderKind.custom: "other",
+}  # fmt: skip
+GROUP_TITLES = {
+    "self_care": "Take care of yourself", "check_in": "Check-ins", "reach_out": "People to reach out to",
+    "follow_up": "Follow-ups", "programme": "Programme", "other": "Other",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A reminder that shows now, with what helps act on it (never a message to send)."""
+
+    reminder: ReminderRecord
+    group: str  # a key of GROUP_TITLES
+    overdue: float  # stay in touch: time since contact divided by the cadence (1.0 = just due)
+    remember: str = ""  # what is known about the person, to write something personal
+    why_it_matters: str = ""
+
+
+@dataclass(frozen=True)
+class ReflectionDraft:
+    """The user's answers to the boundary-setting questions after a hard event."""
+
+    mine_to_carry: str = ""
+    not_mine_to_carry: str = ""
+    who_else_supports: str = ""
+    will_do: str = ""
+    will_not_do: str = ""
+    who_i_can_talk_to: str = ""
+    feeling: str = ""
+
+
+REFLECTION_QUESTIONS = {
+    "feeling": "How are you feeling right now?",
+    "mine_to_carry": "What is mine to carry here?",
+    "not_mine_to_carry": "What is not mine to carry?",
+    "who_else_supports": "Who else supports this person?",
+    "will_do": "What will I do?",
+    "will_not_do": "What will I not do?",
+    "who_i_can_talk_to": "Who can I talk to about this?",
+}
+
+
+@dataclass(frozen=True)
+class ReflectionRecord(ReflectionDraft):
+    id: int = 0
+    created_at: datetime | None = None
+    person_id: int | None = None
+    person_name: str | None = None
 
 
 @dataclass(frozen=True)
