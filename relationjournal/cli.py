@@ -98,9 +98,33 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=_positive, default=20)
     search.add_argument("--format", choices=("table", "json"), default="table")
 
-    reminders = commands.add_parser("reminders", help="list reminders")
-    reminders.add_argument("--due", action="store_true", help="only those due now")
+    reminders = commands.add_parser("reminders", help="list reminders, or act on one")
+    reminders.add_argument("--due", action="store_true", help="only what is due now, grouped")
     reminders.add_argument("--format", choices=("table", "json"), default="table")
+    acting = reminders.add_subparsers(dest="action", metavar="ACTION")
+    done = acting.add_parser("done", help="mark a reminder done (a recurring one comes back)")
+    done.add_argument("id", type=_positive)
+    dismiss = acting.add_parser("dismiss", help="dismiss a reminder")
+    dismiss.add_argument("id", type=_positive)
+    snooze = acting.add_parser("snooze", help="snooze a reminder")
+    snooze.add_argument("id", type=_positive)
+    snooze.add_argument("until", help="1h, evening, tomorrow, next-week, or an ISO-8601 time")
+
+    programme = commands.add_parser("programme", help="influencer-programme membership").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    join = programme.add_parser("add", help="add a person to a programme")
+    join.add_argument("person")
+    join.add_argument("programme")
+    join.add_argument("--joined", type=_date("joined"), metavar="DATE", help="default: today")
+    join.add_argument("--review", type=_date("review"), metavar="DATE", help="when to review their place")
+    keep = programme.add_parser("keep", help="after a review: they stay; set the next review")
+    keep.add_argument("id", type=_positive, help="the membership id (see person show)")
+    keep.add_argument("--next-review", type=_date("next review"), metavar="DATE")
+    rotate = programme.add_parser("rotate-out", help="rotate a member out gracefully (their history stays)")
+    rotate.add_argument("id", type=_positive, help="the membership id (see person show)")
+    rotate.add_argument("--record", required=True, metavar="TEXT",
+                        help="what you told them (thanked them personally? said clearly what changes?)")  # fmt: skip
 
     export = commands.add_parser("export", help="export everything to CSV files (not encrypted)")
     export.add_argument("--csv", required=True, metavar="DIR", type=Path)
@@ -108,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     import_ = commands.add_parser("import", help="import CSV files (all rows or none)")
     import_.add_argument("--csv", required=True, metavar="DIR|FILE", type=Path)
+
+    settings = commands.add_parser("settings", help="show or change the journal's settings")
+    settings.add_argument("key", nargs="?", help="a setting's name (omit to list them all)")
+    settings.add_argument("value", nargs="?", help="its new value")
 
     demo = commands.add_parser("demo", help="add deterministic demo data (for trying the app and benchmarks)")
     demo.add_argument("--people", type=_positive, default=200)
@@ -318,6 +346,13 @@ def cmd_log(args: argparse.Namespace) -> None:
         person = journal.find_person(args.person)
         interaction = journal.log_interaction(person.id, draft)
         print(f"Logged #{interaction.id}: {interaction.channel.value} with {person.display_name}, {_local(when)}.")
+        scheduled = journal.reminders_from(interaction.id)
+        if scheduled:
+            print("Scheduled:")
+            for r in scheduled:
+                print(f"  #{r.id:<5} {_local(r.due_at)}  {r.kind.value.replace('_', ' ')}: {_one_line(r.text, 90)}")
+        if draft.hard_event and (load := journal.emotional_load()).heavy:
+            print("\n" + load.message())
 
 
 def cmd_timeline(args: argparse.Namespace) -> None:
@@ -348,10 +383,23 @@ def cmd_search(args: argparse.Namespace) -> None:
 
 
 def cmd_reminders(args: argparse.Namespace) -> None:
-    from relationjournal.core.models import utc_now
-
     with _open(args) as journal:
-        reminders = journal.reminders(due_before=utc_now() if args.due else None)
+        if args.action == "done":
+            reminder = journal.complete_reminder(args.id)
+            print(f"Done: #{reminder.id} {_one_line(reminder.text)}")
+            return
+        if args.action == "dismiss":
+            reminder = journal.dismiss_reminder(args.id)
+            print(f"Dismissed: #{reminder.id} {_one_line(reminder.text)}")
+            return
+        if args.action == "snooze":
+            reminder = journal.snooze_reminder(args.id, args.until)
+            print(f"Snoozed #{reminder.id} until {_local(reminder.snoozed_until)}.")
+            return
+        if args.due:
+            _print_due(journal.due_reminders(), journal.emotional_load(), args.format)
+            return
+        reminders = journal.reminders()
     if args.format == "json":
         _print_json([dataclasses.asdict(r) for r in reminders])
         return
@@ -361,6 +409,44 @@ def cmd_reminders(args: argparse.Namespace) -> None:
     rows = [[f"#{r.id}", _local(r.snoozed_until or r.due_at), r.kind.value.replace("_", " "), r.person_name or "you",
              r.state.value, _one_line(r.text)] for r in reminders]  # fmt: skip
     _print_table(["id", "due", "kind", "who", "state", "text"], rows)
+
+
+def _print_due(items: list[Any], load: Any, output: str) -> None:
+    from relationjournal.core.records import GROUP_TITLES
+
+    if output == "json":
+        _print_json({"due": [{"group": d.group, "overdue": round(d.overdue, 2), **dataclasses.asdict(d.reminder)}
+                             for d in items], "emotional_load": {"hard_events": load.hard_events,
+                             "window_days": load.window_days, "heavy": load.heavy}})  # fmt: skip
+        return
+    if load.heavy:
+        print(load.message() + "\n")
+    if not items:
+        print("Nothing is due. Enjoy your day.")
+        return
+    for group, title in GROUP_TITLES.items():
+        members = [d for d in items if d.group == group]
+        if members:
+            print(f"{title}:")
+            for d in members:
+                print(f"  #{d.reminder.id:<5} {_one_line(d.reminder.text, 100)}")
+                if d.remember:
+                    print(f"         remember: {_one_line(d.remember, 90)}")
+
+
+def cmd_programme(args: argparse.Namespace) -> None:
+    with _open(args) as journal:
+        if args.action == "add":
+            person = journal.find_person(args.person)
+            m = journal.add_membership(person.id, args.programme, args.joined or date.today(), review_on=args.review)
+            review = f"; review on {m.review_on}" if m.review_on else ""
+            print(f"Added {person.display_name} to {m.programme} (membership #{m.id}){review}.")
+        elif args.action == "keep":
+            m = journal.keep_in_programme(args.id, args.next_review)
+            print(f"{m.person_name} stays in {m.programme}" + (f"; next review {m.review_on}." if m.review_on else "."))
+        elif args.action == "rotate-out":
+            m = journal.rotate_out(args.id, record=args.record)
+            print(f"{m.person_name} left {m.programme} on {m.left_on}; their history is kept and the change recorded.")
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -375,6 +461,20 @@ def cmd_import(args: argparse.Namespace) -> None:
         counts = journal.import_csv(args.csv)
     print("Imported " + ", ".join(f"{n} from {name}" for name, n in counts.items() if n) + "." if any(counts.values())
           else "The files hold no rows; nothing was imported.")  # fmt: skip
+
+
+def cmd_settings(args: argparse.Namespace) -> None:
+    from relationjournal.core.settings import SETTINGS, declared
+
+    with _open(args) as journal:
+        if args.key is None:
+            rows = [[key, s.show(journal.setting(key)), s.description] for key, s in SETTINGS.items()]
+            _print_table(["setting", "value", "meaning"], rows)
+            return
+        setting = declared(args.key)
+        if args.value is not None:
+            journal.set_setting(args.key, setting.parse(args.value))
+        print(f"{args.key} = {setting.show(journal.setting(args.key))}")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -436,7 +536,8 @@ def cmd_unlock(args: argparse.Namespace) -> None:
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "init": cmd_init, "person": cmd_person, "note": cmd_note, "log": cmd_log, "timeline": cmd_timeline,
     "search": cmd_search, "reminders": cmd_reminders, "export": cmd_export, "import": cmd_import,
-    "demo": cmd_demo, "rekey": cmd_rekey, "check": cmd_check, "unlock": cmd_unlock,
+    "programme": cmd_programme, "settings": cmd_settings, "demo": cmd_demo, "rekey": cmd_rekey,
+    "check": cmd_check, "unlock": cmd_unlock,
 }  # fmt: skip
 
 

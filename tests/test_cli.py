@@ -209,3 +209,39 @@ def test_version(sandbox: Sandbox) -> None:
     from relationjournal import __version__
 
     assert cli_ok("--version").strip() == f"relationjournal {__version__}"
+
+
+def test_hard_event_from_the_cli_schedules_care_and_reminders_can_be_acted_on(sandbox: Sandbox) -> None:
+    init_journal()
+    assert cli_ok("settings", "quiet_hours", "off").strip() == "quiet_hours = off"  # whatever the time of day
+    assert "not a time" in one_line_error(run_cli("settings", "quiet_hours", "late-early"))
+    assert "Unknown setting" in one_line_error(run_cli("settings", "colour"))
+    cli_ok("person", "add", "Lena", "--source", "new follower", "--remember", "Runs a bakery in Porto")
+    due = json.loads(cli_ok("reminders", "--due", "--format", "json"))
+    [welcome] = due["due"]
+    assert welcome["kind"] == "welcome" and welcome["group"] == "reach_out"
+
+    out = cli_ok("log", "Lena", "--channel", "instagram", "--summary", "Her father died", "--hard-event",
+                 "--when", "2026-11-10T12:00")  # fmt: skip
+    assert "Scheduled:" in out
+    assert out.count("check in:") == 3 and out.count("self care:") == 2
+
+    listed = cli_ok("reminders")
+    check_in_id = re.search(r"#(\d+)\s+\S+ \S+\s+check in", listed).group(1)
+    assert "Snoozed" in cli_ok("reminders", "snooze", check_in_id, "next-week")
+    assert "Done" in cli_ok("reminders", "done", check_in_id)
+    assert "already done" in one_line_error(run_cli("reminders", "done", check_in_id))
+    assert "no reminder with id 999" in one_line_error(run_cli("reminders", "dismiss", "999"))
+    self_care_id = re.search(r"#(\d+)\s+\S+ \S+\s+self care", listed).group(1)
+    assert "is not a time" in one_line_error(run_cli("reminders", "snooze", self_care_id, "someday"))
+    assert "already done" in one_line_error(run_cli("reminders", "snooze", "1", "tomorrow"))  # welcomed: closed
+
+
+def test_programme_membership_from_the_cli(sandbox: Sandbox) -> None:
+    init_journal()
+    cli_ok("person", "add", "Noor")
+    assert "membership #1" in cli_ok("programme", "add", "Noor", "Brand advocates", "--review", "2026-12-01")
+    assert "Brand advocates since" in cli_ok("person", "show", "Noor")
+    out = cli_ok("programme", "rotate-out", "1", "--record", "Thanked her; the perks end in March.")
+    assert "history is kept" in out
+    assert "Rotated out of Brand advocates" in cli_ok("timeline", "Noor")

@@ -97,6 +97,8 @@ class Journal:
             person.cadence_days = fields.cadence_days(draft.cadence_days)
             person.handles = [Handle(platform=p, value=fields.handle_value(v, p)) for p, v in draft.handles]
             person.tags = _tags(session, draft.tags)
+            if now is not None:
+                person.created_at = person.updated_at = now
             session.add(person)
             session.flush()
             wellbeing.on_person_added(session, person, now or utc_now(), self._rules(session))
@@ -569,9 +571,16 @@ class Journal:
 
     # Settings, export, import, checks ----------------------------------------------------------
     def setting(self, key: str, default: Any = None) -> Any:
+        """A setting's value: stored, else `default`, else its declared default (see `settings.py`)."""
+        from relationjournal.core.settings import SETTINGS
+
         with self._reading() as session:
             stored = session.get(Setting, key)
-            return default if stored is None else json.loads(stored.value)
+        if stored is not None:
+            return json.loads(stored.value)
+        if default is None and key in SETTINGS:
+            return SETTINGS[key].default
+        return default
 
     def set_setting(self, key: str, value: Any) -> None:
         with self._writing() as session:
@@ -605,10 +614,12 @@ class Journal:
 
 
 # Helpers: loading and converting --------------------------------------------------------------
-def _load_reminder(session: Session, reminder_id: int) -> Reminder:
+def _load_reminder(session: Session, reminder_id: int, *, open_only: bool = True) -> Reminder:
     reminder = session.get(Reminder, reminder_id)
     if reminder is None:
         raise NotFound(f"There is no reminder with id {reminder_id}.")
+    if open_only and reminder.state not in (ReminderState.open, ReminderState.snoozed):
+        raise InvalidInput(f"Reminder #{reminder_id} is already {reminder.state.value}.")
     return reminder
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from relationjournal.core import queries
-from relationjournal.core.clock import QuietHours, at_local, days_later, local_zone
+from relationjournal.core.clock import EVENING, QuietHours, at_local, days_later, local_zone
 from relationjournal.core.models import (
     Context,
     Interaction,
@@ -120,9 +120,12 @@ def on_person_added(session: Session, person: Person, now: datetime, rules: Rule
 def on_interaction_logged(session: Session, interaction: Interaction, now: datetime, rules: Rules) -> list[Reminder]:
     """Contact starts a new cycle; a follow-up date schedules a follow-up; a hard event, care."""
     person_id = interaction.person_id
-    # Contact closes what it answers: earlier follow-ups, and this cycle's stay-in-touch and programme nudges.
+    # Contact closes what it answers: follow-ups of earlier conversations in the same context (a word
+    # of comfort does not settle a business follow-up), and this cycle's stay-in-touch and programme nudges.
     earlier = select(Interaction.id).where(
-        Interaction.person_id == person_id, Interaction.occurred_at < interaction.occurred_at
+        Interaction.person_id == person_id,
+        Interaction.occurred_at < interaction.occurred_at,
+        Interaction.context == interaction.context,
     )
     session.execute(
         update(Reminder)
@@ -181,14 +184,17 @@ def on_hard_event(
         pause = now + timedelta(days=rules.business_pause_days)
         if person.business_paused_until is None or person.business_paused_until < pause:
             person.business_paused_until = pause
+    # The same evening (or now, if it is later), never inside quiet hours; then the next morning.
+    evening = max(now, at_local(now, EVENING, rules.zone))
+    reflect_at = rules.quiet.next_allowed(evening, rules.zone)
     made.append(
-        _add(session, person_id=person_id, kind=ReminderKind.self_care,
-             due_at=rules.quiet.next_allowed(now, rules.zone), source_interaction_id=interaction_id,
+        _add(session, person_id=person_id, kind=ReminderKind.self_care, due_at=reflect_at,
+             source_interaction_id=interaction_id,
              text=f"Take ten minutes for yourself after {name}'s hard news: what is yours to carry, and what is not?")
     )  # fmt: skip
     made.append(
         _add(session, person_id=person_id, kind=ReminderKind.self_care,
-             due_at=rules.morning(days_later(now, 1, rules.zone)), source_interaction_id=interaction_id,
+             due_at=rules.morning(days_later(reflect_at, 1, rules.zone)), source_interaction_id=interaction_id,
              text="A gentle check on you, the day after: how are you today? Who could you talk to?")
     )  # fmt: skip
     return made
