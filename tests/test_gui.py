@@ -208,13 +208,14 @@ def test_settings_are_kept_in_the_journal_not_in_qsettings(qtbot, window: MainWi
     settings = dialogs.SettingsDialog(journal, window)
     qtbot.addWidget(settings)
     settings.me.setText("Samira Distinctive")
-    settings.quiet_from.setText("25:00")
+    settings.quiet.setText("25:00-08:00")
     settings.accept()
-    assert "not a time" in settings.error.text()
-    settings.quiet_from.setText("22:00")
+    assert "not a time" in settings.error.text() and journal.setting("me") == ""  # nothing half-saved
+    settings.quiet.setText("22:00-07:30")
     settings.accept()
     assert journal.setting("me") == "Samira Distinctive"
-    assert journal.setting("quiet_hours") == ["22:00", "08:00"]
+    assert journal.setting("quiet_hours") == ["22:00", "07:30"]
+    assert journal.rules().quiet.end.hour == 7
     journal.add_person(PersonDraft("Distinctive Person Name"))
     window.people.reload()
     window.close()  # saves geometry to QSettings

@@ -16,6 +16,7 @@ from relationjournal.core.errors import JournalError
 from relationjournal.core.journal import Journal
 from relationjournal.core.models import Channel, Context, Direction, Platform, Status, Tone
 from relationjournal.core.records import InteractionDraft, NoteRecord, PersonDraft, PersonRecord
+from relationjournal.core.settings import SETTINGS
 from relationjournal.ui import text
 from relationjournal.ui.icons import icon
 from relationjournal.ui.qt import (
@@ -315,41 +316,38 @@ class NoteDialog(QDialog):
         super().closeEvent(event)
 
 
+SETTING_LABELS = {
+    "me": "&Me on the team", "default_cadence_days": "Default check-in &cadence (days)",
+    "quiet_hours": "&Quiet hours", "timezone": "&Time zone", "check_in_days": "Check-ins after a &hard event (days)",
+    "business_pause_days": "&Pause business after a hard event (days)",
+    "load_window_days": "Emotional load &window (days)",
+    "load_threshold": "Emotional load &threshold", "programme_silence_days": "Programme: nudge after (&days)",
+}  # fmt: skip
+
+
 class SettingsDialog(QDialog):
-    """Journal settings: kept inside the encrypted journal, never in QSettings."""
+    """Journal settings, from their single declaration in `core.settings`; kept inside the encrypted journal."""
 
     def __init__(self, journal: Journal, parent: QWidget | None = None):
         super().__init__(parent)
         self.journal = journal
         self.setWindowTitle("Settings")
-        self.me = QLineEdit(journal.setting("me", ""))
-        self.me.setPlaceholderText("Your name on the team, used for “who reached out”")
-        self.cadence = QSpinBox()
-        self.cadence.setRange(0, 3660)
-        self.cadence.setSpecialValueText("None")
-        self.cadence.setSuffix(" days")
-        self.cadence.setValue(journal.setting("default_cadence_days", 0) or 0)
-        quiet = journal.setting("quiet_hours", ["21:00", "08:00"])
-        self.quiet_from, self.quiet_to = QLineEdit(quiet[0]), QLineEdit(quiet[1])
-        for edit in (self.quiet_from, self.quiet_to):
-            edit.setInputMask("99:99")
-            edit.setMaximumWidth(70)
-        quiet_row = QHBoxLayout()
-        quiet_row.addWidget(self.quiet_from)
-        quiet_row.addWidget(QLabel("to"))
-        quiet_row.addWidget(self.quiet_to)
-        quiet_row.addStretch()
-        theme = QLabel("Follows your system's light or dark appearance.")
-        theme.setEnabled(False)
+        self.setMinimumWidth(560)
+        self.edits: dict[str, QLineEdit] = {}
         form = QFormLayout()
-        form.addRow("&Me on the team", self.me)
-        form.addRow("Default &check-in cadence", self.cadence)
-        form.addRow("&Quiet hours", quiet_row)
+        for key, setting in SETTINGS.items():
+            value = journal.setting(key)
+            edit = QLineEdit("" if key == "timezone" and value is None else setting.show(value))
+            edit.setPlaceholderText(setting.description)
+            edit.setToolTip(setting.description)
+            label = SETTING_LABELS.get(key, key)
+            edit.setAccessibleName(label.replace("&", ""))
+            form.addRow(label, edit)
+            self.edits[key] = edit
+        theme = QLabel("The app follows your system's light or dark appearance.")
+        theme.setEnabled(False)
         form.addRow("Theme", theme)
-        self.me.setAccessibleName("Me on the team")
-        self.cadence.setAccessibleName("Default check-in cadence")
-        self.quiet_from.setAccessibleName("Quiet hours start")
-        self.quiet_to.setAccessibleName("Quiet hours end")
+        self.me, self.quiet = self.edits["me"], self.edits["quiet_hours"]
         self.error = ErrorLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -360,16 +358,15 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        times = [self.quiet_from.text(), self.quiet_to.text()]
-        for value in times:
-            hours, _, minutes = value.partition(":")
-            if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
-                self.error.show_error(f"Quiet hours: {value!r} is not a time like 21:00.")
-                return
         try:
-            self.journal.set_setting("me", self.me.text().strip())
-            self.journal.set_setting("default_cadence_days", self.cadence.value() or None)
-            self.journal.set_setting("quiet_hours", times)
+            values = {}
+            for key, edit in self.edits.items():
+                text = edit.text().strip()
+                values[key] = (
+                    None if not text and key in ("timezone", "default_cadence_days") else SETTINGS[key].parse(text)
+                )
+            for key, value in values.items():
+                self.journal.set_setting(key, value)
         except JournalError as error:
             self.error.show_error(str(error))
             return

@@ -8,7 +8,7 @@ from relationjournal import __version__
 from relationjournal.core.errors import JournalError
 from relationjournal.core.journal import Journal
 from relationjournal.core.locations import JournalLocation
-from relationjournal.core.models import Status
+from relationjournal.core.models import Status, utc_now
 from relationjournal.core.records import PeopleFilter
 from relationjournal.ui import dialogs
 from relationjournal.ui.delegates import PersonDelegate
@@ -37,8 +37,18 @@ from relationjournal.ui.qt import (
     QToolBar,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
+from relationjournal.ui.today import (
+    MembershipDialog,
+    ProgrammeReviewDialog,
+    ReflectionDialog,
+    ReflectionsPage,
+    TodayPage,
+)
+from relationjournal.ui.tray import ReminderTray
 from relationjournal.ui.widgets import ChoiceBox
+from relationjournal.ui.worker import run_in_background
 
 SORTS = {"name": "Name", "last_contact": "Last contact", "overdue": "Most overdue"}
 
@@ -131,6 +141,8 @@ class PeoplePanel(QWidget):
 
 
 class MainWindow(QMainWindow):
+    due_refreshed = Signal()
+
     def __init__(self, journal: Journal, location: JournalLocation):
         super().__init__()
         self.journal, self.location = journal, location
@@ -140,11 +152,10 @@ class MainWindow(QMainWindow):
         self.person_page = PersonPage(journal)
         self.timeline_page = TimelinePage(journal)
         self.search_page = SearchPage(journal)
-        self.welcome = QLabel("<p style='font-size:14pt; color:gray'>Choose someone on the left, "
-                              "or press Ctrl+K to search everything.</p>")  # fmt: skip
-        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.today = TodayPage(journal)
+        self.reflections_page = ReflectionsPage(journal)
         self.stack = QStackedWidget()
-        for page in (self.welcome, self.person_page, self.timeline_page, self.search_page):
+        for page in (self.today, self.person_page, self.timeline_page, self.search_page, self.reflections_page):
             self.stack.addWidget(page)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.people)
@@ -171,11 +182,26 @@ class MainWindow(QMainWindow):
         self.people.add_first.clicked.connect(self.add_person)
         self.timeline_page.open_person.connect(self.open_person)
         self.search_page.open_person.connect(self.open_person)
+        self.today.log_with.connect(self.log_for_reminder)
+        self.today.reflect_on.connect(self.reflect)
+        self.today.review.connect(self.review_programme)
+        self.today.open_person.connect(self.open_person)
+        self.today.changed.connect(self.refresh_due)
+        self.reflections_page.write.clicked.connect(self.write_reflection)
+        self.tray = ReminderTray(self)
+        self.tray.activated.connect(self._bring_forward)
+        self.tray.quit_requested.connect(self.close)
+        self._seen_due: set[int] | None = None  # None until the first refresh: no notification at start
+        self._due_generation = 0
+        self._due_timer = QTimer(self, interval=60_000)
+        self._due_timer.timeout.connect(self.refresh_due)
+        self._due_timer.start()
         self.people.refresh_tags()
         self.timeline_page.refresh_tags()
         self.people.reload()
         self._update_actions()
         self._restore_geometry()
+        self.refresh_due()
 
     # Actions -----------------------------------------------------------------------------------
     def _action(self, label: str, slot: Any, keys: Any = (), icon_name: str | None = None, tip: str = "") -> QAction:
@@ -199,6 +225,10 @@ class MainWindow(QMainWindow):
                                        "Search everything")  # fmt: skip
         self.act_people = self._action("&People filter", self.focus_people, "Ctrl+1", "person", "Filter people")
         self.act_timeline = self._action("&Timeline", self.show_timeline, ["Ctrl+2", "Ctrl+T"], "timeline")
+        self.act_today = self._action("To&day", self.show_today, ["Ctrl+3", "Ctrl+D"], "today", "What is due today")
+        self.act_reflections = self._action("My &reflections", self.show_reflections, "Ctrl+4", "heart")
+        self.act_programme = self._action("Add to &programme…", self.add_to_programme)
+        self.act_review = self._action("Re&view programme membership…", self.review_current_programme)
         self.act_export = self._action("&Export to CSV…", self.export, "Ctrl+Shift+E", "export")
         self.act_settings = self._action("Se&ttings…", self.settings, [key.Preferences, "Ctrl+,"], "settings")
         self.act_open_entry = self._action("&Open entry", self.open_entry, "Ctrl+O")
@@ -214,17 +244,20 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         person_menu = bar.addMenu("&Person")
-        person_menu.addActions([self.act_add, self.act_edit, self.act_archive])
+        person_menu.addActions([self.act_add, self.act_edit, self.act_archive, self.act_programme, self.act_review])
         person_menu.addSeparator()
         person_menu.addActions([self.act_log, self.act_note, self.act_open_entry, self.act_delete])
         view_menu = bar.addMenu("&View")
-        view_menu.addActions([self.act_people, self.act_timeline, self.act_search])
+        view_menu.addActions([self.act_today, self.act_people, self.act_timeline, self.act_search,
+                              self.act_reflections])  # fmt: skip
         bar.addMenu("&Help").addAction(self.act_about)
 
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.act_today)
+        toolbar.addSeparator()
         toolbar.addActions([self.act_add, self.act_log, self.act_note])
         toolbar.addSeparator()
         toolbar.addAction(self.act_timeline)
@@ -236,7 +269,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_person = self.person_page.person is not None and self.stack.currentWidget() is self.person_page
-        for action in (self.act_edit, self.act_archive, self.act_log, self.act_note):
+        for action in (self.act_edit, self.act_archive, self.act_log, self.act_note, self.act_programme,
+                       self.act_review):  # fmt: skip
             action.setEnabled(has_person)
 
     # Navigation -------------------------------------------------------------------------------
@@ -283,6 +317,102 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.timeline_page)
         self.timeline_page.table.setFocus()
         self._update_actions()
+
+    def show_today(self) -> None:
+        self.stack.setCurrentWidget(self.today)
+        self.today.tree.setFocus()
+        self._update_actions()
+        self.refresh_due()
+
+    def show_reflections(self) -> None:
+        self.reflections_page.reload()
+        self.stack.setCurrentWidget(self.reflections_page)
+        self._update_actions()
+
+    def _bring_forward(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.show_today()
+
+    # Reminders ---------------------------------------------------------------------------------
+    def refresh_due(self) -> None:
+        """Recompute what is due off the GUI thread; update Today, the toolbar count and the tray."""
+        self._due_generation += 1
+        generation = self._due_generation
+
+        def work() -> tuple[Any, Any, bool]:
+            now = utc_now()
+            rules = self.journal.rules()
+            return (
+                self.journal.due_reminders(now=now),
+                self.journal.emotional_load(now=now),
+                rules.quiet.contains(now, rules.zone),
+            )
+
+        run_in_background(self, work, lambda result: self._due_loaded(generation, *result), self._due_failed)
+
+    def _due_loaded(self, generation: int, items: list[Any], load: Any, quiet: bool) -> None:
+        if generation != self._due_generation:
+            return
+        self.today.show_due(items, load)
+        count = len(items)
+        self.act_today.setText(f"To&day ({count})" if count else "To&day")
+        ids = {d.reminder.id for d in items}
+        new = 0 if self._seen_due is None else len(ids - self._seen_due)
+        self._seen_due = ids if self._seen_due is None else self._seen_due | ids
+        self.tray.update(count, new, quiet=quiet)
+        self.due_refreshed.emit()
+
+    def _due_failed(self, error: Exception) -> None:
+        if isinstance(error, JournalError):
+            self.statusBar().showMessage(str(error), 10000)
+        else:
+            raise error
+
+    def log_for_reminder(self, person_id: int, reminder_id: int) -> None:
+        """Log the conversation a reminder asked for; then the reminder is done (if the rules left it open)."""
+        dialog = dialogs.InteractionDialog(self.journal, self.journal.person(person_id), self)
+        if dialog.exec() and dialog.saved:
+            try:
+                self.journal.complete_reminder(reminder_id)
+            except JournalError:
+                pass  # the conversation itself closed it (stay in touch, follow-up, welcome)
+            self._after_entry_change(person_id)
+            self.refresh_due()
+
+    def reflect(self, reminder_id: int | None) -> None:
+        dialog = ReflectionDialog(self.journal, reminder_id, self)
+        if dialog.exec():
+            self.statusBar().showMessage("Reflection saved, for you alone.", 5000)
+            self.refresh_due()
+            if self.stack.currentWidget() is self.reflections_page:
+                self.reflections_page.reload()
+
+    def write_reflection(self) -> None:
+        self.reflect(None)
+
+    def review_programme(self, person_id: int) -> None:
+        memberships = [m for m in self.journal.memberships(person_id) if m.left_on is None]
+        if not memberships:
+            self.statusBar().showMessage("They are not in a programme any more.", 5000)
+            return
+        dialog = ProgrammeReviewDialog(self.journal, memberships[0], self)
+        if dialog.exec():
+            self._after_entry_change(person_id)
+            self.refresh_due()
+
+    def review_current_programme(self) -> None:
+        if self.person_page.person is not None:
+            self.review_programme(self.person_page.person.id)
+
+    def add_to_programme(self) -> None:
+        if self.person_page.person is None:
+            return
+        dialog = MembershipDialog(self.journal, self.person_page.person.id, self)
+        if dialog.exec():
+            self._after_entry_change(self.person_page.person.id)
+            self.refresh_due()
 
     # Person actions ---------------------------------------------------------------------------
     def add_person(self) -> None:
@@ -364,7 +494,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Exported to {folder}. These files are not encrypted.", 10000)
 
     def settings(self) -> None:
-        dialogs.SettingsDialog(self.journal, self).exec()
+        if dialogs.SettingsDialog(self.journal, self).exec():
+            self.refresh_due()
 
     def about(self) -> None:
         QMessageBox.about(self, "About Relation Journal",

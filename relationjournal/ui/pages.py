@@ -254,11 +254,12 @@ class TimelinePage(QWidget):
         layout.addWidget(title)
         layout.addLayout(filters)
         layout.addWidget(split, 1)
-        self.table.selectionModel().currentRowChanged.connect(
-            lambda current, _: self.detail.show_entry(current.data(ROW_ROLE) if current.isValid() else None)
-        )
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.detail.show_entry(current.data(ROW_ROLE) if current.isValid() else None)
 
     def _combo(self, anything: str, labels: dict[Any, str]) -> ChoiceBox:
         box = ChoiceBox(labels, anything=anything)

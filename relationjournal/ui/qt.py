@@ -4,6 +4,7 @@
 from PySide6.QtCore import (
     QAbstractTableModel,
     QByteArray,
+    QCoreApplication,
     QDate,
     QDateTime,
     QEvent,
@@ -65,6 +66,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -78,6 +80,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QSystemTrayIcon,
     QTableView,
     QTabWidget,
     QTextBrowser,

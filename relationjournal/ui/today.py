@@ -1,0 +1,415 @@
+"""Today: what is due, grouped, with what helps act on it; and the dialogs for acting on it.
+
+Nothing here writes a message for the user: reminders show what is known about the person, and
+the user writes in their own words.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from relationjournal.core.errors import JournalError
+from relationjournal.core.journal import Journal
+from relationjournal.core.models import ReminderKind
+from relationjournal.core.records import (
+    GROUP_TITLES,
+    REFLECTION_QUESTIONS,
+    DueReminder,
+    MembershipRecord,
+    ReflectionDraft,
+)
+from relationjournal.core.wellbeing import EmotionalLoad
+from relationjournal.ui.icons import icon
+from relationjournal.ui.qt import (
+    QAction,
+    QCheckBox,
+    QDate,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    Qt,
+    QTextBrowser,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from relationjournal.ui.widgets import ErrorLine
+
+GROUP_ICONS = {"self_care": "heart", "check_in": "heart", "reach_out": "person", "follow_up": "log",
+               "programme": "person-add", "other": "today"}  # fmt: skip
+SNOOZES = {"1h": "For an hour", "evening": "Until this evening", "tomorrow": "Until tomorrow morning",
+           "next-week": "For a week"}  # fmt: skip
+
+
+def _esc(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+
+
+class TodayPage(QWidget):
+    """Due and overdue reminders, grouped, with actions: log, reflect, review, snooze, done."""
+
+    log_with = Signal(int, int)  # person id, reminder id: log a conversation, then mark it done
+    reflect_on = Signal(int)  # reminder id
+    review = Signal(int)  # person id (programme review)
+    open_person = Signal(int)
+    changed = Signal()
+
+    def __init__(self, journal: Journal):
+        super().__init__()
+        self.journal = journal
+        self.items: list[DueReminder] = []
+        self.title = QLabel("<span style='font-size:16pt; font-weight:600'>Today</span>")
+        self.load_banner = QLabel()
+        self.load_banner.setWordWrap(True)
+        self.load_banner.setStyleSheet("background:#fff4e5; color:#7b341e; padding:10px; border-radius:6px;")
+        self.load_banner.hide()
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Due reminders")
+        self.tree.setRootIsDecorated(False)
+        self.tree.currentItemChanged.connect(self._selection_changed)
+        self.tree.itemActivated.connect(lambda *_: self.act())
+        self.empty = QLabel("<p style='font-size:13pt'>Nothing is due.</p><p style='color:gray'>Relationships "
+                            "grow in small, personal moments. Reminders appear here when someone would be "
+                            "glad to hear from you.</p>")  # fmt: skip
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.act_button = QPushButton("&Log conversation…")
+        self.act_button.clicked.connect(self.act)
+        self.open_button = QPushButton("&Open person")
+        self.open_button.clicked.connect(self._open)
+        self.snooze_button = QToolButton()
+        self.snooze_button.setText("S&nooze")
+        self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.snooze_button)
+        for key, label in SNOOZES.items():
+            action = QAction(label, menu)
+            action.triggered.connect(lambda _=False, k=key: self.snooze(k))
+            menu.addAction(action)
+        self.snooze_button.setMenu(menu)
+        self.done_button = QPushButton("&Done")
+        self.done_button.clicked.connect(self.done)
+        self.dismiss_button = QPushButton("D&ismiss")
+        self.dismiss_button.clicked.connect(self.dismiss)
+        buttons = QHBoxLayout()
+        for widget in (self.act_button, self.open_button, self.snooze_button, self.done_button, self.dismiss_button):
+            buttons.addWidget(widget)
+        buttons.addStretch()
+        self.error = ErrorLine()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addWidget(self.title)
+        layout.addWidget(self.load_banner)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.detail)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error)
+        self._selection_changed(None, None)
+
+    def show_due(self, items: list[DueReminder], load: EmotionalLoad) -> None:
+        """Show a freshly computed list (the window computes it off the GUI thread)."""
+        current = self.current()
+        self.items = items
+        self.load_banner.setText(load.message())
+        self.load_banner.setVisible(load.heavy)
+        self.tree.clear()
+        for group, title in GROUP_TITLES.items():
+            members = [d for d in items if d.group == group]
+            if not members:
+                continue
+            header = QTreeWidgetItem(self.tree, [f"{title} ({len(members)})"])
+            header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = header.font(0)
+            font.setBold(True)
+            header.setFont(0, font)
+            header.setIcon(0, icon(GROUP_ICONS[group]))
+            for due in members:
+                item = QTreeWidgetItem(header, [due.reminder.text])
+                item.setToolTip(0, due.reminder.text)
+                item.setData(0, Qt.ItemDataRole.UserRole, due.reminder.id)
+                if current is not None and current.reminder.id == due.reminder.id:
+                    self.tree.setCurrentItem(item)
+            header.setExpanded(True)
+        self.tree.setVisible(bool(items))
+        self.empty.setVisible(not items)
+        if self.tree.currentItem() is None and self.tree.topLevelItemCount():
+            self.tree.setCurrentItem(self.tree.topLevelItem(0).child(0))
+        self._selection_changed(self.tree.currentItem(), None)
+
+    def current(self) -> DueReminder | None:
+        item = self.tree.currentItem()
+        reminder_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        return next((d for d in self.items if d.reminder.id == reminder_id), None)
+
+    def _selection_changed(self, *_: Any) -> None:
+        due = self.current()
+        for button in (self.act_button, self.open_button, self.snooze_button, self.done_button, self.dismiss_button):
+            button.setEnabled(due is not None)
+        if due is None:
+            self.detail.setText("")
+            return
+        kind = due.reminder.kind
+        self.act_button.setText(
+            "&Write reflection…" if kind is ReminderKind.self_care
+            else "&Review…" if kind is ReminderKind.programme_review
+            else "&Log conversation…"
+        )  # fmt: skip
+        self.open_button.setEnabled(due.reminder.person_id is not None)
+        lines = []
+        if due.reminder.person_name and kind is not ReminderKind.self_care:
+            lines.append(f"<b>{_esc(due.reminder.person_name)}</b>")
+        if due.remember and kind is not ReminderKind.self_care:
+            lines.append(f"<span style='color:gray'>Remember:</span> {_esc(due.remember)}")
+        if due.why_it_matters and kind is not ReminderKind.self_care:
+            lines.append(f"<span style='color:gray'>Why it matters:</span> {_esc(due.why_it_matters)}")
+        if kind is ReminderKind.welcome:
+            lines.append("<i>Write it yourself, about them: there are no templates here, on purpose.</i>")
+        self.detail.setText("<br>".join(lines))
+
+    def act(self) -> None:
+        due = self.current()
+        if due is None:
+            return
+        if due.reminder.kind is ReminderKind.self_care:
+            self.reflect_on.emit(due.reminder.id)
+        elif due.reminder.kind is ReminderKind.programme_review and due.reminder.person_id is not None:
+            self.review.emit(due.reminder.person_id)
+        elif due.reminder.person_id is not None:
+            self.log_with.emit(due.reminder.person_id, due.reminder.id)
+
+    def _open(self) -> None:
+        due = self.current()
+        if due is not None and due.reminder.person_id is not None:
+            self.open_person.emit(due.reminder.person_id)
+
+    def _apply(self, action: Any) -> None:
+        due = self.current()
+        if due is None:
+            return
+        try:
+            action(due.reminder.id)
+        except JournalError as error:
+            self.error.show_error(str(error))
+            return
+        self.error.hide()
+        self.changed.emit()
+
+    def snooze(self, until: str) -> None:
+        self._apply(lambda reminder_id: self.journal.snooze_reminder(reminder_id, until))
+
+    def done(self) -> None:
+        self._apply(self.journal.complete_reminder)
+
+    def dismiss(self) -> None:
+        self._apply(self.journal.dismiss_reminder)
+
+
+class ReflectionDialog(QDialog):
+    """A short guided reflection after a hard event, saved privately (encrypted) for the user alone."""
+
+    def __init__(self, journal: Journal, reminder_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.journal, self.reminder_id, self.saved = journal, reminder_id, None
+        self.setWindowTitle("A moment for yourself")
+        self.setMinimumWidth(620)
+        intro = QLabel(
+            "Caring for people who are going through something hard takes something from you too. "
+            "Take a few minutes. Short answers are fine; only you will ever see them."
+        )
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        self.answers: dict[str, QPlainTextEdit] = {}
+        for key, question in REFLECTION_QUESTIONS.items():
+            edit = QPlainTextEdit()
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 2 + 14)
+            edit.setAccessibleName(question)
+            self.answers[key] = edit
+            label = QLabel(question)
+            label.setWordWrap(True)
+            form.addRow(label, edit)
+        self.error = ErrorLine()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Save reflection")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        draft = ReflectionDraft(**{key: edit.toPlainText() for key, edit in self.answers.items()})
+        try:
+            self.saved = self.journal.save_reflection(draft, reminder_id=self.reminder_id)
+        except JournalError as error:
+            self.error.show_error(str(error))
+            return
+        super().accept()
+
+
+class ReflectionsPage(QWidget):
+    """The user's own timeline: their reflections, newest first. Never shown on anyone's page."""
+
+    def __init__(self, journal: Journal):
+        super().__init__()
+        self.journal = journal
+        self.view = QTextBrowser()
+        self.view.setAccessibleName("My reflections")
+        write = QPushButton(icon("heart"), "Write a reflection…")
+        self.write = write
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<span style='font-size:16pt; font-weight:600'>My reflections</span>"))
+        top.addStretch()
+        top.addWidget(write)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+
+    def reload(self) -> None:
+        reflections = self.journal.reflections()
+        if not reflections:
+            self.view.setHtml("<p style='color:gray'>Your reflections after hard events appear here, "
+                              "for you alone.</p>")  # fmt: skip
+            return
+        parts = []
+        for r in reflections:
+            about = f" · after {_esc(r.person_name)}'s news" if r.person_name else ""
+            when = r.created_at.astimezone().strftime("%d %b %Y, %H:%M") if r.created_at else ""
+            parts.append(f"<h3>{when}{about}</h3>")
+            for key, question in REFLECTION_QUESTIONS.items():
+                answer = getattr(r, key)
+                if answer:
+                    parts.append(f"<p><span style='color:gray'>{question}</span><br>{_esc(answer)}</p>")
+        self.view.setHtml("".join(parts))
+
+
+class ProgrammeReviewDialog(QDialog):
+    """Review a member: keep them (with the next review date) or rotate them out with a short checklist."""
+
+    def __init__(self, journal: Journal, membership: MembershipRecord, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.journal, self.membership, self.result_record = journal, membership, None
+        self.setWindowTitle(f"Review {membership.person_name} in {membership.programme}")
+        self.setMinimumWidth(560)
+        intro = QLabel(f"<b>{_esc(membership.person_name)}</b> has been in <b>{_esc(membership.programme)}</b> "
+                       f"since {membership.joined_on:%d %b %Y}. Be gracious, and be clear.")  # fmt: skip
+        intro.setWordWrap(True)
+        self.keep = QRadioButton("&Keep them in the programme")
+        self.keep.setChecked(True)
+        self.next_review = QDateEdit(QDate.currentDate().addMonths(6))
+        self.next_review.setCalendarPopup(True)
+        self.next_review.setDisplayFormat("d MMM yyyy")
+        self.next_review.setAccessibleName("Next review")
+        self.rotate = QRadioButton("&Rotate them out")
+        self.thanked = QCheckBox("I thanked them personally, in my own words")
+        self.told = QCheckBox("I told them clearly what changes for them, and when")
+        self.record = QLineEdit()
+        self.record.setPlaceholderText("What you told them, so nobody is left unsure")
+        self.record.setAccessibleName("What you told them")
+        form = QFormLayout()
+        form.addRow("Next review", self.next_review)
+        rotate_box = QWidget()
+        rotate_layout = QVBoxLayout(rotate_box)
+        rotate_layout.setContentsMargins(24, 0, 0, 0)
+        for widget in (self.thanked, self.told, self.record):
+            rotate_layout.addWidget(widget)
+        self.error = ErrorLine()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.keep)
+        layout.addLayout(form)
+        layout.addWidget(self.rotate)
+        layout.addWidget(rotate_box)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        for signal in (self.keep.toggled, self.thanked.toggled, self.told.toggled, self.record.textChanged):
+            signal.connect(self._update)
+        self._update()
+
+    def _update(self, *_: Any) -> None:
+        rotating = self.rotate.isChecked()
+        for widget in (self.thanked, self.told, self.record):
+            widget.setEnabled(rotating)
+        self.next_review.setEnabled(not rotating)
+        ready = not rotating or (
+            self.thanked.isChecked() and self.told.isChecked() and bool(self.record.text().strip())
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Rotate &out" if rotating else "&Keep")
+        ok.setEnabled(ready)
+
+    def accept(self) -> None:
+        try:
+            if self.rotate.isChecked():
+                self.result_record = self.journal.rotate_out(self.membership.id, record=self.record.text())
+            else:
+                next_review: date = self.next_review.date().toPython()
+                self.result_record = self.journal.keep_in_programme(self.membership.id, next_review)
+        except JournalError as error:
+            self.error.show_error(str(error))
+            return
+        super().accept()
+
+
+class MembershipDialog(QDialog):
+    """Add a person to a programme, with a review date."""
+
+    def __init__(self, journal: Journal, person_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.journal, self.person_id, self.saved = journal, person_id, None
+        self.setWindowTitle("Add to a programme")
+        self.programme = QLineEdit()
+        self.programme.setPlaceholderText("e.g. Brand advocates")
+        known = sorted({m.programme for m in journal.memberships()})
+        if known:
+            self.programme.setText(known[0])
+        self.joined = QDateEdit(QDate.currentDate())
+        self.review = QDateEdit(QDate.currentDate().addMonths(3))
+        for edit in (self.joined, self.review):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+        form = QFormLayout()
+        form.addRow("&Programme", self.programme)
+        form.addRow("&Joined", self.joined)
+        form.addRow("&Review on", self.review)
+        self.error = ErrorLine()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        try:
+            self.saved = self.journal.add_membership(
+                self.person_id, self.programme.text(), self.joined.date().toPython(),
+                review_on=self.review.date().toPython(),
+            )  # fmt: skip
+        except JournalError as error:
+            self.error.show_error(str(error))
+            return
+        super().accept()
