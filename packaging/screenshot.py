@@ -56,7 +56,7 @@ def main() -> int:
     from relationjournal.core.locations import resolve_location
     from relationjournal.core.records import PeopleFilter
     from relationjournal.ui.app import make_application
-    from relationjournal.ui.icons import icon
+    from relationjournal.ui.icons import icon, release_icons
     from relationjournal.ui.mainwindow import MainWindow
     from relationjournal.ui.unlock import FirstRunDialog, RecoveryKeyDialog
     from relationjournal.ui.worker import wait_for_background_work
@@ -87,7 +87,26 @@ def main() -> int:
     empty.close()
 
     journal.set_setting("me", "Sam")
+    journal.set_setting("quiet_hours", ["00:00", "00:00"])  # the screenshot does not depend on the hour
     journal.fill_demo(people=args.people, interactions=args.interactions, seed=7)
+    from datetime import UTC, datetime, timedelta
+
+    from relationjournal.core.models import Channel
+    from relationjournal.core.records import InteractionDraft, PersonDraft
+
+    earlier = datetime.now(UTC) - timedelta(days=2, hours=3)
+    lena = journal.add_person(
+        PersonDraft("Lena Okafor", organisation="Blue Harbour Bakery", source="new follower", tags=("community",),
+                    remember="Two kids; her father was ill for a long time.",
+                    why_it_matters="Our first follower in Lagos."),
+        now=earlier,
+    )  # fmt: skip
+    journal.log_interaction(
+        lena.id,
+        InteractionDraft(Channel.instagram, summary="Her father passed away; sent our condolences", hard_event=True,
+                         occurred_at=earlier, reached_out_by="Sam"),
+        now=earlier,
+    )  # fmt: skip
     window = MainWindow(journal, location)
     window.resize(1280, 800)
     window.show()
@@ -102,6 +121,12 @@ def main() -> int:
     window.timeline_page.table.selectRow(2)
     settle(app)
     window.grab().save(str(args.out / "timeline.png"))
+    window.show_today()
+    while window.today.tree.topLevelItemCount() == 0:  # due reminders load off the GUI thread
+        app.processEvents()
+    window.today.tree.setCurrentItem(window.today.tree.topLevelItem(0).child(0))
+    settle(app)
+    window.grab().save(str(args.out / "today.png"))
     window.search.setText("marathon")
     window.run_search()
     settle(app)
@@ -109,6 +134,7 @@ def main() -> int:
     window.close()
     wait_for_background_work()
     journal.close()
+    release_icons()
     print(f"screenshots in {args.out}")
     return 0
 

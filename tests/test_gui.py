@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,8 @@ from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.ui import dialogs
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.models import ROW_ROLE, PeopleModel, TimelineModel
-from relationjournal.ui.qt import QApplication, QDialog, QMessageBox, QTimer
+from relationjournal.ui.qt import QApplication, QDialog, QDialogButtonBox, QMessageBox, QTimer
+from relationjournal.ui.today import ProgrammeReviewDialog, ReflectionDialog
 from relationjournal.ui.unlock import FirstRunDialog, RecoveryKeyDialog, passphrase_dialog
 from relationjournal.ui.worker import wait_for_background_work
 from tests.conftest import Sandbox
@@ -283,3 +284,77 @@ def test_reopen_after_close_keeps_everything(qtbot, sandbox: Sandbox) -> None:
     created.journal.close()
     with open_journal(sandbox.location) as journal:
         assert [e.item.body for e in journal.timeline(person.id)] == ["typed and then the window closed"]
+
+
+def due_in_window(qtbot, window: MainWindow) -> list[str]:
+    with qtbot.waitSignal(window.due_refreshed, timeout=10_000):
+        window.refresh_due()
+    tree = window.today.tree
+    return [tree.topLevelItem(i).child(j).text(0) for i in range(tree.topLevelItemCount())
+            for j in range(tree.topLevelItem(i).childCount())]  # fmt: skip
+
+
+def test_today_panel_reflection_snooze_and_done(qtbot, window: MainWindow, journal: Journal, sandbox: Sandbox) -> None:
+    journal.set_setting("quiet_hours", ["00:00", "00:00"])  # whatever time the test runs
+    three_days_ago = datetime.now(UTC) - timedelta(days=3)
+    lena = journal.add_person(PersonDraft("Lena", remember="Runs a bakery in Porto"), now=three_days_ago)
+    journal.log_interaction(lena.id, InteractionDraft(Channel.instagram, summary="Her father died", hard_event=True,
+                                                      occurred_at=three_days_ago), now=three_days_ago)  # fmt: skip
+    assert window.stack.currentWidget() is window.today  # the app opens on Today
+    texts = due_in_window(qtbot, window)
+    titles = [window.today.tree.topLevelItem(i).text(0) for i in range(window.today.tree.topLevelItemCount())]
+    assert titles == ["Take care of yourself (2)", "Check-ins (1)"]
+    assert window.act_today.text() == "To&day (3)"
+    assert any("Check in on Lena" in t for t in texts)
+
+    window.today.tree.setCurrentItem(window.today.tree.topLevelItem(0).child(0))
+    assert window.today.act_button.text() == "&Write reflection…"
+    reminder_id = window.today.current().reminder.id
+    reflection = ReflectionDialog(journal, reminder_id, window)
+    qtbot.addWidget(reflection)
+    reflection.accept()
+    assert "at least one question" in reflection.error.text()
+    reflection.answers["not_mine_to_carry"].setPlainText("Distinctive answer: her grief is not mine to fix")
+    reflection.accept()
+    assert reflection.saved is not None
+    window.show_reflections()
+    assert "her grief is not mine to fix" in window.reflections_page.view.toPlainText()
+    for path in sandbox.data_dir.iterdir():  # the reflection is encrypted like everything else
+        assert b"Distinctive answer" not in path.read_bytes()
+
+    assert len(due_in_window(qtbot, window)) == 2
+    window.today.tree.setCurrentItem(window.today.tree.topLevelItem(0).child(0))
+    window.today.snooze("tomorrow")
+    assert len(due_in_window(qtbot, window)) == 1
+    window.today.tree.setCurrentItem(window.today.tree.topLevelItem(0).child(0))
+    assert "Lena" in window.today.detail.text() and "bakery" in window.today.detail.text()
+    window.today.done()
+    assert due_in_window(qtbot, window) == []
+    assert window.today.empty.isVisibleTo(window.today)
+
+
+def test_emotional_load_banner(qtbot, window: MainWindow, journal: Journal) -> None:
+    for i in range(4):
+        person = journal.add_person(PersonDraft(f"Follower {i}"))
+        journal.log_interaction(person.id, InteractionDraft(Channel.x, summary="A loss", hard_event=True))
+    due_in_window(qtbot, window)
+    assert window.today.load_banner.isVisibleTo(window.today)
+    assert "4 hard events" in window.today.load_banner.text()
+
+
+def test_programme_review_needs_the_checklist_to_rotate_out(qtbot, journal: Journal) -> None:
+    noor = journal.add_person(PersonDraft("Noor"))
+    membership = journal.add_membership(noor.id, "Brand advocates", date(2026, 1, 1), review_on=date(2026, 6, 1))
+    review = ProgrammeReviewDialog(journal, membership)
+    qtbot.addWidget(review)
+    ok = review.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    review.rotate.setChecked(True)
+    assert not ok.isEnabled()
+    review.thanked.setChecked(True)
+    review.told.setChecked(True)
+    assert not ok.isEnabled()  # and what was said is recorded
+    review.record.setText("Thanked her for a wonderful year; perks end in March.")
+    assert ok.isEnabled() and ok.text() == "Rotate &out"
+    review.accept()
+    assert journal.memberships(noor.id)[0].left_on is not None
+    assert "perks end in March" in journal.timeline(noor.id)[0].item.body

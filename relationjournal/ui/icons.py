@@ -12,3 +12,8 @@ from relationjournal.ui.qt import QIcon
 def icon(name: str) -> QIcon:
     path = files("relationjournal.resources") / "icons" / f"{name}.svg"
     return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+def release_icons() -> None:
+    """Drop the cached icons while the application still exists (Qt objects must not outlive it)."""
+    icon.cache_clear()

@@ -9,30 +9,31 @@ from relationjournal.ui.qt import QCoreApplication, QEvent, QObject, QRunnable, 
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread: the worker emits, Qt queues, and the slots run on the GUI thread."""
+    """Lives on the GUI thread: the worker stores its result and emits; Qt queues the slot to the GUI thread.
 
-    done = Signal(object)
-    failed = Signal(object)
+    The result is handed over as an attribute, not as a signal argument: no Python object crosses
+    threads through Qt's marshalling.
+    """
+
+    finished = Signal()
 
     def __init__(self, owner: QObject, on_done: Callable[[Any], None], on_error: Callable[[Exception], None]):
         super().__init__()
         self._owner, self._on_done, self._on_error = owner, on_done, on_error
-        self.done.connect(self._deliver_done)
-        self.failed.connect(self._deliver_error)
+        self.result: Any = None
+        self.error: Exception | None = None
+        self.finished.connect(self._deliver)
 
-    @Slot(object)
-    def _deliver_done(self, value: Any) -> None:
-        self._finish(self._on_done, value)
-
-    @Slot(object)
-    def _deliver_error(self, error: Any) -> None:
-        self._finish(self._on_error, error)
-
-    def _finish(self, callback: Callable[[Any], None], value: Any) -> None:
+    @Slot()
+    def _deliver(self) -> None:
         _running.discard(self)
         self.deleteLater()
-        if is_alive(self._owner):
-            callback(value)
+        if not is_alive(self._owner):
+            return
+        if self.error is not None:
+            self._on_error(self.error)
+        else:
+            self._on_done(self.result)
 
 
 class _Task(QRunnable):
@@ -42,11 +43,10 @@ class _Task(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._work()
+            self._relay.result = self._work()
         except Exception as error:  # reported to the GUI thread, which decides what the user sees
-            self._relay.failed.emit(error)
-        else:
-            self._relay.done.emit(result)
+            self._relay.error = error
+        self._relay.finished.emit()
 
 
 _running: set[_Relay] = set()  # relays live until their task reports, whatever happens to the owner
