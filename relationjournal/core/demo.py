@@ -65,6 +65,7 @@ NOTES = [
     "- Loves jollof debates\n- Allergic to nuts\n- Birthday dinner is always at home",
     "Was hurt when the old programme ended abruptly: be clear and warm about any change.",
 ]  # fmt: skip
+CADENCES = [None, None, None, None, None, 14, 30, 90]
 WHY = ["", "One of our most trusted translators.", "Long-time advocate of the brand.",
        "Potential client for the autumn campaign."]  # fmt: skip
 REMEMBER = ["", "Two kids, Mia (7) and Leo (4); Mia just started school.", "Prefers voice notes over email.",
@@ -104,7 +105,7 @@ def generate(session: Session, *, people: int, interactions: int, seed: int = 1,
             "birthday": birthday if rng.random() < 0.3 else None,
             "source": "new follower" if "new follower" in tags else rng.choice(["", "client", "event"]),
             "status": Status.active if rng.random() < 0.9 else rng.choice([Status.dormant, Status.archived]),
-            "cadence_days": rng.choice([None, None, None, None, None, 14, 30, 90]), "created_at": created, "updated_at": created,
+            "cadence_days": rng.choice(CADENCES), "created_at": created, "updated_at": created,
         })  # fmt: skip
         handle_rows.append({"person_id": pid, "platform": Platform.x, "value": f"@{_ascii(first)}{pid}"})
         if rng.random() < 0.6:
