@@ -26,6 +26,8 @@ from relationjournal.ui.qt import (
     QCheckBox,
     QDate,
     QDateEdit,
+    QDateTime,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -101,6 +103,9 @@ class TodayPage(QWidget):
             action = QAction(label, menu)
             action.triggered.connect(lambda _=False, k=key: self.snooze(k))
             menu.addAction(action)
+        custom = QAction("Until…", menu)
+        custom.triggered.connect(self.snooze_until_chosen)
+        menu.addAction(custom)
         self.snooze_button.setMenu(menu)
         self.done_button = QPushButton("&Done")
         self.done_button.clicked.connect(self.done)
@@ -212,6 +217,23 @@ class TodayPage(QWidget):
 
     def snooze(self, until: str) -> None:
         self._apply(lambda reminder_id: self.journal.snooze_reminder(reminder_id, until))
+
+    def snooze_until_chosen(self) -> None:
+        """Ask for a day and time, then snooze until then (moved past quiet hours)."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Snooze until")
+        when = QDateTimeEdit(QDateTime.currentDateTime().addDays(1))
+        when.setCalendarPopup(True)
+        when.setDisplayFormat("d MMM yyyy HH:mm")
+        when.setAccessibleName("Snooze until")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(when)
+        layout.addWidget(buttons)
+        if dialog.exec():
+            self.snooze(when.dateTime().toPython().astimezone().isoformat())
 
     def done(self) -> None:
         self._apply(self.journal.complete_reminder)
