@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from relationjournal.core import migrate
 from relationjournal.core.database import database_errors, make_engine, rekey, writer
 from relationjournal.core.errors import (
+    Damaged,
     InvalidInput,
     JournalExists,
     KeyUnavailable,
@@ -27,6 +28,7 @@ from relationjournal.core.vault import (
     JournalMeta,
     Key,
     delete_key,
+    key_matches,
     keyring_problem,
     load_key,
     parse_recovery_key,
@@ -37,6 +39,7 @@ from relationjournal.core.vault import (
 )
 
 MIN_PASSPHRASE = 8
+PAGE_SIZE = 4096  # SQLCipher 4's default page size: a whole journal file is a multiple of it
 PASSPHRASE_ENV = "RELATIONJOURNAL_PASSPHRASE"
 _NEXT = ":next"  # keyring entry holding a new key while `change_key` is under way
 
@@ -74,7 +77,7 @@ def create_journal(location: JournalLocation, *, passphrase: str | None = None) 
     try:
         create_private_file(location.database)
         journal = _open(location, key)
-        write_meta(location, meta)
+        write_meta(location, meta.with_key(key))
     except BaseException:
         _remove_new_files(location)
         if meta.protection == "keyring":
@@ -98,12 +101,17 @@ def open_journal(location: JournalLocation, *, passphrase: str | None = None) ->
             raise PassphraseNeeded(
                 f"This journal is protected by a passphrase: enter it, or set {PASSPHRASE_ENV} for scripts."
             )
-        return _open(location, Key(passphrase=passphrase), wrong="That passphrase does not open this journal.")
-    key = load_key(meta.journal_id)
-    try:
-        return _open(location, key, wrong=_WRONG_KEYRING_KEY)
-    except WrongKey:
-        return _open_with_pending_key(location, meta)
+        key = Key(passphrase=passphrase)
+        journal = _open(location, key, wrong="That passphrase does not open this journal.", meta=meta)
+    else:
+        key = load_key(meta.journal_id)
+        try:
+            journal = _open(location, key, wrong=_WRONG_KEYRING_KEY, meta=meta)
+        except WrongKey:
+            return _open_with_pending_key(location, meta)
+    if not meta.key_check:  # journals made before key checks were kept
+        write_meta(location, meta.with_key(key))
+    return journal
 
 
 _WRONG_KEYRING_KEY = (
@@ -116,12 +124,12 @@ def unlock_with_recovery_key(location: JournalLocation, recovery_text: str) -> J
     """Open the journal with its recovery key and store the key in the keyring again."""
     key = parse_recovery_key(recovery_text)
     meta = read_meta(location)
-    journal = _open(location, key, wrong="That recovery key does not open this journal.")
+    journal = _open(location, key, wrong="That recovery key does not open this journal.", meta=meta)
     try:
         if meta is None or meta.protection != "keyring":
             meta = JournalMeta.new("keyring")
         store_key(meta.journal_id, key)
-        write_meta(location, meta)
+        write_meta(location, meta.with_key(key))
     except BaseException:
         journal.close()
         raise
@@ -140,14 +148,17 @@ def change_key(location: JournalLocation, journal: Journal, *, new_passphrase: s
     if meta.protection == "passphrase":
         if new_passphrase is None:
             raise PassphraseNeeded("Give the new passphrase.")
+        new_key = Key(passphrase=check_passphrase(new_passphrase))
         with database_errors(location.database):
-            rekey(journal._engine, Key(passphrase=check_passphrase(new_passphrase)))
+            rekey(journal._engine, new_key)
+        write_meta(location, meta.with_key(new_key))
         return None
     new_key = Key.generate()
     store_key(meta.journal_id + _NEXT, new_key)
     with database_errors(location.database):
         rekey(journal._engine, new_key)
     store_key(meta.journal_id, new_key)
+    write_meta(location, meta.with_key(new_key))
     delete_key(meta.journal_id + _NEXT)
     assert new_key.raw is not None
     return recovery_key(new_key.raw)
@@ -161,19 +172,36 @@ def _open_with_pending_key(location: JournalLocation, meta: JournalMeta) -> Jour
         raise WrongKey(_WRONG_KEYRING_KEY) from None
     journal = _open(location, pending, wrong=_WRONG_KEYRING_KEY)
     store_key(meta.journal_id, pending)
+    write_meta(location, meta.with_key(pending))
     delete_key(meta.journal_id + _NEXT)
     return journal
 
 
-def _open(location: JournalLocation, key: Key, *, wrong: str | None = None) -> Journal:
+def damaged_message(location: JournalLocation, what: str) -> str:
+    return (
+        f"The journal at {location.database} is damaged ({what}). Nothing was changed. Restore a backup with "
+        f"`relationjournal restore FILE`; automatic backups are in {location.backups}."
+    )
+
+
+def _open(location: JournalLocation, key: Key, *, wrong: str | None = None, meta: JournalMeta | None = None) -> Journal:
     """Key the file, check the key with a read, and bring the schema up to date."""
     path = location.database
-    if path.exists() and path.stat().st_size == 0 and location.meta.exists():
-        raise NotAJournal(f"{path} is empty: it is not a journal (restore it from a backup).")
+    if path.exists() and location.meta.exists():
+        size = path.stat().st_size
+        if size == 0:
+            raise NotAJournal(f"{path} is empty: it is not a journal (restore it from a backup).")
+        if size % PAGE_SIZE:
+            raise Damaged(damaged_message(location, "the file is cut short"))
     engine = make_engine(path, key, wrong_key_message=wrong)
     try:
         with database_errors(path), writer(engine).begin() as connection:
             migrate.upgrade(connection)
+    except WrongKey:
+        engine.dispose()
+        if key_matches(meta, key):  # the right key, so the first page itself fails its check
+            raise Damaged(damaged_message(location, "its first page fails its integrity check")) from None
+        raise
     except BaseException:
         engine.dispose()
         raise

@@ -110,7 +110,10 @@ def translate(error: BaseException, path: Path) -> JournalError:
     if "disk is full" in text or "database or disk is full" in text:
         return DiskFull("The disk is full; the last change was not saved. Free some space and try again.")
     if "malformed" in text or "hmac" in text or "corrupt" in text:
-        return Damaged(f"The journal at {path} is damaged. Run `relationjournal check`, then restore it from a backup.")
+        return Damaged(
+            f"The journal at {path} is damaged. Nothing was changed. Run `relationjournal check`, then restore "
+            "a backup with `relationjournal restore FILE` (automatic backups are in the backups folder beside it)."
+        )
     raise error
 
 

@@ -9,11 +9,12 @@ A passphrase journal uses SQLCipher's own KDF on a passphrase the user types.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from relationjournal.core.atomicfile import atomic_writer
@@ -187,10 +188,39 @@ class JournalMeta:
     journal_id: str
     protection: Protection
     format: int = 1
+    key_check: str = ""  # see `key_check`: tells a wrong key from a damaged first page
 
     @classmethod
     def new(cls, protection: Protection) -> JournalMeta:
         return cls(journal_id=str(uuid.uuid4()), protection=protection)
+
+    def with_key(self, key: Key) -> JournalMeta:
+        return replace(self, key_check=key_check(key, self.journal_id))
+
+
+KEY_CHECK_LABEL = b"relationjournal key check v1"
+PASSPHRASE_CHECK_ITERATIONS = 256_000  # as costly to guess against as SQLCipher's own KDF
+
+
+def key_check(key: Key, journal_id: str) -> str:
+    """A value that says whether a key is this journal's, without revealing the key.
+
+    SQLCipher answers "file is not a database" both for a wrong key and for a damaged first
+    page; comparing the key with this value tells the two apart. For a raw key it is an HMAC of a
+    constant; for a passphrase, PBKDF2-HMAC-SHA512 with SQLCipher's iteration count, so it is no
+    cheaper to attack than the journal file itself.
+    """
+    if key.raw is not None:
+        return hmac.new(key.raw, KEY_CHECK_LABEL, hashlib.sha256).hexdigest()
+    assert key.passphrase is not None
+    derived = hashlib.pbkdf2_hmac(
+        "sha512", key.passphrase.encode("utf-8"), KEY_CHECK_LABEL + journal_id.encode(), PASSPHRASE_CHECK_ITERATIONS
+    )
+    return derived[:32].hex()
+
+
+def key_matches(meta: JournalMeta | None, key: Key) -> bool:
+    return bool(meta and meta.key_check) and hmac.compare_digest(meta.key_check, key_check(key, meta.journal_id))
 
 
 def read_meta(location: JournalLocation) -> JournalMeta | None:
@@ -202,13 +232,20 @@ def read_meta(location: JournalLocation) -> JournalMeta | None:
         protection = data["protection"]
         if protection not in ("keyring", "passphrase"):
             return None
-        return JournalMeta(journal_id=str(data["journal_id"]), protection=protection, format=int(data["format"]))
+        return JournalMeta(
+            journal_id=str(data["journal_id"]),
+            protection=protection,
+            format=int(data["format"]),
+            key_check=str(data.get("key_check", "")),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def write_meta(location: JournalLocation, meta: JournalMeta) -> None:
     body = {"format": meta.format, "journal_id": meta.journal_id, "protection": meta.protection}
+    if meta.key_check:
+        body["key_check"] = meta.key_check
     with atomic_writer(location.meta) as handle:
         json.dump(body, handle, indent=2)
         handle.write("\n")
