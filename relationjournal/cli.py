@@ -142,6 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--interactions", type=int, default=2000)
     demo.add_argument("--seed", type=int, default=1)
 
+    backup = commands.add_parser("backup", help="make an encrypted backup now")
+    backup.add_argument("--to", type=Path, metavar="FILE", help="where (default: the backups folder)")
+    backups = commands.add_parser("backups", help="list the backups")
+    backups.add_argument("--format", choices=("table", "json"), default="table")
+    restore = commands.add_parser("restore", help="replace the journal with a backup (the current one is kept)")
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--recovery-key", action="store_true",
+                         help="the backup needs an older key: read that recovery key")  # fmt: skip
+
     commands.add_parser("rekey", help="re-encrypt the journal with a new key")
     commands.add_parser("check", help="check the journal's encryption and integrity")
     unlock = commands.add_parser("unlock", help="put the key back in the keyring with your recovery key")
@@ -225,14 +234,27 @@ def _location(args: argparse.Namespace) -> Any:
     return resolve_location(args.data_dir)
 
 
-def _open(args: argparse.Namespace) -> Any:
+def _open(args: argparse.Namespace, *, daily_backup: bool = True) -> Any:
     from relationjournal.core.access import open_journal
     from relationjournal.core.vault import read_meta
 
     location = _location(args)
     meta = read_meta(location)
     passphrase = _ask_passphrase() if meta is not None and meta.protection == "passphrase" else None
-    return open_journal(location, passphrase=passphrase)
+    journal = open_journal(location, passphrase=passphrase)
+    if daily_backup:
+        _daily_backup(journal, location)
+    return journal
+
+
+def _daily_backup(journal: Any, location: Any) -> None:
+    """The once-a-day automatic backup; a failure is reported but does not stop the command."""
+    from relationjournal.core import backups
+
+    try:
+        backups.daily_backup(journal, location)
+    except JournalError as error:
+        print(f"{PROG}: the daily backup failed: {error}", file=sys.stderr)
 
 
 def _ask_passphrase(
@@ -485,6 +507,46 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print("Added demo data: " + ", ".join(f"{n:,} {what}" for what, n in counts.items()) + ".")
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from relationjournal.core import backups
+
+    location = _location(args)
+    with _open(args) as journal:
+        path = backups.backup_to(journal, args.to) if args.to else backups.backup_now(journal, location)
+    print(f"Backed up to {path} (encrypted with the journal's current key).")
+
+
+def cmd_backups(args: argparse.Namespace) -> None:
+    from relationjournal.core import backups
+
+    found = backups.list_backups(_location(args))
+    if args.format == "json":
+        _print_json([{"path": str(b.path), "made_at": b.made_at, "size": b.size} for b in found])
+    elif not found:
+        print("No backups yet. They are made automatically once a day when the journal is opened.")
+    else:
+        _print_table(
+            ["made", "size", "file"], [[_local(b.made_at), f"{b.size / 1e6:.1f} MB", str(b.path)] for b in found]
+        )
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from relationjournal.core import backups
+    from relationjournal.core.access import current_key
+    from relationjournal.core.vault import parse_recovery_key, read_meta
+
+    location = _location(args)
+    meta = read_meta(location)
+    passphrase = _ask_passphrase() if meta is not None and meta.protection == "passphrase" else None
+    key = current_key(location, passphrase=passphrase)
+    source_key = None
+    if args.recovery_key:
+        source_key = parse_recovery_key(getpass.getpass("Recovery key of the backup: ") if sys.stdin.isatty()
+                                        else sys.stdin.readline())  # fmt: skip
+    kept = backups.restore(location, key, args.file, source_key=source_key)
+    print(f"Restored {args.file.name}. The journal as it was is kept in {kept}.")
+
+
 def cmd_rekey(args: argparse.Namespace) -> None:
     from relationjournal.core.access import change_key
     from relationjournal.core.vault import read_meta
@@ -510,13 +572,17 @@ def cmd_rekey(args: argparse.Namespace) -> None:
 def cmd_check(args: argparse.Namespace) -> None:
     from relationjournal.core.errors import Damaged
 
-    with _open(args) as journal:
-        problems = journal.integrity_problems()
+    with _open(args, daily_backup=False) as journal:  # never back up what may be damaged
+        problems = [line for problem in journal.integrity_problems() for line in problem.splitlines()]
+        if problems:
+            for line in problems[:20]:
+                print(f"  {line}", file=sys.stderr)
+            more = f" ({len(problems) - 20} more lines not shown)" if len(problems) > 20 else ""
+            raise Damaged(
+                f"The journal is damaged: the checks above failed{more}. Nothing was changed. Restore a backup "
+                "with `relationjournal restore FILE` (see `relationjournal backups`)."
+            )
         people = journal.count_people()
-    if problems:
-        for problem in problems[:20]:
-            print(f"  {problem}", file=sys.stderr)
-        raise Damaged(f"The journal has {len(problems)} problems (listed above). Restore it from a backup.")
     print(f"The journal is sound: every page decrypts and checks out ({people} people).")
 
 
@@ -537,7 +603,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "init": cmd_init, "person": cmd_person, "note": cmd_note, "log": cmd_log, "timeline": cmd_timeline,
     "search": cmd_search, "reminders": cmd_reminders, "export": cmd_export, "import": cmd_import,
     "programme": cmd_programme, "settings": cmd_settings, "demo": cmd_demo, "rekey": cmd_rekey,
-    "check": cmd_check, "unlock": cmd_unlock,
+    "check": cmd_check, "unlock": cmd_unlock, "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
 }  # fmt: skip
 
 

@@ -64,6 +64,11 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox
         monkeypatch.setenv(name, value)
     for name in ("RELATIONJOURNAL_PASSPHRASE", "RELATIONJOURNAL_NEW_PASSPHRASE", "RELATIONJOURNAL_DEBUG", "DISPLAY"):
         monkeypatch.delenv(name, raising=False)
+    from relationjournal.ui.qt import QSettings
+
+    # Qt reads XDG_CONFIG_HOME once per process; point its settings at this test's config dir.
+    for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(root / "config"))
     previous = keyring.get_keyring()
     keyring.set_keyring(PlaintextKeyring())
     yield box

@@ -87,7 +87,10 @@ def test_journal_file_is_encrypted_and_private(sandbox: Sandbox) -> None:
     assert header != b"SQLite format 3\x00"
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(database).execute("SELECT * FROM sqlite_master").fetchall()
-    for path in sandbox.data_dir.iterdir():
+    for path in sandbox.data_dir.rglob("*"):
+        if path.is_dir():
+            assert path.stat().st_mode & 0o777 == 0o700, path  # the backups folder
+            continue
         assert b"Distinctive Plaintext Marker" not in path.read_bytes()
         assert path.stat().st_mode & 0o777 == 0o600, path
     assert sandbox.data_dir.stat().st_mode & 0o777 == 0o700

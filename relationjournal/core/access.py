@@ -164,6 +164,16 @@ def change_key(location: JournalLocation, journal: Journal, *, new_passphrase: s
     return recovery_key(new_key.raw)
 
 
+def current_key(location: JournalLocation, *, passphrase: str | None = None) -> Key:
+    """The journal's key without opening it (to restore over a damaged journal)."""
+    meta = read_meta(location)
+    if meta is not None and meta.protection == "keyring":
+        return load_key(meta.journal_id)
+    if passphrase is None:
+        raise PassphraseNeeded(f"This journal is protected by a passphrase: enter it, or set {PASSPHRASE_ENV}.")
+    return Key(passphrase=passphrase)
+
+
 def _open_with_pending_key(location: JournalLocation, meta: JournalMeta) -> Journal:
     """After an interrupted key change the journal may already use the key in the side entry."""
     try:
@@ -200,7 +210,7 @@ def _open(location: JournalLocation, key: Key, *, wrong: str | None = None, meta
     except WrongKey:
         engine.dispose()
         if key_matches(meta, key):  # the right key, so the first page itself fails its check
-            raise Damaged(damaged_message(location, "its first page fails its integrity check")) from None
+            raise Damaged(damaged_message(location, "its first page fails its check, or it is not a journal")) from None
         raise
     except BaseException:
         engine.dispose()

@@ -144,12 +144,18 @@ def rekey(engine: Engine, new_key: Key) -> None:
 def integrity_problems(engine: Engine) -> list[str]:
     """Problems SQLCipher's page HMACs and SQLite's own checks find; empty when the file is sound."""
     problems: list[str] = []
+    checks = (
+        ("PRAGMA cipher_integrity_check", lambda row: str(row[0])),
+        ("PRAGMA integrity_check", lambda row: None if row[0] == "ok" else str(row[0])),
+        ("PRAGMA foreign_key_check", lambda row: f"row {row[1]} of {row[0]} refers to a missing {row[2]}"),
+    )
     with engine.connect() as connection:
-        for (message,) in connection.exec_driver_sql("PRAGMA cipher_integrity_check"):
-            problems.append(str(message))
-        for (message,) in connection.exec_driver_sql("PRAGMA integrity_check"):
-            if message != "ok":
-                problems.append(str(message))
-        for row in connection.exec_driver_sql("PRAGMA foreign_key_check"):
-            problems.append(f"row {row[1]} of {row[0]} refers to a missing {row[2]}")
+        for pragma, describe in checks:
+            try:
+                rows = connection.exec_driver_sql(pragma).all()
+            except DBAPIError as error:  # a damaged page can stop a check half way: that is a finding too
+                problems.append(f"{pragma.split()[1]} stopped: {error.orig}")
+                connection.rollback()
+                continue
+            problems.extend(p for p in map(describe, rows) if p)
     return problems

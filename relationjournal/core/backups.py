@@ -1,0 +1,189 @@
+"""Encrypted backups: made automatically once a day, on demand, and restored safely.
+
+A backup is SQLite's `VACUUM INTO` a new file: a consistent copy taken while the journal may be in
+use, encrypted with the same key (SQLCipher encrypts the copy too), written to a temp name and
+renamed into place, so a backup on disk is always whole. The last 7 daily and 4 weekly backups are
+kept. Restoring first copies the current file aside, so a restore can itself be undone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from relationjournal.core import migrate
+from relationjournal.core.atomicfile import translate_os_error
+from relationjournal.core.database import database_errors, integrity_problems, make_engine, quote_pragma_value, writer
+from relationjournal.core.errors import Damaged, InvalidInput, NotAJournal
+from relationjournal.core.journal import Journal
+from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
+from relationjournal.core.vault import Key
+
+PREFIX = "journal-"
+SUFFIX = ".db"
+STAMP = "%Y%m%d-%H%M%S"
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    made_at: datetime  # UTC
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+
+def list_backups(location: JournalLocation) -> list[Backup]:
+    """Automatic and manual backups in the backups folder, newest first."""
+    found = []
+    if location.backups.is_dir():
+        for path in location.backups.glob(f"{PREFIX}*{SUFFIX}"):
+            stamp = path.name[len(PREFIX) : -len(SUFFIX)].split("-", 2)
+            try:
+                made = datetime.strptime("-".join(stamp[:2]), STAMP).replace(tzinfo=UTC)
+            except ValueError:
+                continue
+            found.append(Backup(path, made))
+    return sorted(found, key=lambda b: b.made_at, reverse=True)
+
+
+def backup_to(journal: Journal, target: Path) -> Path:
+    """Write a consistent, encrypted copy of the journal to `target` (replacing it only when complete)."""
+    target = target.absolute()
+    if target.exists() and target.is_dir():
+        raise InvalidInput(f"{target} is a folder; give a file name for the backup.")
+    if not target.parent.exists():
+        make_private_dir(target.parent)
+    temp = target.with_name(f".{target.name}.partial")
+    temp.unlink(missing_ok=True)
+    try:
+        create_private_file(temp)  # VACUUM INTO fills an empty file; this one is private from the start
+        with database_errors(journal.path), journal._engine.connect() as connection:
+            # VACUUM cannot run inside a transaction: use the driver connection, which has none open.
+            connection.connection.driver_connection.execute(f"VACUUM INTO {quote_literal(str(temp))}")
+        with temp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise translate_os_error(error, target) from error
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def backup_now(journal: Journal, location: JournalLocation, *, now: datetime | None = None, label: str = "") -> Path:
+    now = now or datetime.now(UTC)
+    make_private_dir(location.backups)
+    name = f"{PREFIX}{now.astimezone(UTC).strftime(STAMP)}{'-' + label if label else ''}{SUFFIX}"
+    return backup_to(journal, location.backups / name)
+
+
+def daily_backup(journal: Journal, location: JournalLocation, *, now: datetime | None = None) -> Path | None:
+    """At most once a day: back up, then keep the last 7 daily and 4 weekly backups."""
+    now = now or datetime.now(UTC)
+    existing = list_backups(location)
+    today = now.astimezone().date()
+    if existing and existing[0].made_at.astimezone().date() == today:
+        return None
+    made = backup_now(journal, location, now=now)
+    prune(location)
+    return made
+
+
+def prune(location: JournalLocation) -> list[Path]:
+    """Delete backups beyond the newest of each of the last 7 days and of each of the last 4 weeks."""
+    backups = list_backups(location)
+    keep: set[Path] = set()
+    days: dict[object, Backup] = {}
+    weeks: dict[object, Backup] = {}
+    for backup in backups:  # newest first: the first seen of a day or a week is its newest
+        local = backup.made_at.astimezone()
+        days.setdefault(local.date(), backup)
+        weeks.setdefault(local.isocalendar()[:2], backup)
+    keep.update(b.path for b in list(days.values())[:KEEP_DAILY])
+    keep.update(b.path for b in list(weeks.values())[:KEEP_WEEKLY])
+    removed = [b.path for b in backups if b.path not in keep]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def check_backup(path: Path, key: Key) -> list[str]:
+    """Open a backup read-only with `key` and run the integrity checks; raise if it cannot be opened."""
+    if not path.is_file():
+        raise InvalidInput(f"{path} does not exist.")
+    engine = make_engine(
+        path,
+        key,
+        wrong_key_message=(
+            f"{path.name} does not open with this journal's key: it was made before a key change, or is "
+            "not a journal. Give the recovery key from that time with --recovery-key."
+        ),
+    )
+    try:
+        with database_errors(path), engine.connect() as connection:
+            if migrate.current_revision(connection) is None:
+                raise NotAJournal(f"{path.name} is an empty database, not a journal backup.")
+        with database_errors(path):
+            return integrity_problems(engine)
+    finally:
+        engine.dispose()
+
+
+def restore(location: JournalLocation, key: Key, source: Path, *, source_key: Key | None = None) -> Path:
+    """Replace the journal with the backup `source`; returns where the previous journal was kept.
+
+    The backup is checked first (it must open and pass the integrity checks); a backup made with an
+    older key is re-encrypted with the current one, so the current recovery key stays valid.
+    Works when the current journal is damaged: it is not opened, only copied aside.
+    """
+    source = source.absolute()
+    problems = check_backup(source, source_key or key)
+    if problems:
+        raise Damaged(f"{source.name} is damaged too ({problems[0]}); choose another backup.")
+    make_private_dir(location.backups)
+    stamp = datetime.now(UTC).strftime(STAMP)
+    kept = location.backups / f"{PREFIX}{stamp}-before-restore{SUFFIX}"
+    incoming = location.data_dir / f".{location.database.name}.restoring"
+    try:
+        if location.database.exists():
+            shutil.copyfile(location.database, kept)
+            os.chmod(kept, 0o600)
+            wal = location.database.with_name(location.database.name + "-wal")
+            if wal.exists():
+                shutil.copyfile(wal, kept.with_name(kept.name + "-wal"))
+        incoming.unlink(missing_ok=True)
+        shutil.copyfile(source, incoming)
+        os.chmod(incoming, 0o600)
+    except OSError as error:
+        incoming.unlink(missing_ok=True)
+        raise translate_os_error(error, location.database) from error
+    if source_key is not None and source_key != key:
+        engine = make_engine(incoming, source_key)
+        try:
+            with database_errors(incoming), engine.connect() as connection:
+                connection.exec_driver_sql(f"PRAGMA rekey = {quote_pragma_value(key.pragma_value())}")
+        finally:
+            engine.dispose()
+    for suffix in ("-wal", "-shm"):
+        location.database.with_name(location.database.name + suffix).unlink(missing_ok=True)
+    os.replace(incoming, location.database)
+    engine = make_engine(location.database, key)  # a backup from an older version is upgraded now
+    try:
+        with database_errors(location.database), writer(engine).begin() as connection:
+            migrate.upgrade(connection)
+    finally:
+        engine.dispose()
+    return kept
