@@ -244,3 +244,25 @@ def test_exports_and_backups_are_private(sandbox: Sandbox, tmp_path: Path) -> No
     meta = json.loads(sandbox.location.meta.read_text())
     assert set(meta) == {"format", "journal_id", "protection", "key_check"}  # nothing personal, no key
     assert os.stat(sandbox.location.meta).st_mode & 0o777 == 0o600
+
+
+def test_a_second_app_brings_the_first_forward_and_restore_waits_for_the_app(sandbox: Sandbox, qapp) -> None:
+    from relationjournal.ui.single import ask_running_instance
+
+    init_journal()
+    backup = sandbox.root / "b.db"
+    cli_ok("backup", "--to", str(backup))
+    first = subprocess.Popen([sys.executable, "-m", "relationjournal", "gui"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = datetime.now() + timedelta(seconds=30)
+        while not ask_running_instance(sandbox.location):
+            assert datetime.now() < deadline, "the first app never started listening"
+            assert first.poll() is None, "the first app exited"
+        second = run_cli("gui", "--quit-after-paint")
+        assert second.returncode == 0 and "already open" in second.stdout
+        assert "close it first" in one_line_error(run_cli("restore", str(backup)))
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
+    assert "Restored" in cli_ok("restore", str(backup))  # the lock went with the app

@@ -17,7 +17,7 @@ from pathlib import Path
 from relationjournal.core import migrate
 from relationjournal.core.atomicfile import translate_os_error
 from relationjournal.core.database import database_errors, integrity_problems, make_engine, quote_pragma_value, writer
-from relationjournal.core.errors import Damaged, InvalidInput, NotAJournal
+from relationjournal.core.errors import Busy, Damaged, InvalidInput, NotAJournal
 from relationjournal.core.journal import Journal
 from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
 from relationjournal.core.vault import Key
@@ -149,6 +149,10 @@ def restore(location: JournalLocation, key: Key, source: Path, *, source_key: Ke
     older key is re-encrypted with the current one, so the current recovery key stays valid.
     Works when the current journal is damaged: it is not opened, only copied aside.
     """
+    from relationjournal.core.applock import app_is_running
+
+    if app_is_running(location):
+        raise Busy("The app has this journal open: close it first, then restore.")
     source = source.absolute()
     problems = check_backup(source, source_key or key)
     if problems:

@@ -161,7 +161,8 @@ class FileSpec:
 
 
 PEOPLE_SCALARS = (
-    _text_col("display_name", required=True), _text_col("pronouns"), _text_col("organisation"), _text_col("role"),
+    Column("display_name", _text, lambda t, n: fields.person_name(t, n), required=True),
+    _text_col("pronouns"), _text_col("organisation"), _text_col("role"),
     _text_col("how_we_met"), _text_col("why_it_matters"), _text_col("reaches_out"), _text_col("remember"),
     Column("birthday", _text, lambda t, n: fields.optional_date(t, n)), _text_col("source"),
     Column("status", _text, lambda t, n: fields.choice(Status, t or "active", n)),

@@ -29,12 +29,12 @@ def clean_text(value: str, field: str, *, max_length: int = MAX_TEXT) -> str:
     return value
 
 
-def person_name(value: str) -> str:
-    name = clean_text(value.strip(), "name", max_length=MAX_NAME)
+def person_name(value: str, field: str = "name") -> str:
+    name = clean_text(value.strip(), field, max_length=MAX_NAME)
     if not name:
-        raise InvalidInput("name: a person needs a name.")
+        raise InvalidInput(f"{field}: a person needs a name.")
     if "\n" in name or "\r" in name:
-        raise InvalidInput("name: must be on one line.")
+        raise InvalidInput(f"{field}: must be on one line.")
     return name
 
 

@@ -28,16 +28,22 @@ def make_application() -> QApplication:
 
 
 def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
+    from relationjournal.core.applock import AppLock
     from relationjournal.core.errors import JournalError
     from relationjournal.core.locations import resolve_location
     from relationjournal.ui.icons import icon
     from relationjournal.ui.mainwindow import MainWindow
+    from relationjournal.ui.single import InstanceServer, ask_running_instance
     from relationjournal.ui.unlock import FirstRunDialog, obtain_journal, show_error
     from relationjournal.ui.worker import wait_for_background_work
 
     app = make_application()
     app.setWindowIcon(icon("app"))
     location = resolve_location(data_dir)
+    if ask_running_instance(location):
+        print("Relation Journal is already open on this journal; its window was brought forward.")
+        return 0
+    instance = InstanceServer(location)
     watcher = QuitAfterPaint()
     try:
         journal = obtain_journal(location, interactive=not quit_after_paint)
@@ -54,12 +60,17 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
         first_run.installEventFilter(watcher)
         first_run.show()
         return app.exec()
+    lock = AppLock(location)
+    lock.acquire()  # `restore` refuses to replace the file while the app holds this
     with journal:
         window = MainWindow(journal, location)
+        instance.raise_requested.connect(window.bring_forward)
         if quit_after_paint:
             window.installEventFilter(watcher)
         window.show()
+        window.start_daily_backup()
         try:
             return app.exec()
         finally:
             wait_for_background_work()
+            lock.release()

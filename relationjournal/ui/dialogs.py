@@ -347,6 +347,7 @@ class SettingsDialog(QDialog):
         theme = QLabel("The app follows your system's light or dark appearance.")
         theme.setEnabled(False)
         form.addRow("Theme", theme)
+        form.addRow("Backups", QLabel(backup_summary(journal)))
         self.me, self.quiet = self.edits["me"], self.edits["quiet_hours"]
         self.error = ErrorLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -371,6 +372,18 @@ class SettingsDialog(QDialog):
             self.error.show_error(str(error))
             return
         super().accept()
+
+
+def backup_summary(journal: Journal) -> str:
+    from relationjournal.core.backups import list_backups
+    from relationjournal.core.locations import JournalLocation
+
+    location = JournalLocation(journal.path.parent)
+    found = list_backups(location)
+    if not found:
+        return f"None yet; one is made each day the journal is opened, in {location.backups}."
+    last = found[0].made_at.astimezone().strftime("%d %b %Y, %H:%M")
+    return f"Last made {last}; {len(found)} kept (encrypted) in {location.backups}."
 
 
 def export_csv(journal: Journal, parent: QWidget | None = None, folder: Path | None = None) -> Path | None:

@@ -329,6 +329,27 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.reflections_page)
         self._update_actions()
 
+    def bring_forward(self) -> None:
+        """Another start of the app on this journal asked for this window."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def start_daily_backup(self) -> None:
+        """The once-a-day encrypted backup, off the GUI thread."""
+        from relationjournal.core import backups
+
+        def done(path: Any) -> None:
+            if path is not None:
+                self.statusBar().showMessage(f"Backed up to {path.name}.", 5000)
+
+        run_in_background(
+            self,
+            lambda: backups.daily_backup(self.journal, self.location),
+            done,
+            lambda error: self.statusBar().showMessage(f"The daily backup failed: {error}", 15000),
+        )
+
     def _bring_forward(self) -> None:
         self.showNormal()
         self.raise_()

@@ -19,8 +19,7 @@ def upgrade() -> None:
     op.add_column("person", sa.Column("business_paused_until", sa.String(length=27), nullable=True))
     op.add_column("reminder", sa.Column("business", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.execute(
-        "ALTER TABLE reminder ADD COLUMN source_interaction_id INTEGER "
-        "REFERENCES interaction (id) ON DELETE SET NULL"
+        "ALTER TABLE reminder ADD COLUMN source_interaction_id INTEGER REFERENCES interaction (id) ON DELETE SET NULL"
     )
     op.add_column("reminder", sa.Column("closed_at", sa.String(length=27), nullable=True))
     op.create_index("ix_reminder_person_kind", "reminder", ["person_id", "kind", "due_at"])
@@ -37,7 +36,9 @@ def upgrade() -> None:
         sa.Column("will_not_do", sa.Text(), nullable=False),
         sa.Column("who_i_can_talk_to", sa.Text(), nullable=False),
         sa.Column("feeling", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["person_id"], ["person.id"], name="fk_reflection_person_id_person", ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name="fk_reflection_person_id_person", ondelete="SET NULL"
+        ),
         sa.ForeignKeyConstraint(
             ["reminder_id"], ["reminder.id"], name="fk_reflection_reminder_id_reminder", ondelete="SET NULL"
         ),
