@@ -521,13 +521,14 @@ def cmd_backups(args: argparse.Namespace) -> None:
 
     found = backups.list_backups(_location(args))
     if args.format == "json":
-        _print_json([{"path": str(b.path), "made_at": b.made_at, "size": b.size} for b in found])
+        _print_json([{"path": str(b.path), "made_at": b.made_at, "size": b.size,
+                      "needs_older_key": b.needs_older_key} for b in found])  # fmt: skip
     elif not found:
         print("No backups yet. They are made automatically once a day when the journal is opened.")
     else:
-        _print_table(
-            ["made", "size", "file"], [[_local(b.made_at), f"{b.size / 1e6:.1f} MB", str(b.path)] for b in found]
-        )
+        key = {True: "the recovery key from before the last key change", False: "the current key"}
+        rows = [[_local(b.made_at), f"{b.size / 1e6:.1f} MB", key[b.needs_older_key], str(b.path)] for b in found]
+        _print_table(["made", "size", "opens with", "file"], rows)
 
 
 def cmd_restore(args: argparse.Namespace) -> None:

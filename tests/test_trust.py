@@ -200,6 +200,8 @@ def test_after_a_key_change_old_backups_restore_with_the_old_recovery_key(sandbo
     old_backup = sandbox.root / "old.db"
     cli_ok("backup", "--to", str(old_backup))
     new_recovery = RECOVERY_KEY.search(cli_ok("rekey")).group(0)
+    listed = json.loads(cli_ok("backups", "--format", "json"))
+    assert listed and all(b["needs_older_key"] for b in listed)  # the app and the CLI say which key each needs
     message = one_line_error(run_cli("restore", str(old_backup)))
     assert "made before a key change" in message and "--recovery-key" in message
     assert "Restored" in cli_ok("restore", str(old_backup), "--recovery-key", input=old_recovery + "\n")
@@ -242,7 +244,7 @@ def test_exports_and_backups_are_private(sandbox: Sandbox, tmp_path: Path) -> No
     for path in (tmp_path / "out").iterdir():
         assert path.stat().st_mode & 0o777 == 0o600
     meta = json.loads(sandbox.location.meta.read_text())
-    assert set(meta) == {"format", "journal_id", "protection", "key_check"}  # nothing personal, no key
+    assert set(meta) <= {"format", "journal_id", "protection", "key_check", "key_changed_at"}  # nothing personal
     assert os.stat(sandbox.location.meta).st_mode & 0o777 == 0o600
 
 

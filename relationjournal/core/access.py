@@ -9,7 +9,7 @@ This is where keys (vault), the file (locations) and the database meet:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from relationjournal.core import migrate
 from relationjournal.core.database import database_errors, make_engine, rekey, writer
@@ -24,6 +24,7 @@ from relationjournal.core.errors import (
 )
 from relationjournal.core.journal import Journal
 from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
+from relationjournal.core.models import utc_now
 from relationjournal.core.vault import (
     JournalMeta,
     Key,
@@ -151,14 +152,14 @@ def change_key(location: JournalLocation, journal: Journal, *, new_passphrase: s
         new_key = Key(passphrase=check_passphrase(new_passphrase))
         with database_errors(location.database):
             rekey(journal._engine, new_key)
-        write_meta(location, meta.with_key(new_key))
+        write_meta(location, replace(meta.with_key(new_key), key_changed_at=utc_now().isoformat()))
         return None
     new_key = Key.generate()
     store_key(meta.journal_id + _NEXT, new_key)
     with database_errors(location.database):
         rekey(journal._engine, new_key)
     store_key(meta.journal_id, new_key)
-    write_meta(location, meta.with_key(new_key))
+    write_meta(location, replace(meta.with_key(new_key), key_changed_at=utc_now().isoformat()))
     delete_key(meta.journal_id + _NEXT)
     assert new_key.raw is not None
     return recovery_key(new_key.raw)

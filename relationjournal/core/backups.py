@@ -33,6 +33,7 @@ KEEP_WEEKLY = 4
 class Backup:
     path: Path
     made_at: datetime  # UTC
+    needs_older_key: bool = False  # made before the last key change: it opens with the recovery key from then
 
     @property
     def size(self) -> int:
@@ -41,6 +42,10 @@ class Backup:
 
 def list_backups(location: JournalLocation) -> list[Backup]:
     """Automatic and manual backups in the backups folder, newest first."""
+    from relationjournal.core.vault import read_meta
+
+    meta = read_meta(location) if location.database.exists() else None
+    changed = datetime.fromisoformat(meta.key_changed_at) if meta and meta.key_changed_at else None
     found = []
     if location.backups.is_dir():
         for path in location.backups.glob(f"{PREFIX}*{SUFFIX}"):
@@ -49,7 +54,7 @@ def list_backups(location: JournalLocation) -> list[Backup]:
                 made = datetime.strptime("-".join(stamp[:2]), STAMP).replace(tzinfo=UTC)
             except ValueError:
                 continue
-            found.append(Backup(path, made))
+            found.append(Backup(path, made, needs_older_key=changed is not None and made < changed))
     return sorted(found, key=lambda b: b.made_at, reverse=True)
 
 

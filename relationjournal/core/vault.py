@@ -189,6 +189,7 @@ class JournalMeta:
     protection: Protection
     format: int = 1
     key_check: str = ""  # see `key_check`: tells a wrong key from a damaged first page
+    key_changed_at: str = ""  # ISO time of the last `rekey`: older backups need the key from before
 
     @classmethod
     def new(cls, protection: Protection) -> JournalMeta:
@@ -237,6 +238,7 @@ def read_meta(location: JournalLocation) -> JournalMeta | None:
             protection=protection,
             format=int(data["format"]),
             key_check=str(data.get("key_check", "")),
+            key_changed_at=str(data.get("key_changed_at", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -246,6 +248,8 @@ def write_meta(location: JournalLocation, meta: JournalMeta) -> None:
     body = {"format": meta.format, "journal_id": meta.journal_id, "protection": meta.protection}
     if meta.key_check:
         body["key_check"] = meta.key_check
+    if meta.key_changed_at:
+        body["key_changed_at"] = meta.key_changed_at
     with atomic_writer(location.meta) as handle:
         json.dump(body, handle, indent=2)
         handle.write("\n")

@@ -383,7 +383,9 @@ def backup_summary(journal: Journal) -> str:
     if not found:
         return f"None yet; one is made each day the journal is opened, in {location.backups}."
     last = found[0].made_at.astimezone().strftime("%d %b %Y, %H:%M")
-    return f"Last made {last}; {len(found)} kept (encrypted) in {location.backups}."
+    older = sum(b.needs_older_key for b in found)
+    note = f" {older} were made before your last key change and need the recovery key from then." if older else ""
+    return f"Last made {last}; {len(found)} kept (encrypted) in {location.backups}.{note}"
 
 
 def export_csv(journal: Journal, parent: QWidget | None = None, folder: Path | None = None) -> Path | None:
