@@ -1,0 +1,393 @@
+"""Benchmarks: every user-facing operation beside the fastest thing the same stack can do (the floor).
+
+    python -m relationjournal.bench [--people 10000] [--interactions 1000000] [--repeat 5]
+
+The journal is built once with `relationjournal demo` data and cached (in the user cache folder,
+or --cache DIR) between runs. Each case runs --repeat times and prints median, min and max, the
+floor measured in the same run, and their ratio; the table is also written as Markdown (--out).
+The cached journal's key is kept in a keyring file inside the cache folder: synthetic data only.
+Needs the test extras (keyrings.alt) installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+TABLES = ("tag", "person", "handle", "person_tag", "note", "interaction", "reminder", "programme_membership")
+
+
+@dataclass
+class Result:
+    case: str
+    times: list[float]
+    floor: list[float] | None
+    target: str
+    check: Callable[[Result], bool]
+    unit: str = "ms"
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median / statistics.median(self.floor) if self.floor else None
+
+    @property
+    def met(self) -> bool:
+        return self.check(self)
+
+    def row(self) -> list[str]:
+        scale = 1000 if self.unit == "ms" else 1
+
+        def fmt(values: list[float] | None, pick: Callable[[list[float]], float]) -> str:
+            return "—" if not values else f"{pick(values) * scale:,.1f}"
+
+        return [
+            self.case, fmt(self.times, statistics.median), fmt(self.times, min), fmt(self.times, max),
+            fmt(self.floor, statistics.median), f"{self.ratio:.2f}×" if self.ratio else "—", self.target,
+            "yes" if self.met else "**no**",
+        ]  # fmt: skip
+
+
+def timed(work: Callable[[], Any], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.cache = Path(args.cache).absolute()
+        self.cache.mkdir(parents=True, exist_ok=True)
+        self.env = {
+            **os.environ,
+            "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+            "XDG_DATA_HOME": str(self.cache / "xdg"),
+            "QT_QPA_PLATFORM": "offscreen",
+        }
+        os.environ.update({k: self.env[k] for k in ("PYTHON_KEYRING_BACKEND", "XDG_DATA_HOME", "QT_QPA_PLATFORM")})
+        from relationjournal.core.locations import resolve_location
+
+        self.location = resolve_location(self.cache / "data")
+        self.results: list[Result] = []
+
+    # Building the journal ------------------------------------------------------------------------
+    def build(self) -> None:
+        from relationjournal.core.access import create_journal
+
+        if self.location.exists():
+            print(f"using the cached journal in {self.location.data_dir}")
+            return
+        print(f"building {self.args.people:,} people / {self.args.interactions:,} interactions …", flush=True)
+        created = create_journal(self.location)
+        start = time.perf_counter()
+        created.journal.fill_demo(people=self.args.people, interactions=self.args.interactions, seed=1)
+        demo_time = time.perf_counter() - start
+        created.journal.close()
+        floor = self.raw_insert_floor()
+        (self.cache / "build.txt").write_text(f"{demo_time}\n{floor}\n")
+
+    def key_pragma(self) -> str:
+        from relationjournal.core.vault import load_key, read_meta
+
+        meta = read_meta(self.location)
+        assert meta is not None
+        return load_key(meta.journal_id).pragma_value()
+
+    def raw(self, path: Path | None = None) -> Any:
+        import sqlcipher3
+
+        connection = sqlcipher3.connect(str(path or self.location.database), isolation_level=None)
+        connection.execute(f'PRAGMA key = "{self.key_pragma()}"')
+        connection.execute("PRAGMA temp_store = MEMORY")
+        connection.execute("PRAGMA cache_size = -65536")
+        return connection
+
+    def raw_insert_floor(self) -> float:
+        """The same rows, read back as stored, inserted with a raw executemany into a fresh schema."""
+        from relationjournal.core.access import create_journal
+        from relationjournal.core.locations import resolve_location
+
+        source = self.raw()
+        target_location = resolve_location(self.cache / "floor")
+        shutil.rmtree(target_location.data_dir, ignore_errors=True)
+        create_journal(target_location).journal.close()
+        rows = {table: source.execute(f"SELECT * FROM {table}").fetchall() for table in TABLES}
+        source.close()
+        target = self.raw_for(target_location)
+        start = time.perf_counter()
+        target.execute("BEGIN")
+        for table in TABLES:
+            target.execute(f"DELETE FROM {table}")
+            if rows[table]:
+                marks = ", ".join("?" * len(rows[table][0]))
+                target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])
+        target.execute("COMMIT")
+        elapsed = time.perf_counter() - start
+        target.close()
+        shutil.rmtree(target_location.data_dir, ignore_errors=True)
+        return elapsed
+
+    def raw_for(self, location: Any) -> Any:
+        import sqlcipher3
+
+        from relationjournal.core.vault import load_key, read_meta
+
+        meta = read_meta(location)
+        assert meta is not None
+        connection = sqlcipher3.connect(str(location.database), isolation_level=None)
+        connection.execute(f'PRAGMA key = "{load_key(meta.journal_id).pragma_value()}"')
+        connection.execute("PRAGMA temp_store = MEMORY")
+        return connection
+
+    # The cases ------------------------------------------------------------------------------------
+    def run(self) -> None:
+        from relationjournal.core.access import open_journal
+        from relationjournal.core.records import PeopleFilter
+
+        repeat = self.args.repeat
+        demo_time, insert_floor = (float(x) for x in (self.cache / "build.txt").read_text().split())
+        self.results.append(Result(f"demo data ({self.args.people:,} / {self.args.interactions:,})", [demo_time],
+                                   [insert_floor], "≤ 1.5× raw executemany", lambda r: (r.ratio or 9) <= 1.5, "s",
+                                   "built once; cached"))  # fmt: skip
+
+        def raw_open() -> None:
+            connection = self.raw()
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            connection.close()
+
+        open_times = timed(lambda: open_journal(self.location).close(), repeat)
+        self.results.append(Result("open the journal (keyring, pragmas, migrations check)", open_times,
+                                   timed(raw_open, repeat), "≤ 10 ms", lambda r: r.median <= 0.010))  # fmt: skip
+
+        journal = open_journal(self.location)
+        journal.due_reminders()  # first call makes the stay-in-touch rows that have come due
+        keystrokes = ["a", "am", "ama", "amak", "amaka"]
+        typing = []
+        for _ in range(repeat):
+            for prefix in keystrokes:
+                typing.extend(timed(lambda p=prefix: journal.person_ids(PeopleFilter(text=p)), 1))
+        self.results.append(Result(f"people search-as-you-type, one keystroke ({self.args.people:,} people)", typing,
+                                   None, "≤ 16 ms", lambda r: r.median <= 0.016))  # fmt: skip
+
+        connection = self.raw()
+        busiest = connection.execute(
+            "SELECT person_id FROM interaction GROUP BY person_id ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        raw_timeline_sql = (
+            "SELECT * FROM (SELECT i.id, i.person_id, i.occurred_at AS t, i.channel, i.direction, i.summary, i.body, "
+            "i.tone, i.context, i.hard_event, i.reached_out_by, i.follow_up_on, i.created_at, p.display_name "
+            "FROM interaction i JOIN person p ON p.id = i.person_id WHERE i.person_id = ? "
+            "ORDER BY i.occurred_at DESC LIMIT 100) UNION ALL "
+            "SELECT * FROM (SELECT n.id, n.person_id, n.created_at AS t, NULL, NULL, NULL, n.body, NULL, NULL, "
+            "n.hard_event, n.pinned, NULL, n.updated_at, p.display_name FROM note n JOIN person p "
+            "ON p.id = n.person_id WHERE n.person_id = ? ORDER BY n.created_at DESC LIMIT 100) "
+            "ORDER BY t DESC LIMIT 100"
+        )
+
+        def app_timeline() -> None:
+            keys = journal.timeline_keys(busiest)
+            journal.timeline_entries(keys[:100])
+
+        self.results.append(Result("one person's timeline, newest 100 (busiest person)", timed(app_timeline, repeat),
+                                   timed(lambda: connection.execute(raw_timeline_sql, (busiest, busiest)).fetchall(),
+                                         repeat), "≤ 2× raw SQL", lambda r: (r.ratio or 9) <= 2))  # fmt: skip
+
+        raw_fts = [
+            f"SELECT c.id, c.{person}, p.display_name, bm25({t}_fts) AS s FROM {t}_fts JOIN {t} c "
+            f"ON c.id = {t}_fts.rowid JOIN person p ON p.id = c.{person} WHERE {t}_fts MATCH ? ORDER BY s LIMIT 50"
+            for t, person in (("person", "id"), ("note", "person_id"), ("interaction", "person_id"))
+        ]
+
+        def raw_search() -> None:
+            for sql in raw_fts:
+                connection.execute(sql, ('"marathon"*',)).fetchall()
+
+        self.results.append(Result("global full-text search, top 50 of each kind", timed(
+            lambda: journal.search("marathon", limit=50), repeat), timed(raw_search, repeat), "≤ 1.5× raw FTS5",
+            lambda r: (r.ratio or 9) <= 1.5))  # fmt: skip
+
+        self.results.append(Result(f"due reminders ({self.args.people:,} people)", timed(journal.due_reminders, repeat),
+                                   None, "≤ 50 ms", lambda r: r.median <= 0.050))  # fmt: skip
+
+        export_dir = self.cache / "export"
+        shutil.rmtree(export_dir, ignore_errors=True)
+        heavy = max(1, min(repeat, self.args.heavy_repeat))
+        export_times = timed(lambda: journal.export_csv(export_dir), heavy)
+        raw_dir = self.cache / "export-floor"
+
+        def raw_export() -> None:
+            raw_dir.mkdir(exist_ok=True)
+            for table in TABLES:
+                cursor = connection.execute(f"SELECT * FROM {table}")
+                with (raw_dir / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+                    writer = csv.writer(handle)
+                    writer.writerow([d[0] for d in cursor.description])
+                    writer.writerows(cursor)
+
+        self.results.append(Result("CSV export of the whole journal", export_times, timed(raw_export, heavy),
+                                   "≤ 1.3× raw cursor + csv.writer", lambda r: (r.ratio or 9) <= 1.3, "s"))  # fmt: skip
+        journal.close()
+        connection.close()
+        self.results.append(self.import_case(export_dir, heavy))
+        self.results.append(self.cold_start())
+        self.results.append(self.scroll_memory())
+
+    def import_case(self, export_dir: Path, heavy: int) -> Result:
+        from relationjournal.core.access import create_journal
+        from relationjournal.core.locations import resolve_location
+
+        times, floors = [], []
+        for _ in range(heavy):
+            target = resolve_location(self.cache / "import")
+            shutil.rmtree(target.data_dir, ignore_errors=True)
+            with create_journal(target).journal as fresh:
+                times.extend(timed(lambda f=fresh: f.import_csv(export_dir), 1))
+            shutil.rmtree(target.data_dir, ignore_errors=True)
+            create_journal(target).journal.close()
+            floor = self.raw_for(target)
+            parsed = {}
+            for table in TABLES:
+                with (self.cache / "export-floor" / f"{table}.csv").open(newline="", encoding="utf-8") as handle:
+                    reader = csv.reader(handle)
+                    next(reader)
+                    parsed[table] = [row for row in reader]  # as text: the floor does no parsing
+            start = time.perf_counter()
+            floor.execute("BEGIN")
+            for table in TABLES:
+                floor.execute(f"DELETE FROM {table}")
+                if parsed[table]:
+                    marks = ", ".join("?" * len(parsed[table][0]))
+                    floor.executemany(f"INSERT INTO {table} VALUES ({marks})", parsed[table])
+            floor.execute("COMMIT")
+            floors.append(time.perf_counter() - start)
+            floor.close()
+            shutil.rmtree(target.data_dir, ignore_errors=True)
+        return Result("CSV import of that export into a new journal", times, floors, "≤ 2× raw executemany",
+                      lambda r: (r.ratio or 9) <= 2, "s")  # fmt: skip
+
+    def cold_start(self) -> Result:
+        bare = textwrap.dedent("""
+            import sys
+            from PySide6.QtCore import QEvent, QObject, QTimer
+            from PySide6.QtWidgets import QApplication, QMainWindow
+            class Quit(QObject):
+                def eventFilter(self, watched, event):
+                    if event.type() == QEvent.Type.Paint:
+                        QTimer.singleShot(0, QApplication.quit)
+                    return False
+            app = QApplication(sys.argv[:1])
+            window = QMainWindow()
+            quitter = Quit()
+            window.installEventFilter(quitter)
+            window.show()
+            sys.exit(app.exec())
+        """)
+        env = {**self.env, "RELATIONJOURNAL_DATA_DIR": str(self.location.data_dir)}
+        app = [sys.executable, "-m", "relationjournal", "gui", "--quit-after-paint"]
+
+        def run(command: list[str]) -> None:
+            subprocess.run(command, env=env, check=True, capture_output=True, timeout=120)
+
+        times = timed(lambda: run(app), self.args.repeat)
+        floor = timed(lambda: run([sys.executable, "-c", bare]), self.args.repeat)
+        return Result("cold start to first paint (gui --quit-after-paint)", times, floor,
+                      "≤ 1.5× bare PySide6 window", lambda r: (r.ratio or 9) <= 1.5)  # fmt: skip
+
+    def scroll_memory(self) -> Result:
+        script = textwrap.dedent(f"""
+            import resource, sys
+            from relationjournal.core.access import open_journal
+            from relationjournal.core.locations import resolve_location
+            from relationjournal.ui.app import make_application
+            from relationjournal.ui.mainwindow import MainWindow
+            app = make_application()
+            location = resolve_location({str(self.location.data_dir)!r})
+            journal = open_journal(location)
+            window = MainWindow(journal, location)
+            window.resize(1280, 800)
+            window.show()
+            window.show_timeline()
+            while window.timeline_page.count.text() in ("", "Loading…"):
+                app.processEvents()
+            view, model = window.timeline_page.table, window.timeline_page.model
+            rows = model.rowCount()
+            step = max(1, rows // 400)
+            for row in range(0, rows, step):
+                view.scrollTo(model.index(row, 0))
+                app.processEvents()
+            view.scrollToBottom()
+            app.processEvents()
+            print(rows, model.rows_loaded, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        """)
+        output = subprocess.run([sys.executable, "-c", script], env=self.env, check=True, capture_output=True,
+                                text=True, timeout=1800).stdout.split()  # fmt: skip
+        rows, loaded, peak_kib = (int(x) for x in output[-3:])
+        peak_mb = peak_kib / 1024
+        return Result(f"global timeline: scroll top to bottom ({rows:,} rows, {loaded:,} loaded)", [peak_mb], None,
+                      "peak RSS ≤ 250 MB", lambda r: r.median <= 250, "MB")  # fmt: skip
+
+    # Output -----------------------------------------------------------------------------------------
+    def table(self) -> str:
+        header = ["case", "median", "min", "max", "floor (median)", "ratio", "target", "met"]
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for result in self.results:
+            cells = result.row()
+            cells[1:5] = [f"{c} {result.unit}" if c != "—" else c for c in cells[1:5]]
+            lines.append("| " + " | ".join(cells) + " |")
+        machine = (
+            f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        )
+        return (
+            f"Measured {time.strftime('%Y-%m-%d')} on {machine}; {self.args.people:,} people, "
+            f"{self.args.interactions:,} interactions; {self.args.repeat} runs a case "
+            f"({max(1, min(self.args.repeat, self.args.heavy_repeat))} for export and import).\n\n" + "\n".join(lines)
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    import platformdirs
+
+    parser = argparse.ArgumentParser(prog="python -m relationjournal.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--interactions", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--heavy-repeat", type=int, default=2, help="runs of the export and import cases")
+    parser.add_argument("--cache", help="where the benchmark journal is kept (default: the user cache folder)")
+    parser.add_argument("--out", type=Path, help="also write the table (Markdown) here")
+    args = parser.parse_args(argv)
+    if args.cache is None:
+        args.cache = str(
+            Path(platformdirs.user_cache_dir("RelationJournal")) / f"bench-{args.people}-{args.interactions}"
+        )
+    bench = Bench(args)
+    bench.build()
+    bench.run()
+    table = bench.table()
+    print(table)
+    if args.out:
+        args.out.write_text("# Performance\n\n" + table + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
