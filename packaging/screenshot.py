@@ -2,7 +2,8 @@
 
 Run under a virtual display, e.g.:
     xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python packaging/screenshot.py docs/
-It works in a temporary folder with an in-memory keyring and never touches your own journal.
+It works in a temporary folder with a file keyring there (keyrings.alt, a test extra) and never
+touches your own journal or keyring.
 """
 
 from __future__ import annotations
@@ -12,25 +13,6 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-
-from keyring.backend import KeyringBackend
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
 
 
 def settle(app) -> None:
@@ -50,8 +32,9 @@ def main() -> int:
         os.environ[name] = str(work / name.lower())
 
     import keyring
+    from keyrings.alt.file import PlaintextKeyring  # kept under the temporary XDG_DATA_HOME above
 
-    keyring.set_keyring(MemoryKeyring())
+    keyring.set_keyring(PlaintextKeyring())
     from relationjournal.core.access import create_journal
     from relationjournal.core.locations import resolve_location
     from relationjournal.core.records import PeopleFilter

@@ -27,7 +27,6 @@ from relationjournal.ui.qt import (
     QDateTime,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -44,7 +43,7 @@ from relationjournal.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from relationjournal.ui.widgets import ChoiceBox, ErrorLine
+from relationjournal.ui.widgets import ChoiceBox, ErrorLine, lay_out_dialog
 
 NO_DATE = QDate(1900, 1, 1)  # what an "optional date" edit shows when it is empty
 
@@ -120,14 +119,7 @@ class PersonDialog(QDialog):
         ):  # fmt: skip
             form.addRow(label, widget)
             widget.setAccessibleName(label.replace("&", ""))
-        self.error = ErrorLine()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.error, _ = lay_out_dialog(self, form)
 
     def _handles(self) -> list[tuple[Platform, str]]:
         return [fields.handle(line) for line in self.handles.toPlainText().splitlines() if line.strip()]
@@ -193,20 +185,12 @@ class InteractionDialog(QDialog):
         ):  # fmt: skip
             form.addRow(label, widget)
             widget.setAccessibleName(label.replace("&", "") or "Hard event")
-        self.error = ErrorLine()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
         remember = person.remember or person.why_it_matters
-        if remember:
-            hint = QLabel(f"<b>Remember:</b> {_escape(remember)}")
-            hint.setWordWrap(True)
-            hint.setTextFormat(Qt.TextFormat.RichText)
-            layout.addWidget(hint)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        hint = QLabel(f"<b>Remember:</b> {_escape(remember)}" if remember else "")
+        hint.setWordWrap(True)
+        hint.setTextFormat(Qt.TextFormat.RichText)
+        hint.setVisible(bool(remember))
+        self.error, _ = lay_out_dialog(self, hint, form)
         self.summary.setFocus()
 
     def accept(self) -> None:
@@ -349,14 +333,7 @@ class SettingsDialog(QDialog):
         form.addRow("Theme", theme)
         form.addRow("Backups", QLabel(backup_summary(journal)))
         self.me, self.quiet = self.edits["me"], self.edits["quiet_hours"]
-        self.error = ErrorLine()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.error, _ = lay_out_dialog(self, form)
 
     def accept(self) -> None:
         try:

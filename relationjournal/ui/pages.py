@@ -37,7 +37,7 @@ from relationjournal.ui.qt import (
     QWidget,
     Signal,
 )
-from relationjournal.ui.widgets import ChoiceBox
+from relationjournal.ui.widgets import ChoiceBox, add_group
 from relationjournal.ui.worker import run_in_background
 
 
@@ -340,11 +340,7 @@ class SearchPage(QWidget):
             matching = [hit for hit in hits if hit.kind == kind]
             if not matching:
                 continue
-            group = QTreeWidgetItem(self.tree, [f"{title} ({len(matching)})"])
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            font = group.font(0)
-            font.setBold(True)
-            group.setFont(0, font)
+            group = add_group(self.tree, title, len(matching))
             for hit in matching:
                 plain = hit.snippet.replace("<b>", "").replace("</b>", "")
                 label = f"{hit.person_name}: {' '.join(plain.split())}"

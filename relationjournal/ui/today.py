@@ -47,7 +47,7 @@ from relationjournal.ui.qt import (
     QWidget,
     Signal,
 )
-from relationjournal.ui.widgets import ErrorLine
+from relationjournal.ui.widgets import ErrorLine, add_group, lay_out_dialog
 
 GROUP_ICONS = {"self_care": "heart", "check_in": "heart", "reach_out": "person", "follow_up": "log",
                "programme": "person-add", "other": "today"}  # fmt: skip
@@ -138,12 +138,7 @@ class TodayPage(QWidget):
             members = [d for d in items if d.group == group]
             if not members:
                 continue
-            header = QTreeWidgetItem(self.tree, [f"{title} ({len(members)})"])
-            header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            font = header.font(0)
-            font.setBold(True)
-            header.setFont(0, font)
-            header.setIcon(0, icon(GROUP_ICONS[group]))
+            header = add_group(self.tree, title, len(members), icon(GROUP_ICONS[group]))
             for due in members:
                 item = QTreeWidgetItem(header, [due.reminder.text])
                 item.setToolTip(0, due.reminder.text)
@@ -266,16 +261,7 @@ class ReflectionDialog(QDialog):
             label = QLabel(question)
             label.setWordWrap(True)
             form.addRow(label, edit)
-        self.error = ErrorLine()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Save reflection")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.error, _ = lay_out_dialog(self, intro, form, ok="&Save reflection")
 
     def accept(self) -> None:
         draft = ReflectionDraft(**{key: edit.toPlainText() for key, edit in self.answers.items()})
@@ -354,18 +340,7 @@ class ProgrammeReviewDialog(QDialog):
         rotate_layout.setContentsMargins(24, 0, 0, 0)
         for widget in (self.thanked, self.told, self.record):
             rotate_layout.addWidget(widget)
-        self.error = ErrorLine()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.keep)
-        layout.addLayout(form)
-        layout.addWidget(self.rotate)
-        layout.addWidget(rotate_box)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.error, self.buttons = lay_out_dialog(self, intro, self.keep, form, self.rotate, rotate_box, save=False)
         for signal in (self.keep.toggled, self.thanked.toggled, self.told.toggled, self.record.textChanged):
             signal.connect(self._update)
         self._update()
@@ -416,14 +391,7 @@ class MembershipDialog(QDialog):
         form.addRow("&Programme", self.programme)
         form.addRow("&Joined", self.joined)
         form.addRow("&Review on", self.review)
-        self.error = ErrorLine()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.error, _ = lay_out_dialog(self, form)
 
     def accept(self) -> None:
         try:

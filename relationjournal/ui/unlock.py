@@ -37,7 +37,7 @@ from relationjournal.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from relationjournal.ui.widgets import ErrorLine
+from relationjournal.ui.widgets import ErrorLine, lay_out_dialog
 
 CLIPBOARD_CLEAR_MS = 60_000
 
@@ -201,16 +201,7 @@ class SecretDialog(QDialog):
         self.secret.setAccessibleName(label.replace("&", ""))
         form = QFormLayout()
         form.addRow(label, self.secret)
-        self.error = ErrorLine()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Unlock")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.error, _ = lay_out_dialog(self, text, form, ok="&Unlock", save=False)
 
     def accept(self) -> None:
         try:

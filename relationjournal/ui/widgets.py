@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from relationjournal.ui.qt import QComboBox, QLabel
+from relationjournal.ui.qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QIcon,
+    QLabel,
+    QLayout,
+    Qt,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class ChoiceBox(QComboBox):
@@ -52,3 +64,37 @@ class ErrorLine(QLabel):
     def show_error(self, message: str) -> None:
         self.setText(message)
         self.show()
+
+
+def lay_out_dialog(
+    dialog: QDialog, *parts: QWidget | QLayout, ok: str | None = None, save: bool = True
+) -> tuple[ErrorLine, QDialogButtonBox]:
+    """Stack `parts`, an error line and Save (or OK) / Cancel wired to accept / reject."""
+    error = ErrorLine()
+    standard = QDialogButtonBox.StandardButton
+    accept = standard.Save if save else standard.Ok
+    buttons = QDialogButtonBox(accept | standard.Cancel)
+    if ok:
+        buttons.button(accept).setText(ok)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    for part in (*parts, error, buttons):
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    return error, buttons
+
+
+def add_group(tree: QTreeWidget, title: str, count: int, icon: QIcon | None = None) -> QTreeWidgetItem:
+    """A bold, expanded, unselectable group heading, e.g. "Check-ins (2)"."""
+    group = QTreeWidgetItem(tree, [f"{title} ({count})"])
+    group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+    font = group.font(0)
+    font.setBold(True)
+    group.setFont(0, font)
+    if icon is not None:
+        group.setIcon(0, icon)
+    group.setExpanded(True)
+    return group
