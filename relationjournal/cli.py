@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="A private, encrypted journal of the people you know.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="the journal's folder (default: your user data folder)")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add Relation Journal to your Linux desktop's launcher (for pip installs)")  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the desktop app (the default)")
@@ -207,6 +209,12 @@ def _positive(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.install_desktop_entry:
+        from relationjournal.desktop import install_desktop_entry
+
+        written = install_desktop_entry()
+        print(f"Added Relation Journal to your launcher: {written[0]} (and {len(written) - 1} icons).")
+        return 0
     try:
         if args.command in (None, "gui"):
             from relationjournal.ui.app import run

@@ -24,7 +24,7 @@ from relationjournal.core.errors import Busy, Damaged, DiskFull, JournalError, N
 from relationjournal.core.vault import Key
 
 BUSY_TIMEOUT_MS = 15_000
-CACHE_SIZE_KIB = 65_536  # decrypted pages kept in memory: repeated queries skip the cipher
+CACHE_SIZE_KIB = 16_384  # decrypted pages kept per connection: repeated queries skip the cipher
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 WRITE_OPTION = "relationjournal_write"
 
@@ -40,8 +40,8 @@ def make_engine(path: Path, key: Key, *, wrong_key_message: str | None = None) -
     engine = create_engine(
         url,
         poolclass=QueuePool,
-        pool_size=2,
-        max_overflow=4,
+        pool_size=2,  # the GUI thread and a worker; each connection keeps its own decrypted page cache
+        max_overflow=2,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
 

@@ -61,6 +61,8 @@ from relationjournal.core.records import (
     timeline_key,
 )
 
+KEY_CHUNK = 20_000
+
 
 class Journal:
     """An open, unlocked journal."""
@@ -308,7 +310,11 @@ class Journal:
             if wanted is not None:
                 query = _filter_interactions(query, wanted)
             query = query.order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-            return array("q", session.scalars(query))
+            keys: array[int] = array("q")
+            # Streamed in chunks: a buffered result of 1,000,000 rows would cost ~200 MB for a moment.
+            for chunk in session.execute(query, execution_options={"yield_per": KEY_CHUNK}).scalars().partitions():
+                keys.extend(chunk)
+            return keys
 
     def timeline_entries(self, keys: Sequence[int]) -> list[TimelineEntry]:
         """The entries for these timeline keys, in the same order (deleted ones are skipped)."""

@@ -21,7 +21,7 @@ from relationjournal.ui.qt import QAbstractTableModel, QColor, QModelIndex, QPer
 KEY_ROLE = Qt.ItemDataRole.UserRole
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
-CACHE_ROWS = 5_000
+CACHE_ROWS = 2_000  # a few screens either way; a scrolled-away page is simply read again
 Index = QModelIndex | QPersistentModelIndex
 
 
