@@ -29,7 +29,7 @@ INSTALL_SH = """#!/bin/sh
 # Install Relation Journal for this user: the bundle in ~/.local/opt, a launcher entry and icons.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-target="${XDG_DATA_HOME:-$HOME/.local/share}/../opt/relationjournal"
+target="$HOME/.local/opt/relationjournal"
 mkdir -p "$target"
 cp -R "$here/relationjournal/." "$target/"
 "$target/relationjournal" --install-desktop-entry
