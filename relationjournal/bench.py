@@ -64,6 +64,19 @@ class Result:
         ]  # fmt: skip
 
 
+def raw_insert(connection: Any, rows: dict[str, list[Any]]) -> float:
+    """The floor for writing rows: one transaction of plain executemany calls; returns the seconds taken."""
+    start = time.perf_counter()
+    connection.execute("BEGIN")
+    for table in TABLES:
+        connection.execute(f"DELETE FROM {table}")  # the rows a new journal starts with (none, or its tags)
+        if rows[table]:
+            marks = ", ".join("?" * len(rows[table][0]))
+            connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])
+    connection.execute("COMMIT")
+    return time.perf_counter() - start
+
+
 def timed(work: Callable[[], Any], repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
@@ -134,15 +147,7 @@ class Bench:
         rows = {table: source.execute(f"SELECT * FROM {table}").fetchall() for table in TABLES}
         source.close()
         target = self.raw_for(target_location)
-        start = time.perf_counter()
-        target.execute("BEGIN")
-        for table in TABLES:
-            target.execute(f"DELETE FROM {table}")
-            if rows[table]:
-                marks = ", ".join("?" * len(rows[table][0]))
-                target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])
-        target.execute("COMMIT")
-        elapsed = time.perf_counter() - start
+        elapsed = raw_insert(target, rows)
         target.close()
         shutil.rmtree(target_location.data_dir, ignore_errors=True)
         return elapsed
@@ -271,15 +276,7 @@ class Bench:
                     reader = csv.reader(handle)
                     next(reader)
                     parsed[table] = [row for row in reader]  # as text: the floor does no parsing
-            start = time.perf_counter()
-            floor.execute("BEGIN")
-            for table in TABLES:
-                floor.execute(f"DELETE FROM {table}")
-                if parsed[table]:
-                    marks = ", ".join("?" * len(parsed[table][0]))
-                    floor.executemany(f"INSERT INTO {table} VALUES ({marks})", parsed[table])
-            floor.execute("COMMIT")
-            floors.append(time.perf_counter() - start)
+            floors.append(raw_insert(floor, parsed))
             floor.close()
             shutil.rmtree(target.data_dir, ignore_errors=True)
         return Result("CSV import of that export into a new journal", times, floors, "≤ 2× raw executemany",

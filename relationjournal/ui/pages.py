@@ -69,6 +69,15 @@ def timeline_table(model: TimelineModel, *, show_person: bool) -> QTableView:
     return view
 
 
+def above_below(top: QWidget, bottom: QWidget, sizes: tuple[int, int]) -> QSplitter:
+    """A list above the entry it shows, the user free to move the line between them."""
+    split = QSplitter(Qt.Orientation.Vertical)
+    split.addWidget(top)
+    split.addWidget(bottom)
+    split.setSizes(list(sizes))
+    return split
+
+
 def entry_html(entry: TimelineEntry) -> tuple[str, str | None]:
     """A heading (HTML) and the Markdown body of a timeline entry, for the detail pane."""
     item = entry.item
@@ -134,10 +143,7 @@ class PersonPage(QWidget):
         self.detail = EntryView()
         self.empty = QLabel("Nothing here yet. Log a conversation (Ctrl+L) or write a note (Ctrl+N).")
         self.empty.setStyleSheet("color: gray; padding: 8px;")
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setSizes([400, 200])
+        split = above_below(self.table, self.detail, (400, 200))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addWidget(self.header)
@@ -244,10 +250,7 @@ class TimelinePage(QWidget):
             filters.addWidget(widget)
         filters.addStretch()
         filters.addWidget(self.count)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setSizes([450, 150])
+        split = above_below(self.table, self.detail, (450, 150))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         title = QLabel("<span style='font-size:16pt; font-weight:600'>Timeline</span>")
