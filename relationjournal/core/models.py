@@ -165,6 +165,8 @@ class Person(Base):
     cadence_days: Mapped[int | None]
     # After a hard event, business-only reminders about them wait until this time.
     business_paused_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The latest interaction's time, kept by triggers (migration 0004): read, never written, by the app.
+    last_contact_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 

@@ -7,18 +7,13 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
-from relationjournal.core.models import UTC_FORMAT, Handle, Interaction, Person, Status, Tag, person_tag
+from relationjournal.core.models import UTC_FORMAT, Handle, Person, Status, Tag, person_tag
 from relationjournal.core.records import PeopleFilter
 
 
 def last_contact() -> Any:
-    """A person's latest interaction time: one index lookup per person (not a scan of all)."""
-    return (
-        select(func.max(Interaction.occurred_at))
-        .where(Interaction.person_id == Person.id)
-        .correlate(Person)
-        .scalar_subquery()
-    )
+    """A person's latest interaction time, kept on the person row by triggers (migration 0004)."""
+    return Person.last_contact_at
 
 
 def effective_cadence(default_days: int | None = None) -> Any:

@@ -14,7 +14,7 @@ starts a new cycle.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from relationjournal.core import queries
 from relationjournal.core.clock import EVENING, QuietHours, at_local, days_later, local_zone
 from relationjournal.core.models import (
+    UTC_FORMAT,
     Context,
     Interaction,
     Note,
@@ -234,9 +235,11 @@ def materialise_due(session: Session, now: datetime, rules: Rules) -> None:
     """Make rows for stay-in-touch and programme nudges that have come due and have none yet."""
     cadence = queries.effective_cadence(rules.default_cadence_days)
     since = func.coalesce(queries.last_contact(), Person.created_at)
+    # In SQL, a day early (a daylight-saving change moves the wall clock by an hour); exactly below.
+    nearly_due = func.julianday(now.astimezone(UTC).strftime(UTC_FORMAT)) - func.julianday(since) >= cadence - 1
     people = session.execute(
         select(Person.id, Person.display_name, cadence, since).where(
-            Person.status != Status.archived, cadence.is_not(None)
+            Person.status != Status.archived, cadence.is_not(None), nearly_due
         )
     ).all()
     wanted: dict[tuple[int, datetime], tuple[str, int]] = {}
@@ -292,26 +295,27 @@ def visible_at(reminder: Reminder, rules: Rules) -> datetime:
     return rules.quiet.next_allowed(moment, rules.zone)
 
 
-def due_now(session: Session, now: datetime, rules: Rules) -> list[tuple[Reminder, Person | None, float]]:
-    """Open reminders showing now, with their person and how overdue (for stay-in-touch ordering)."""
+def due_now(session: Session, now: datetime, rules: Rules) -> list[tuple[Reminder, Any, float]]:
+    """Open reminders showing now, with what helps act on them (the person's name, what to remember,
+    why they matter) and how overdue they are (for stay-in-touch ordering)."""
     materialise_due(session, now, rules)
     effective = func.coalesce(Reminder.snoozed_until, Reminder.due_at)
     rows = session.execute(
-        select(Reminder, Person, queries.effective_cadence(rules.default_cadence_days))
+        select(
+            Reminder, Person.display_name, Person.remember, Person.why_it_matters, Person.business_paused_until,
+            queries.effective_cadence(rules.default_cadence_days).label("cadence"),
+        )
         .outerjoin(Person, Person.id == Reminder.person_id)
         .where(Reminder.state.in_(OPEN_STATES), effective <= now)
         .where(or_(Person.id.is_(None), Person.status != Status.archived))
-    ).all()
+    ).all()  # fmt: skip
     result = []
-    for reminder, person, cadence in rows:
+    for row in rows:
+        reminder, cadence = row.Reminder, row.cadence
+        person = row if reminder.person_id is not None else None
         if visible_at(reminder, rules) > now:
             continue
-        if (
-            reminder.business
-            and person is not None
-            and person.business_paused_until
-            and person.business_paused_until > now
-        ):
+        if reminder.business and row.business_paused_until and row.business_paused_until > now:
             continue
         overdue = 0.0
         if reminder.kind is ReminderKind.stay_in_touch and cadence:
