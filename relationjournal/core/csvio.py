@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Boolean, Table, insert, select
 from sqlalchemy.orm import Session
 
 from relationjournal.core import fields
@@ -46,6 +46,7 @@ from relationjournal.core.models import (
     Status,
     Tag,
     Tone,
+    UtcDateTime,
     person_tag,
 )
 
@@ -238,31 +239,50 @@ def export_all(session: Session, folder: Path, *, excel: bool = False) -> list[P
     ):
         tags.setdefault(person_id, []).append(tag)
 
-    def extra(spec: FileSpec, row: Any) -> dict[str, str]:
-        if spec is PEOPLE:
-            person_handles = handles.get(row.id, {})
-            cells = {platform: "\n".join(person_handles.get(platform, [])) for platform in HANDLE_COLUMNS}
-            return cells | {"tags": ", ".join(tags.get(row.id, []))}
-        if "person_id" in spec.table.c:
-            return {"person_name": names.get(row.person_id, "") if row.person_id else ""}
-        return {}
-
     written = []
+    connection = session.connection()
     for spec in FILES:
         path = folder / spec.filename
-        order = spec.table.c.id if "id" in spec.table.c else spec.table.c.name
-        rows = session.execute(select(*(spec.table.c[c.name] for c in spec.stored)).order_by(order)).yield_per(BATCH)
+        stored = [c.name for c in spec.stored]
+        order = "id" if "id" in spec.table.c else "name"
+        # The stored text, read with the driver and shaped per column: no ORM type processing per value.
+        shape = [_raw_shape(spec.table.c[name]) for name in stored]
+        position = {name: i for i, name in enumerate(stored)}
+        cursor = connection.exec_driver_sql(f"SELECT {', '.join(stored)} FROM {spec.table.name} ORDER BY {order}")
         with atomic_writer(path, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
             out = csv.writer(handle, lineterminator="\r\n")
             out.writerow([c.name for c in spec.columns])
-            for row in rows:
-                derived = extra(spec, row)
-                out.writerow(
-                    [neutralise(derived[c.name] if c.name in derived else c.write(getattr(row, c.name)))
-                     for c in spec.columns]
-                )  # fmt: skip
+            while chunk := cursor.fetchmany(BATCH):
+                for raw in chunk:
+                    values = {name: shape[i](raw[i]) for name, i in position.items()}
+                    if spec is PEOPLE:
+                        person_handles = handles.get(raw[position["id"]], {})
+                        for platform in HANDLE_COLUMNS:
+                            values[platform] = "\n".join(person_handles.get(platform, ()))
+                        values["tags"] = ", ".join(tags.get(raw[position["id"]], ()))
+                    elif "person_id" in position:
+                        person_id = raw[position["person_id"]]
+                        values["person_name"] = names.get(person_id, "") if person_id else ""
+                    out.writerow([neutralise(values[c.name]) for c in spec.columns])
         written.append(path)
     return written
+
+
+def _raw_shape(column: Any) -> Callable[[Any], str]:
+    """How a stored value becomes CSV text: times get an offset, booleans words, NULL nothing."""
+    if isinstance(column.type, UtcDateTime):
+        return _utc_text
+    if isinstance(column.type, Boolean):
+        return lambda value: "" if value is None else ("true" if value else "false")
+    return lambda value: "" if value is None else str(value)
+
+
+def _utc_text(value: str | None) -> str:
+    """`2026-11-23T05:30:00.000000Z` as `datetime.isoformat()` writes it: `2026-11-23T05:30:00+00:00`."""
+    if value is None:
+        return ""
+    fraction = value[19:26]
+    return value[:19] + ("" if fraction == ".000000" else fraction) + "+00:00"
 
 
 # Import: read and check everything first ------------------------------------------------------
