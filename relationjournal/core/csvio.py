@@ -55,9 +55,12 @@ MAX_PROBLEMS = 50
 BATCH = 5_000
 
 
+_FORMULA_FIRST = frozenset(FORMULA_START)
+
+
 def neutralise(value: str) -> str:
     """Keep spreadsheets from running a cell as a formula (undone by `restore`)."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return "'" + value if value and value[0] in _FORMULA_FIRST else value
 
 
 def restore(value: str) -> str:
@@ -252,18 +255,21 @@ def export_all(session: Session, folder: Path, *, excel: bool = False) -> list[P
         with atomic_writer(path, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
             out = csv.writer(handle, lineterminator="\r\n")
             out.writerow([c.name for c in spec.columns])
+            # Each output column: a stored column's position and shape, or a value derived per row.
+            plan = [(position[c.name], shape[position[c.name]]) if c.name in position else (None, c.name)
+                    for c in spec.columns]  # fmt: skip
             while chunk := cursor.fetchmany(BATCH):
                 for raw in chunk:
-                    values = {name: shape[i](raw[i]) for name, i in position.items()}
+                    derived: dict[str, str] = {}
                     if spec is PEOPLE:
                         person_handles = handles.get(raw[position["id"]], {})
                         for platform in HANDLE_COLUMNS:
-                            values[platform] = "\n".join(person_handles.get(platform, ()))
-                        values["tags"] = ", ".join(tags.get(raw[position["id"]], ()))
+                            derived[platform] = "\n".join(person_handles.get(platform, ()))
+                        derived["tags"] = ", ".join(tags.get(raw[position["id"]], ()))
                     elif "person_id" in position:
                         person_id = raw[position["person_id"]]
-                        values["person_name"] = names.get(person_id, "") if person_id else ""
-                    out.writerow([neutralise(values[c.name]) for c in spec.columns])
+                        derived["person_name"] = names.get(person_id, "") if person_id else ""
+                    out.writerow([neutralise(how(raw[at]) if at is not None else derived[how]) for at, how in plan])
         written.append(path)
     return written
 
