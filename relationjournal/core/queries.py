@@ -37,14 +37,20 @@ def overdue_ratio(now: datetime) -> Any:
     return days / effective_cadence()
 
 
+def _contains(column: Any, word: str) -> Any:
+    """`column LIKE '%word%'`: SQLite's LIKE already ignores ASCII case, so no lower() per row."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")
+
+
 def filter_people(query: Select[Any], wanted: PeopleFilter) -> Select[Any]:
     for word in wanted.text.split():
         query = query.where(
             or_(
-                Person.display_name.icontains(word, autoescape=True),
-                Person.organisation.icontains(word, autoescape=True),
-                Person.handles.any(Handle.value.icontains(word, autoescape=True)),
-                Person.tags.any(Tag.name.icontains(word, autoescape=True)),
+                _contains(Person.display_name, word),
+                _contains(Person.organisation, word),
+                Person.handles.any(_contains(Handle.value, word)),
+                Person.tags.any(_contains(Tag.name, word)),
             )
         )
     if wanted.tag:
