@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from relationjournal.core import migrate
-from relationjournal.core.database import database_errors, make_engine, rekey, writer
+from relationjournal.core.database import database_errors, make_engine, writer
 from relationjournal.core.errors import (
     Damaged,
     InvalidInput,
@@ -150,14 +150,12 @@ def change_key(location: JournalLocation, journal: Journal, *, new_passphrase: s
         if new_passphrase is None:
             raise PassphraseNeeded("Give the new passphrase.")
         new_key = Key(passphrase=check_passphrase(new_passphrase))
-        with database_errors(location.database):
-            rekey(journal._engine, new_key)
+        journal.rekey(new_key)
         write_meta(location, replace(meta.with_key(new_key), key_changed_at=utc_now().isoformat()))
         return None
     new_key = Key.generate()
     store_key(meta.journal_id + _NEXT, new_key)
-    with database_errors(location.database):
-        rekey(journal._engine, new_key)
+    journal.rekey(new_key)
     store_key(meta.journal_id, new_key)
     write_meta(location, replace(meta.with_key(new_key), key_changed_at=utc_now().isoformat()))
     delete_key(meta.journal_id + _NEXT)

@@ -69,9 +69,7 @@ def backup_to(journal: Journal, target: Path) -> Path:
     temp.unlink(missing_ok=True)
     try:
         create_private_file(temp)  # VACUUM INTO fills an empty file; this one is private from the start
-        with database_errors(journal.path), journal._engine.connect() as connection:
-            # VACUUM cannot run inside a transaction: use the driver connection, which has none open.
-            connection.connection.driver_connection.execute(f"VACUUM INTO {quote_literal(str(temp))}")
+        journal.copy_to(temp)
         with temp.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temp, target)
@@ -82,10 +80,6 @@ def backup_to(journal: Journal, target: Path) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return target
-
-
-def quote_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def backup_now(journal: Journal, location: JournalLocation, *, now: datetime | None = None, label: str = "") -> Path:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from relationjournal.core import fields, queries, search, wellbeing
 from relationjournal.core.clock import days_later, snooze_until
-from relationjournal.core.database import database_errors, integrity_problems, writer
+from relationjournal.core.database import database_errors, integrity_problems, rekey, writer
 from relationjournal.core.errors import Ambiguous, InvalidInput, NotFound
 from relationjournal.core.models import (
     Handle,
@@ -60,6 +60,7 @@ from relationjournal.core.records import (
     TimelineFilter,
     timeline_key,
 )
+from relationjournal.core.vault import Key
 
 KEY_CHUNK = 20_000
 
@@ -104,7 +105,7 @@ class Journal:
             session.add(person)
             session.flush()
             wellbeing.on_person_added(session, person, now or utc_now(), self._rules(session))
-            return _person_record(person, last_contact=None)
+            return _person_record(person)
 
     def edit_person(
         self,
@@ -140,7 +141,7 @@ class Journal:
             person.tags = kept + [t for t in _tags(session, add_tags) if t not in kept]
             person.updated_at = utc_now()
             session.flush()
-            return _person_record(person, _last_contact(session, person.id))
+            return _person_record(person)
 
     def archive_person(self, person_id: int) -> PersonRecord:
         return self.edit_person(person_id, {"status": Status.archived})
@@ -148,14 +149,14 @@ class Journal:
     def person(self, person_id: int) -> PersonRecord:
         with self._reading() as session:
             person = _load_person(session, person_id)
-            return _person_record(person, _last_contact(session, person.id))
+            return _person_record(person)
 
     def find_person(self, ref: str) -> PersonRecord:
         """A person by id or by unique case-insensitive name; an ambiguous name lists the matches."""
         ref = ref.strip()
         with self._reading() as session:
             if ref.isdigit() and session.get(Person, int(ref)) is not None:
-                return _person_record(_load_person(session, int(ref)), _last_contact(session, int(ref)))
+                return _person_record(_load_person(session, int(ref)))
             wanted = ref.casefold()
             query = select(Person.id, Person.display_name, Person.organisation)
             if ref.isascii():
@@ -163,7 +164,7 @@ class Journal:
             matches = [row for row in session.execute(query) if row.display_name.casefold() == wanted]
             if len(matches) == 1:
                 person_id = matches[0].id
-                return _person_record(_load_person(session, person_id), _last_contact(session, person_id))
+                return _person_record(_load_person(session, person_id))
             if matches:
                 listed = "; ".join(_describe(row) for row in matches[:10])
                 raise Ambiguous(f"{len(matches)} people are called {ref!r}: {listed}. Use the id instead.")
@@ -179,17 +180,15 @@ class Journal:
         self, *, tag: str | None = None, status: Status | None = None, include_archived: bool = True
     ) -> list[PersonRecord]:
         with self._reading() as session:
-            query = select(Person, queries.last_contact()).options(
-                selectinload(Person.handles), selectinload(Person.tags)
-            )
+            query = select(Person).options(selectinload(Person.handles), selectinload(Person.tags))
             if tag:
                 query = query.where(Person.tags.any(func.lower(Tag.name) == tag.strip().lower()))
             if status:
                 query = query.where(Person.status == status)
             elif not include_archived:
                 query = query.where(Person.status != Status.archived)
-            rows = session.execute(query.order_by(func.lower(Person.display_name), Person.id)).all()
-            return [_person_record(person, last_contact) for person, last_contact in rows]
+            people = session.scalars(query.order_by(func.lower(Person.display_name), Person.id)).all()
+            return [_person_record(person) for person in people]
 
     def person_ids(self, wanted: PeopleFilter = PeopleFilter(), *, now: datetime | None = None) -> list[int]:
         """Ids of the people matching `wanted`, in its order: cheap even for 10,000 people."""
@@ -347,9 +346,7 @@ class Journal:
 
     def update_note(self, note_id: int, *, body: str | None = None, pinned: bool | None = None) -> NoteRecord:
         with self._writing() as session:
-            note = session.get(Note, note_id)
-            if note is None:
-                raise NotFound(f"There is no note with id {note_id}.")
+            note = _get(session, Note, note_id, "note")
             if body is not None:
                 body = fields.clean_text(body, "note")
                 if not body.strip():
@@ -363,17 +360,11 @@ class Journal:
 
     def delete_note(self, note_id: int) -> None:
         with self._writing() as session:
-            note = session.get(Note, note_id)
-            if note is None:
-                raise NotFound(f"There is no note with id {note_id}.")
-            session.delete(note)
+            session.delete(_get(session, Note, note_id, "note"))
 
     def delete_interaction(self, interaction_id: int) -> None:
         with self._writing() as session:
-            interaction = session.get(Interaction, interaction_id)
-            if interaction is None:
-                raise NotFound(f"There is no conversation with id {interaction_id}.")
-            session.delete(interaction)
+            session.delete(_get(session, Interaction, interaction_id, "conversation"))
 
     def search(self, query: str, *, limit: int = 50, mark: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
         with self._reading() as session:
@@ -399,16 +390,12 @@ class Journal:
             session.flush()
             return _reminder_record(reminder, name)
 
-    def reminders(self, *, due_before: datetime | None = None, include_closed: bool = False) -> list[ReminderRecord]:
-        """Reminders ordered by when they are due; `due_before` keeps only those due by then."""
+    def reminders(self, *, include_closed: bool = False) -> list[ReminderRecord]:
+        """Every open (or every) reminder, ordered by when it is due. What is due now: `due_reminders`."""
         with self._reading() as session:
             query = select(Reminder, Person.display_name).outerjoin(Person, Reminder.person_id == Person.id)
             if not include_closed:
                 query = query.where(Reminder.state.in_([ReminderState.open, ReminderState.snoozed]))
-            if due_before is not None:
-                due = func.coalesce(Reminder.snoozed_until, Reminder.due_at)
-                query = query.where(due <= due_before)
-                query = query.where((Person.status.is_(None)) | (Person.status != Status.archived))
             rows = session.execute(query.order_by(Reminder.due_at, Reminder.id)).all()
             return [_reminder_record(r, name) for r, name in rows]
 
@@ -614,25 +601,41 @@ class Journal:
         with self._writing() as session:
             return demo.generate(session, people=people, interactions=interactions, seed=seed)
 
+    def copy_to(self, target: Path) -> None:
+        """A consistent, encrypted copy of the whole journal in the empty file `target` (SQLite's VACUUM INTO)."""
+        quoted = "'" + str(target).replace("'", "''") + "'"
+        with database_errors(self.path), self._engine.connect() as connection:
+            # VACUUM cannot run inside a transaction: use the driver connection, which has none open.
+            connection.connection.driver_connection.execute(f"VACUUM INTO {quoted}")
+
+    def rekey(self, new_key: Key) -> None:
+        """Re-encrypt every page with `new_key`; `access.change_key` keeps the keyring in step."""
+        with database_errors(self.path):
+            rekey(self._engine, new_key)
+
     def integrity_problems(self) -> list[str]:
         with database_errors(self.path):
             return integrity_problems(self._engine)
 
 
 # Helpers: loading and converting --------------------------------------------------------------
+def _get(session: Session, model: type[Any], record_id: int, what: str) -> Any:
+    """The row with this id, or a NotFound naming what was asked for."""
+    found = session.get(model, record_id)
+    if found is None:
+        raise NotFound(f"There is no {what} with id {record_id}.")
+    return found
+
+
 def _load_reminder(session: Session, reminder_id: int, *, open_only: bool = True) -> Reminder:
-    reminder = session.get(Reminder, reminder_id)
-    if reminder is None:
-        raise NotFound(f"There is no reminder with id {reminder_id}.")
+    reminder: Reminder = _get(session, Reminder, reminder_id, "reminder")
     if open_only and reminder.state not in (ReminderState.open, ReminderState.snoozed):
         raise InvalidInput(f"Reminder #{reminder_id} is already {reminder.state.value}.")
     return reminder
 
 
 def _load_membership(session: Session, membership_id: int) -> ProgrammeMembership:
-    membership = session.get(ProgrammeMembership, membership_id)
-    if membership is None:
-        raise NotFound(f"There is no programme membership with id {membership_id}.")
+    membership: ProgrammeMembership = _get(session, ProgrammeMembership, membership_id, "programme membership")
     return membership
 
 
@@ -687,10 +690,6 @@ def _tags(session: Session, names: Sequence[str]) -> list[Tag]:
     return tags
 
 
-def _last_contact(session: Session, person_id: int) -> datetime | None:
-    return session.scalar(select(func.max(Interaction.occurred_at)).where(Interaction.person_id == person_id))
-
-
 def _filter_interactions(query: Any, wanted: TimelineFilter) -> Any:
     if wanted.channel is not None:
         query = query.where(Interaction.channel == wanted.channel)
@@ -712,7 +711,7 @@ def _describe(row: Any) -> str:
     return f"#{row.id} {row.display_name}" + (f" ({row.organisation})" if row.organisation else "")
 
 
-def _person_record(person: Person, last_contact: datetime | None) -> PersonRecord:
+def _person_record(person: Person) -> PersonRecord:
     return PersonRecord(
         **{name: getattr(person, name) for name in PERSON_SCALAR_FIELDS},
         id=person.id,
@@ -720,7 +719,7 @@ def _person_record(person: Person, last_contact: datetime | None) -> PersonRecor
         updated_at=person.updated_at,
         handles=tuple((h.platform, h.value) for h in person.handles),
         tags=tuple(sorted((t.name for t in person.tags), key=str.casefold)),
-        last_contact=last_contact,
+        last_contact=person.last_contact_at,
     )
 
 
