@@ -390,7 +390,7 @@ def cmd_timeline(args: argparse.Namespace) -> None:
         person_id = journal.find_person(args.person).id if args.person else None
         entries = journal.timeline(person_id, limit=args.limit)
     if args.format == "json":
-        _print_json([{"kind": e.kind, **dataclasses.asdict(e.item)} for e in entries])
+        _print_json([{"kind": e.kind, **e.item._asdict()} for e in entries])
     else:
         _print_timeline(entries, with_names=person_id is None)
 

@@ -15,7 +15,7 @@ from relationjournal.core.models import Channel, Direction
 from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.ui import dialogs
 from relationjournal.ui.mainwindow import MainWindow
-from relationjournal.ui.models import ROW_ROLE, PeopleModel, TimelineModel
+from relationjournal.ui.models import ROW_ROLE, PeopleModel, PersonTimelineModel, TimelineModel
 from relationjournal.ui.qt import QApplication, QDialog, QDialogButtonBox, QMessageBox, QTimer
 from relationjournal.ui.today import ProgrammeReviewDialog, ReflectionDialog
 from relationjournal.ui.unlock import FirstRunDialog, RecoveryKeyDialog, passphrase_dialog
@@ -257,7 +257,32 @@ def test_timeline_of_100000_conversations_loads_only_what_is_shown(
     wait_for_background_work()
 
 
-@pytest.mark.parametrize("make_model", [PeopleModel, TimelineModel])
+def test_a_persons_page_opens_on_the_newest_page_and_reads_older_ones_on_demand(
+    qtbot, window: MainWindow, journal: Journal
+) -> None:
+    person = journal.add_person(PersonDraft("Noor Haddad"))
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    journal.add_note(person.id, "Her first project was a **zine** about the harbour", now=start)
+    for i in range(1, 450):
+        journal.log_interaction(person.id, InteractionDraft(Channel.email, occurred_at=start + timedelta(days=i),
+                                                             summary=f"message {i}"))  # fmt: skip
+    window.open_person(person.id)
+    model, view = window.person_page.model, window.person_page.table
+    assert model.rowCount() == 100  # only the newest page is read when the page opens
+    assert model.index(0, TimelineModel.SUMMARY).data() == "message 449"
+    view.scrollToBottom()
+    QApplication.processEvents()  # reaching the end asks for the next page
+    assert model.rowCount() == 200 and model.index(199, TimelineModel.SUMMARY).data() == "message 250"
+
+    window.search.setText("zine")  # the oldest entry: the page reads on until it finds it
+    window.run_search()
+    window.search_page._activate(window.search_page.tree.topLevelItem(0).child(0))
+    selected = window.person_page.current_entry()
+    assert selected is not None and "zine" in selected.item.body
+    assert model.rowCount() == 450 and view.currentIndex().row() == 449
+
+
+@pytest.mark.parametrize("make_model", [PeopleModel, TimelineModel, PersonTimelineModel])
 def test_models_pass_qt_model_tester(qtmodeltester, journal: Journal, make_model: Callable) -> None:
     for i in range(30):
         person = journal.add_person(PersonDraft(f"Person {i}", tags=("client",)))
@@ -268,6 +293,9 @@ def test_models_pass_qt_model_tester(qtmodeltester, journal: Journal, make_model
     if isinstance(model, PeopleModel):
         model.set_keys(journal.person_ids())
         assert model.rowCount() == 30
+    elif isinstance(model, PersonTimelineModel):
+        model.show_person(journal.person_ids()[0])
+        assert model.rowCount() == 2  # a person's page holds their conversations and their notes
     else:
         model.set_keys(journal.timeline_keys())
         assert model.rowCount() == 30  # the global timeline holds conversations; notes are on person pages

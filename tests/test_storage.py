@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -10,10 +11,11 @@ from sqlalchemy import text
 from relationjournal.core import migrate
 from relationjournal.core.access import create_journal, open_journal
 from relationjournal.core.database import make_engine
-from relationjournal.core.errors import NotAJournal, WrongKey
+from relationjournal.core.errors import NotAJournal, NotFound, WrongKey
 from relationjournal.core.journal import Journal
 from relationjournal.core.locations import create_private_file
-from relationjournal.core.records import PersonDraft
+from relationjournal.core.models import Channel
+from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.core.vault import JournalMeta, Key, write_meta
 from tests.conftest import Sandbox, snapshot
 from tests.data.make_first_schema_journal import FIXTURE, FIXTURE_KEY
@@ -96,3 +98,28 @@ def test_a_wrong_raw_key_is_refused_before_any_write(sandbox: Sandbox) -> None:
             connection.execute(text("SELECT 1"))
     engine.dispose()
     assert snapshot(sandbox.data_dir) == before
+
+
+def test_a_persons_timeline_pages_through_everything_in_order_once(journal: Journal) -> None:
+    """Pages chained by `before` give every entry exactly once, newest first, even when many share a time."""
+    person = journal.add_person(PersonDraft("Amaka Obi"))
+    other = journal.add_person(PersonDraft("Someone Else"))
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    for i in range(230):
+        when = start + timedelta(hours=i // 7)  # seven conversations to an hour: ties cross page boundaries
+        journal.log_interaction(person.id, InteractionDraft(Channel.email, occurred_at=when, summary=f"talk {i}"))
+    for i in range(40):
+        journal.add_note(person.id, f"note {i}", now=start + timedelta(hours=i))
+    journal.log_interaction(other.id, InteractionDraft(Channel.x, occurred_at=start, summary="not hers"))
+
+    pages = [journal.timeline(person.id, limit=100)]
+    while len(pages[-1]) == 100:
+        pages.append(journal.timeline(person.id, limit=100, before=pages[-1][-1]))
+    seen = [entry for page in pages for entry in page]
+    assert [len(page) for page in pages] == [100, 100, 70]
+    assert len({entry.key for entry in seen}) == 270  # none repeated, none skipped
+    assert seen == sorted(seen, key=lambda e: (e.when, e.key), reverse=True)
+    assert {entry.item.person_name for entry in seen} == {"Amaka Obi"}
+    assert journal.timeline_entries([e.key for e in seen[::-1]]) == seen[::-1]  # the same records, by key
+    with pytest.raises(NotFound, match="no person with id 999"):
+        journal.timeline(999)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from relationjournal.core import fields, queries, search, wellbeing
+from relationjournal.core import fields, queries, search, timeline_sql, wellbeing
 from relationjournal.core.clock import days_later, snooze_until
 from relationjournal.core.database import database_errors, integrity_problems, rekey, writer
 from relationjournal.core.errors import Ambiguous, InvalidInput, NotFound
@@ -58,7 +58,6 @@ from relationjournal.core.records import (
     SearchHit,
     TimelineEntry,
     TimelineFilter,
-    timeline_key,
 )
 from relationjournal.core.vault import Key
 
@@ -86,6 +85,16 @@ class Journal:
     def _reading(self) -> Iterator[Session]:
         with database_errors(self.path), Session(self._engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        """A pooled driver cursor for the hot read paths (see `timeline.py`); one statement, one snapshot."""
+        with database_errors(self.path):
+            connection = self._engine.raw_connection()
+            try:
+                yield connection.cursor()
+            finally:
+                connection.close()
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
@@ -269,42 +278,31 @@ class Journal:
             wellbeing.on_interaction_logged(session, interaction, now or utc_now(), self._rules(session))
             return _interaction_record(interaction, person.display_name)
 
-    def timeline(self, person_id: int | None = None, *, limit: int = 50) -> list[TimelineEntry]:
-        """Interactions and notes, newest first; of one person or of everyone."""
-        with self._reading() as session:
-            interactions = select(Interaction, Person.display_name).join(Person)
-            notes = select(Note, Person.display_name).join(Person)
-            if person_id is not None:
-                _load_person(session, person_id)
-                interactions = interactions.where(Interaction.person_id == person_id)
-                notes = notes.where(Note.person_id == person_id)
-            entries = [
-                TimelineEntry("interaction", i.occurred_at, _interaction_record(i, name))
-                for i, name in session.execute(interactions.order_by(Interaction.occurred_at.desc()).limit(limit))
-            ] + [
-                TimelineEntry("note", n.created_at, _note_record(n, name))
-                for n, name in session.execute(notes.order_by(Note.created_at.desc()).limit(limit))
-            ]
-        entries.sort(key=lambda entry: entry.when, reverse=True)
-        return entries[:limit]
+    def timeline(
+        self, person_id: int | None = None, *, limit: int = 50, before: TimelineEntry | None = None
+    ) -> list[TimelineEntry]:
+        """Interactions and notes, newest first, of one person or of everyone.
 
-    def timeline_keys(self, person_id: int | None = None, wanted: TimelineFilter | None = None) -> array[int]:
-        """The keys (see `records.timeline_key`) of a timeline, newest first.
+        A page: pass the last entry shown as `before` for the next one (a person's page loads
+        this way as it scrolls).
+        """
+        sql, params = timeline_sql.page_query(person_id, before, limit)
+        with self._cursor() as cursor:
+            page = timeline_sql.entries(cursor.execute(sql, params))
+            if not page and person_id is not None and before is None:
+                # An unknown person is an error, not an empty timeline.
+                if cursor.execute("SELECT 1 FROM person WHERE id = ?", (person_id,)).fetchone() is None:
+                    raise NotFound(f"There is no person with id {person_id}.")
+        return page
 
-        A person's timeline holds their interactions and notes; the global one, conversations
-        only, filtered by `wanted`. Keys are 8 bytes each, so even 1,000,000 fit in 8 MB; a view
-        loads the entries it shows with `timeline_entries`.
+    def timeline_keys(self, wanted: TimelineFilter | None = None) -> array[int]:
+        """The keys (see `records.timeline_key`) of the global timeline, newest first.
+
+        Conversations only, filtered by `wanted`. Keys are 8 bytes each, so even 1,000,000 fit in
+        8 MB; a view loads the entries it shows with `timeline_entries`. (A person's page pages
+        through `timeline` instead: it starts at the newest and is a few thousand entries at most.)
         """
         with self._reading() as session:
-            if person_id is not None:
-                _load_person(session, person_id)
-                sql = (
-                    "SELECT id * 2, occurred_at AS t FROM interaction WHERE person_id = :p "
-                    "UNION ALL SELECT id * 2 + 1, created_at AS t FROM note WHERE person_id = :p "
-                    "ORDER BY t DESC, 1 DESC"
-                )
-                rows = session.connection().exec_driver_sql(sql.replace(":p", "?"), (person_id, person_id))
-                return array("q", (row[0] for row in rows))
             query = select(Interaction.id * 2)
             if wanted is not None:
                 query = _filter_interactions(query, wanted)
@@ -317,22 +315,11 @@ class Journal:
 
     def timeline_entries(self, keys: Sequence[int]) -> list[TimelineEntry]:
         """The entries for these timeline keys, in the same order (deleted ones are skipped)."""
-        interaction_ids = [key >> 1 for key in keys if not key & 1]
-        note_ids = [key >> 1 for key in keys if key & 1]
-        found: dict[int, TimelineEntry] = {}
-        with self._reading() as session:
-            if interaction_ids:
-                for i, name in session.execute(
-                    select(Interaction, Person.display_name).join(Person).where(Interaction.id.in_(interaction_ids))
-                ):
-                    found[timeline_key("interaction", i.id)] = TimelineEntry(
-                        "interaction", i.occurred_at, _interaction_record(i, name)
-                    )
-            if note_ids:
-                for n, name in session.execute(
-                    select(Note, Person.display_name).join(Person).where(Note.id.in_(note_ids))
-                ):
-                    found[timeline_key("note", n.id)] = TimelineEntry("note", n.created_at, _note_record(n, name))
+        if not keys:
+            return []
+        sql, params = timeline_sql.keyed_query(keys)
+        with self._cursor() as cursor:
+            found = {entry.key: entry for entry in timeline_sql.entries(cursor.execute(sql, params))}
         return [found[key] for key in keys if key in found]
 
     def pinned_notes(self, person_id: int) -> list[NoteRecord]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from relationjournal.core.journal import Journal
 from relationjournal.core.models import Direction, Status
-from relationjournal.core.records import PersonSummary, TimelineEntry, timeline_key
+from relationjournal.core.records import PersonSummary, TimelineEntry
 from relationjournal.ui import text
 from relationjournal.ui.icons import icon
 from relationjournal.ui.qt import QAbstractTableModel, QColor, QModelIndex, QPersistentModelIndex, Qt
@@ -21,14 +21,27 @@ from relationjournal.ui.qt import QAbstractTableModel, QColor, QModelIndex, QPer
 KEY_ROLE = Qt.ItemDataRole.UserRole
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
+PERSON_PAGE = 100  # a few screens of a person's timeline: what opening their page reads
 CACHE_ROWS = 2_000  # a few screens either way; a scrolled-away page is simply read again
 Index = QModelIndex | QPersistentModelIndex
 
 
-class LazyRowsModel(QAbstractTableModel):
-    """Rows identified by integer keys; their data is fetched a page at a time and cached (LRU)."""
+class NamedColumns:
+    """A flat table's columns, named by `headers`."""
 
     headers: tuple[str, ...] = ()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+
+class LazyRowsModel(NamedColumns, QAbstractTableModel):
+    """Rows identified by integer keys; their data is fetched a page at a time and cached (LRU)."""
 
     def __init__(self, load: Callable[[Sequence[int]], list[tuple[int, Any]]], parent: Any = None):
         super().__init__(parent)
@@ -61,14 +74,6 @@ class LazyRowsModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._keys)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
 
     def row_data(self, row: int) -> Any:
         key = self._keys[row]
@@ -123,17 +128,11 @@ def person_subtitle(person: PersonSummary) -> str:
     return " · ".join(x for x in (person.organisation, ", ".join(person.tags)) if x)
 
 
-class TimelineModel(LazyRowsModel):
-    """Conversations and notes, newest first; a person's page hides the Person column."""
+class TimelineCells(NamedColumns):
+    """The columns of a timeline and what each cell shows; shared by the global and a person's timeline."""
 
     headers = ("When", "Person", "Channel", "", "Summary", "Follow-up")
     WHEN, PERSON, CHANNEL, DIRECTION, SUMMARY, FOLLOW_UP = range(6)
-
-    def __init__(self, journal: Journal, parent: Any = None):
-        super().__init__(
-            lambda keys: [(_entry_key(e), e) for e in journal.timeline_entries(keys)],
-            parent,
-        )
 
     def cell(self, entry: TimelineEntry, column: int, role: int) -> Any:
         item = entry.item
@@ -167,5 +166,68 @@ class TimelineModel(LazyRowsModel):
         return None
 
 
-def _entry_key(entry: TimelineEntry) -> int:
-    return timeline_key(entry.kind, entry.item.id)
+class TimelineModel(TimelineCells, LazyRowsModel):
+    """Everyone's conversations, newest first: a million keys, the rows read as they are shown."""
+
+    def __init__(self, journal: Journal, parent: Any = None):
+        super().__init__(lambda keys: [(e.key, e) for e in journal.timeline_entries(keys)], parent)
+
+
+class PersonTimelineModel(TimelineCells, QAbstractTableModel):
+    """A person's conversations and notes, newest first: the newest page at once, older pages as
+    the view scrolls near the end (Qt's `canFetchMore`/`fetchMore`).
+
+    A person's page opens at the top, so it never needs the whole timeline up front.
+    """
+
+    def __init__(self, journal: Journal, parent: Any = None):
+        super().__init__(parent)
+        self._journal = journal
+        self._person_id: int | None = None
+        self._entries: list[TimelineEntry] = []
+        self._complete = True
+
+    def show_person(self, person_id: int) -> None:
+        self.beginResetModel()
+        self._person_id = person_id
+        self._entries = self._journal.timeline(person_id, limit=PERSON_PAGE)
+        self._complete = len(self._entries) < PERSON_PAGE
+        self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and not self._complete
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if not self.canFetchMore(parent) or self._person_id is None:
+            return
+        page = self._journal.timeline(self._person_id, limit=PERSON_PAGE, before=self._entries[-1])
+        self._complete = len(page) < PERSON_PAGE
+        if page:
+            self.beginInsertRows(QModelIndex(), len(self._entries), len(self._entries) + len(page) - 1)
+            self._entries.extend(page)
+            self.endInsertRows()
+
+    def row_of(self, key: int) -> int | None:
+        """The row of an entry, reading older pages until it is found (search opens old notes)."""
+        searched = 0
+        while True:
+            for row in range(searched, len(self._entries)):
+                if self._entries[row].key == key:
+                    return row
+            if self._complete:
+                return None
+            searched = len(self._entries)
+            self.fetchMore()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._entries)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        if role == KEY_ROLE:
+            return entry.key
+        if role == ROW_ROLE:
+            return entry
+        return self.cell(entry, index.column(), role)

@@ -17,7 +17,7 @@ from relationjournal.core.records import (
 )
 from relationjournal.ui import text
 from relationjournal.ui.icons import icon
-from relationjournal.ui.models import ROW_ROLE, TimelineModel
+from relationjournal.ui.models import ROW_ROLE, PersonTimelineModel, TimelineCells, TimelineModel
 from relationjournal.ui.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -45,7 +45,7 @@ def _esc(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def timeline_table(model: TimelineModel, *, show_person: bool) -> QTableView:
+def timeline_table(model: TimelineModel | PersonTimelineModel, *, show_person: bool) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -59,13 +59,13 @@ def timeline_table(model: TimelineModel, *, show_person: bool) -> QTableView:
     header = view.horizontalHeader()
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(TimelineModel.SUMMARY, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(TimelineCells.SUMMARY, QHeaderView.ResizeMode.Stretch)
     header.setStretchLastSection(False)
-    widths = {TimelineModel.WHEN: 140, TimelineModel.PERSON: 160, TimelineModel.CHANNEL: 125,
-              TimelineModel.DIRECTION: 30, TimelineModel.FOLLOW_UP: 100}  # fmt: skip
+    widths = {TimelineCells.WHEN: 140, TimelineCells.PERSON: 160, TimelineCells.CHANNEL: 125,
+              TimelineCells.DIRECTION: 30, TimelineCells.FOLLOW_UP: 100}  # fmt: skip
     for column, width in widths.items():
         view.setColumnWidth(column, width)
-    view.setColumnHidden(TimelineModel.PERSON, not show_person)
+    view.setColumnHidden(TimelineCells.PERSON, not show_person)
     return view
 
 
@@ -137,7 +137,7 @@ class PersonPage(QWidget):
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.header.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.header.setAccessibleName("Person")
-        self.model = TimelineModel(journal, self)
+        self.model = PersonTimelineModel(journal, self)
         self.table = timeline_table(self.model, show_person=False)
         self.table.setAccessibleName("Timeline")
         self.detail = EntryView()
@@ -154,7 +154,7 @@ class PersonPage(QWidget):
     def show_person(self, person_id: int, select_key: int | None = None) -> None:
         self.person = self.journal.person(person_id)
         self.header.setText(self._header_html(self.person))
-        self.model.set_keys(self.journal.timeline_keys(person_id))
+        self.model.show_person(person_id)
         self.empty.setVisible(self.model.rowCount() == 0)
         self.detail.show_entry(None)
         if select_key is not None and (row := self.model.row_of(select_key)) is not None:

@@ -32,13 +32,19 @@ def upgrade() -> None:
     )
     op.execute(
         "CREATE TRIGGER person_last_contact_update AFTER UPDATE OF occurred_at, person_id ON interaction BEGIN "
-        + RECOMPUTE.format(who="old.person_id") + "; " + RECOMPUTE.format(who="new.person_id") + "; END"
+        + RECOMPUTE.format(who="old.person_id")
+        + "; "
+        + RECOMPUTE.format(who="new.person_id")
+        + "; END"
     )
     op.execute(
         "CREATE TRIGGER person_last_contact_delete AFTER DELETE ON interaction BEGIN "
-        + RECOMPUTE.format(who="old.person_id") + "; END"
+        + RECOMPUTE.format(who="old.person_id")
+        + "; END"
     )
-    op.execute("UPDATE person SET last_contact_at = (SELECT max(occurred_at) FROM interaction WHERE person_id = person.id)")
+    op.execute(
+        "UPDATE person SET last_contact_at = (SELECT max(occurred_at) FROM interaction WHERE person_id = person.id)"
+    )
     op.create_index("ix_person_last_contact_at", "person", ["last_contact_at"])
 
 
