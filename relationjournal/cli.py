@@ -655,11 +655,14 @@ def _print_people(people: list[Any], output: str) -> None:
     if output == "json":
         _print_json([dataclasses.asdict(p) for p in people])
     elif output == "csv":
+        from relationjournal.core.csvio import neutralise
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         rows = _people_rows(people)
         writer.writerow(["id", "name", "organisation", "tags", "status", "cadence_days", "last_contact"])
         for row in rows:
-            writer.writerow([_local(v) if isinstance(v, datetime) else ("" if v is None else v) for v in row.values()])
+            writer.writerow([_local(v) if isinstance(v, datetime) else neutralise("" if v is None else str(v))
+                             for v in row.values()])  # fmt: skip
     elif not people:
         print("No people yet. Add the first person you want to get to know better: relationjournal person add NAME")
     else:

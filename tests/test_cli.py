@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sqlite3
@@ -50,6 +51,10 @@ def test_init_add_log_note_search_export_import_round_trip(sandbox: Sandbox, tmp
     people = json.loads(cli_ok("person", "list", "--format", "json"))
     assert [p["display_name"] for p in people] == ["Zoë Müller", "李小龍"]
     assert people[0]["handles"] == [["x", "@zoe"], ["email", "zoe@example.org"]]
+    cli_ok("person", "add", "=cmd|' /C calc'!A0", "--org=-minus")  # what a spreadsheet would run
+    listed = list(csv.DictReader(io.StringIO(cli_ok("person", "list", "--format", "csv"))))
+    rows = [(p["name"], p["organisation"]) for p in listed]
+    assert ("'=cmd|' /C calc'!A0", "'-minus") in rows and ("Zoë Müller", "Acme, Inc.") in rows
 
     found = json.loads(cli_ok("search", "marathon", "--format", "json"))
     assert [(h["kind"], h["person_name"]) for h in found] == [("interaction", "Zoë Müller")]

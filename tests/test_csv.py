@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -150,3 +152,18 @@ def test_neutralise_and_restore_are_inverse(value: str) -> None:
     cell = csvio.neutralise(value)
     assert csvio.restore(cell) == value
     assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+_SQLITE = sqlcipher3.connect(":memory:")  # the journal's own SQLite, to run the export's cell SQL
+
+
+@given(st.lists(st.text().filter(lambda t: "\x00" not in t), min_size=2, max_size=4))
+def test_export_lines_made_in_sql_match_csv_writer(values: list[str]) -> None:
+    """Export has SQLite write each line; it must be exactly what `csv.writer` makes of the neutralised cells."""
+    cells = ", ".join(csvio.text_cell_sql(f":v{i}") for i in range(len(values)))
+    line = "printf('" + ",".join(["%s"] * len(values)) + "' || char(13, 10), " + cells + ")"
+    made = _SQLITE.execute(f"SELECT {line}", {f"v{i}": v for i, v in enumerate(values)}).fetchone()[0]
+    expected = io.StringIO(newline="")
+    csv.writer(expected, lineterminator="\r\n").writerow([csvio.neutralise(v) for v in values])
+    assert made == expected.getvalue()
+    assert [csvio.restore(cell) for cell in next(csv.reader(io.StringIO(made, newline="")))] == values

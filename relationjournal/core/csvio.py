@@ -4,7 +4,8 @@ Files: people.csv, notes.csv, interactions.csv, reminders.csv, programmes.csv an
 with a header row, UTF-8 (with a BOM for Excel), RFC 4180 quoting, ISO-8601 times with offsets.
 A cell a spreadsheet would run as a formula (starting with = + - @ tab CR) is prefixed with `'`,
 and so is a cell that already starts with `'`; import removes exactly one such prefix, so every
-value comes back as it was.
+value comes back as it was. Export has SQLite write each whole line, shaped and quoted exactly as
+`csv.writer` would (a property test holds it to that), because per-value Python doubled its time.
 
 Import reads and checks every row of every file before it writes anything, and then writes all
 rows in the caller's one transaction: a bad row means nothing is imported, and the error names
@@ -23,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Table, insert, select
+from sqlalchemy import Boolean, Date, Enum, Integer, Table, insert, select
 from sqlalchemy.orm import Session
 
 from relationjournal.core import fields
@@ -228,67 +229,76 @@ DEFAULTS: dict[str, Any] = {
 
 # Export -------------------------------------------------------------------------------------------
 def export_all(session: Session, folder: Path, *, excel: bool = False) -> list[Path]:
-    """Write every file into `folder` (created private if missing), each one atomically."""
-    make_private_dir(folder)
-    names = dict(session.execute(select(Person.id, Person.display_name)).all())
-    handles: dict[int, dict[str, list[str]]] = {}
-    for person_id, platform, value in session.execute(
-        select(Handle.person_id, Handle.platform, Handle.value).order_by(Handle.id)
-    ):
-        handles.setdefault(person_id, {}).setdefault(platform.value, []).append(value)
-    tags: dict[int, list[str]] = {}
-    for person_id, tag in session.execute(
-        select(person_tag.c.person_id, Tag.name).join(Tag, Tag.id == person_tag.c.tag_id).order_by(Tag.name)
-    ):
-        tags.setdefault(person_id, []).append(tag)
+    """Write every file into `folder` (created private if missing), each one atomically.
 
+    SQLite makes each whole CSV line (see `_export_sql`), so Python only joins lines and writes
+    them: 1,000,000 interactions export faster than `csv.writer` over a plain `SELECT *`.
+    """
+    make_private_dir(folder)
+    # The driver's own cursor, inside the session's transaction: one snapshot for every file.
+    cursor = session.connection().connection.driver_connection.cursor()
     written = []
-    connection = session.connection()
     for spec in FILES:
         path = folder / spec.filename
-        stored = [c.name for c in spec.stored]
-        order = "id" if "id" in spec.table.c else "name"
-        # The stored text, read with the driver and shaped per column: no ORM type processing per value.
-        shape = [_raw_shape(spec.table.c[name]) for name in stored]
-        position = {name: i for i, name in enumerate(stored)}
-        cursor = connection.exec_driver_sql(f"SELECT {', '.join(stored)} FROM {spec.table.name} ORDER BY {order}")
+        cursor.execute(_export_sql(spec))
         with atomic_writer(path, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
-            out = csv.writer(handle, lineterminator="\r\n")
-            out.writerow([c.name for c in spec.columns])
-            # Each output column: a stored column's position and shape, or a value derived per row.
-            plan = [(position[c.name], shape[position[c.name]]) if c.name in position else (None, c.name)
-                    for c in spec.columns]  # fmt: skip
-            while chunk := cursor.fetchmany(BATCH):
-                for raw in chunk:
-                    derived: dict[str, str] = {}
-                    if spec is PEOPLE:
-                        person_handles = handles.get(raw[position["id"]], {})
-                        for platform in HANDLE_COLUMNS:
-                            derived[platform] = "\n".join(person_handles.get(platform, ()))
-                        derived["tags"] = ", ".join(tags.get(raw[position["id"]], ()))
-                    elif "person_id" in position:
-                        person_id = raw[position["person_id"]]
-                        derived["person_name"] = names.get(person_id, "") if person_id else ""
-                    out.writerow([neutralise(how(raw[at]) if at is not None else derived[how]) for at, how in plan])
+            csv.writer(handle, lineterminator="\r\n").writerow([c.name for c in spec.columns])
+            while lines := cursor.fetchmany(BATCH):
+                handle.write("".join([line for (line,) in lines]))
         written.append(path)
     return written
 
 
-def _raw_shape(column: Any) -> Callable[[Any], str]:
-    """How a stored value becomes CSV text: times get an offset, booleans words, NULL nothing."""
+def _export_sql(spec: FileSpec) -> str:
+    """The SELECT whose rows are `spec`'s CSV lines: each cell shaped and quoted as `csv.writer` would."""
+    table = spec.table.name
+    joins, cells = "", []
+    for column in spec.columns:
+        if column.name in spec.table.c:
+            cells.append(_cell_sql(spec.table.c[column.name], f"{table}.{column.name}"))
+        elif column is PERSON_NAME:
+            joins = f" LEFT JOIN person AS named ON named.id = {table}.person_id"
+            cells.append(text_cell_sql("named.display_name"))
+        elif column.name == "tags":
+            cells.append(text_cell_sql(
+                "(SELECT group_concat(tag.name, ', ' ORDER BY tag.name) FROM person_tag "
+                "JOIN tag ON tag.id = person_tag.tag_id WHERE person_tag.person_id = person.id)"
+            ))  # fmt: skip
+        else:  # a handle column: that platform's handles, one per line
+            cells.append(text_cell_sql(
+                f"(SELECT group_concat(value, char(10) ORDER BY id) FROM handle "
+                f"WHERE handle.person_id = person.id AND platform = '{Platform(column.name).value}')"
+            ))  # fmt: skip
+    order = "id" if "id" in spec.table.c else "name"
+    # printf's %s writes NULL as nothing: an empty cell.
+    line = "printf('" + ",".join(["%s"] * len(cells)) + "' || char(13, 10), " + ", ".join(cells) + ")"
+    return f"SELECT {line} FROM {table}{joins} ORDER BY {table}.{order}"
+
+
+def _cell_sql(column: Any, expression: str) -> str:
+    """A stored value as a CSV cell: times with an offset, booleans as words, everything else as text."""
     if isinstance(column.type, UtcDateTime):
-        return _utc_text
+        # `2026-11-23T05:30:00.000000Z` as `datetime.isoformat()` writes it: `2026-11-23T05:30:00+00:00`.
+        return (f"CASE WHEN {expression} LIKE '%.000000Z' THEN substr({expression}, 1, 19) || '+00:00' "
+                f"ELSE substr({expression}, 1, 26) || '+00:00' END")  # fmt: skip
     if isinstance(column.type, Boolean):
-        return lambda value: "" if value is None else ("true" if value else "false")
-    return lambda value: "" if value is None else str(value)
+        return f"CASE WHEN {expression} IS NULL THEN NULL WHEN {expression} THEN 'true' ELSE 'false' END"
+    if isinstance(column.type, Integer | Date | Enum):
+        return expression  # positive numbers, ISO dates and enum values: nothing to quote or neutralise
+    return text_cell_sql(expression)
 
 
-def _utc_text(value: str | None) -> str:
-    """`2026-11-23T05:30:00.000000Z` as `datetime.isoformat()` writes it: `2026-11-23T05:30:00+00:00`."""
-    if value is None:
-        return ""
-    fraction = value[19:26]
-    return value[:19] + ("" if fraction == ".000000" else fraction) + "+00:00"
+_FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_START)
+_NEEDS_QUOTES = "'*[\",' || char(13, 10) || ']*'"  # a comma, a quote or a line break anywhere
+
+
+def text_cell_sql(expression: str) -> str:
+    """Text as `csv.writer` writes `neutralise(text)`: quoted (quotes doubled) when it holds a
+    comma, a quote or a line break. A `'` prefix never changes whether a cell needs quotes.
+    """
+    prefix = f"iif(unicode({expression}) IN ({_FORMULA_CODES}), char(39), '')"
+    quoted = f"'\"' || {prefix} || replace({expression}, '\"', '\"\"') || '\"'"
+    return f"iif({expression} GLOB {_NEEDS_QUOTES}, {quoted}, {prefix} || {expression})"
 
 
 # Import: read and check everything first ------------------------------------------------------
