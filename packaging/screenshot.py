@@ -62,7 +62,7 @@ def main() -> int:
     recovery.close()
 
     journal = created.journal
-    empty = MainWindow(journal, location)
+    empty = MainWindow(location, journal)
     empty.resize(1280, 800)
     empty.show()
     settle(app)
@@ -74,8 +74,8 @@ def main() -> int:
     journal.fill_demo(people=args.people, interactions=args.interactions, seed=7)
     from datetime import UTC, datetime, timedelta
 
-    from relationjournal.core.models import Channel
     from relationjournal.core.records import InteractionDraft, PersonDraft
+    from relationjournal.core.vocabulary import Channel
 
     earlier = datetime.now(UTC) - timedelta(days=2, hours=3)
     lena = journal.add_person(
@@ -90,7 +90,7 @@ def main() -> int:
                          occurred_at=earlier, reached_out_by="Sam"),
         now=earlier,
     )  # fmt: skip
-    window = MainWindow(journal, location)
+    window = MainWindow(location, journal)
     window.resize(1280, 800)
     window.show()
     busiest = journal.person_ids(PeopleFilter(order="last_contact"))[0]

@@ -319,7 +319,7 @@ class Bench:
             app = make_application()
             location = resolve_location({str(self.location.data_dir)!r})
             journal = open_journal(location)
-            window = MainWindow(journal, location)
+            window = MainWindow(location, journal)
             window.resize(1280, 800)
             window.show()
             window.show_timeline()

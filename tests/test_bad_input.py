@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from relationjournal.core.errors import CsvImportError, InvalidInput
 from relationjournal.core.journal import Journal
-from relationjournal.core.models import Channel
 from relationjournal.core.records import InteractionDraft, PersonDraft
+from relationjournal.core.vocabulary import Channel
 
 RELAXED = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # Any Unicode but NUL (refused with a message) and surrogates (not encodable text at all).

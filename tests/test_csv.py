@@ -17,8 +17,8 @@ from relationjournal.core.access import create_journal
 from relationjournal.core.errors import CsvImportError
 from relationjournal.core.journal import Journal
 from relationjournal.core.locations import resolve_location
-from relationjournal.core.models import Channel, Context, Direction, Platform, ReminderKind, Tone
 from relationjournal.core.records import InteractionDraft, PersonDraft
+from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, ReminderKind, Tone
 from tests.conftest import snapshot
 
 HARD_STRINGS = [

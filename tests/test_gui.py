@@ -11,8 +11,8 @@ import pytest
 
 from relationjournal.core.access import create_journal, open_journal
 from relationjournal.core.journal import Journal
-from relationjournal.core.models import Channel, Direction
 from relationjournal.core.records import InteractionDraft, PersonDraft
+from relationjournal.core.vocabulary import Channel, Direction
 from relationjournal.ui import dialogs
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.models import ROW_ROLE, PeopleModel, PersonTimelineModel, TimelineModel
@@ -38,11 +38,29 @@ def answer_next_message_box(button: QMessageBox.StandardButton) -> None:
 
 @pytest.fixture
 def window(qtbot, journal: Journal, sandbox: Sandbox) -> Iterator[MainWindow]:
-    main = MainWindow(journal, sandbox.location)
+    main = MainWindow(sandbox.location, journal)
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
     yield main
+    main.close()
+    wait_for_background_work()
+
+
+def test_the_window_paints_first_and_fills_when_the_journal_is_attached(
+    qtbot, journal: Journal, sandbox: Sandbox
+) -> None:
+    journal.add_person(PersonDraft("Amaka Obi"))
+    main = MainWindow(sandbox.location)
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.first_painted):
+        main.show()
+    assert main.statusBar().currentMessage() == "Opening your journal…"
+    assert not main.act_add.isEnabled() and not main.search.isEnabled()  # nothing to act on yet
+    main.attach(journal)
+    assert main.act_add.isEnabled() and main.search.isEnabled()
+    assert main.people.model.index(0, 0).data() == "Amaka Obi"
+    assert main.statusBar().currentMessage() == ""
     main.close()
     wait_for_background_work()
 
@@ -237,7 +255,7 @@ def big_journal(sandbox: Sandbox) -> Iterator[Journal]:
 def test_timeline_of_100000_conversations_loads_only_what_is_shown(
     qtbot, big_journal: Journal, sandbox: Sandbox
 ) -> None:
-    main = MainWindow(big_journal, sandbox.location)
+    main = MainWindow(sandbox.location, big_journal)
     qtbot.addWidget(main)
     main.resize(1280, 800)
     main.show()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import relationjournal
@@ -27,3 +30,31 @@ def test_qt_enters_the_ui_through_one_module() -> None:
         if path.name != "qt.py" and QT_IMPORT.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_the_window_paints_before_the_journal_modules_load(sandbox) -> None:
+    """Start-up: the window's frame is built and painted without SQLAlchemy, SQLCipher or the keyring
+    (a third of a second between them); `attach` brings them in, after the first paint."""
+    script = textwrap.dedent("""
+        import sys
+        import relationjournal.cli  # the entry point
+        from relationjournal.core.locations import resolve_location
+        from relationjournal.ui.app import make_application
+        from relationjournal.ui.mainwindow import MainWindow
+
+        app = make_application()
+        window = MainWindow(resolve_location(None))
+        window.first_painted.connect(app.quit)
+        window.show()
+        app.exec()
+        heavy = sorted(m for m in ("sqlalchemy", "sqlcipher3", "keyring", "relationjournal.core.journal")
+                       if m in sys.modules)
+        actions = [a for a in window.actions() if a.isEnabled()]
+        print(window.first_paint_time is not None, heavy, sorted(a.text() for a in actions))
+        print(window.statusBar().currentMessage())
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    painted, message = result.stdout.splitlines()
+    assert painted == "True [] ['&About Relation Journal', '&Quit']"  # nothing that needs the journal yet
+    assert message == "Welcome to Relation Journal"  # no journal in the sandbox: the first-run dialog comes next

@@ -11,8 +11,8 @@ import gc
 import sys
 
 from relationjournal.core.journal import Journal
-from relationjournal.core.models import Channel
 from relationjournal.core.records import InteractionDraft, PersonDraft
+from relationjournal.core.vocabulary import Channel
 from relationjournal.ui.models import PeopleModel, TimelineModel
 from relationjournal.ui.qt import Qt
 

@@ -14,9 +14,9 @@ from relationjournal.core.database import make_engine
 from relationjournal.core.errors import NotAJournal, NotFound, WrongKey
 from relationjournal.core.journal import Journal
 from relationjournal.core.locations import create_private_file
-from relationjournal.core.models import Channel
 from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.core.vault import JournalMeta, Key, write_meta
+from relationjournal.core.vocabulary import Channel
 from tests.conftest import Sandbox, snapshot
 from tests.data.make_first_schema_journal import FIXTURE, FIXTURE_KEY
 

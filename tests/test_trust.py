@@ -49,7 +49,7 @@ def test_no_plaintext_at_rest_after_using_the_cli_and_the_app(qtbot, sandbox: Sa
 
     with open_journal(sandbox.location) as journal:
         journal.save_reflection(ReflectionDraft(not_mine_to_carry=reflection))
-        window = MainWindow(journal, sandbox.location)
+        window = MainWindow(sandbox.location, journal)
         qtbot.addWidget(window)
         window.show()
         window.search.setText(body.split()[0])
@@ -133,7 +133,7 @@ def test_every_reported_commit_survives_sigkill(sandbox: Sandbox) -> None:
         import sys
         from relationjournal.core.access import open_journal
         from relationjournal.core.locations import resolve_location
-        from relationjournal.core.models import Channel
+        from relationjournal.core.vocabulary import Channel
         from relationjournal.core.records import InteractionDraft
         journal = open_journal(resolve_location({str(sandbox.data_dir)!r}))
         print("ready", flush=True)
@@ -220,7 +220,7 @@ def test_cli_writes_while_another_process_writes(sandbox: Sandbox) -> None:
     writer = textwrap.dedent(f"""
         from relationjournal.core.access import open_journal
         from relationjournal.core.locations import resolve_location
-        from relationjournal.core.models import Channel
+        from relationjournal.core.vocabulary import Channel
         from relationjournal.core.records import InteractionDraft
         with open_journal(resolve_location({str(sandbox.data_dir)!r})) as journal:
             for i in range(300):

@@ -13,8 +13,8 @@ import pytest
 from relationjournal.core.clock import QuietHours, days_later, snooze_until
 from relationjournal.core.errors import InvalidInput
 from relationjournal.core.journal import Journal
-from relationjournal.core.models import Channel, Context, ReminderKind, Status
 from relationjournal.core.records import InteractionDraft, PersonDraft, ReflectionDraft
+from relationjournal.core.vocabulary import Channel, Context, ReminderKind, Status
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -24,7 +24,6 @@ from relationjournal.core.errors import (
 )
 from relationjournal.core.journal import Journal
 from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
-from relationjournal.core.models import utc_now
 from relationjournal.core.vault import (
     JournalMeta,
     Key,
@@ -38,6 +37,7 @@ from relationjournal.core.vault import (
     store_key,
     write_meta,
 )
+from relationjournal.core.vocabulary import utc_now
 
 MIN_PASSPHRASE = 8
 PAGE_SIZE = 4096  # SQLCipher 4's default page size: a whole journal file is a multiple of it

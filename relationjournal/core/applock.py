@@ -31,6 +31,10 @@ class AppLock:
         self._handle = handle
         return True
 
+    @property
+    def held(self) -> bool:
+        return self._handle is not None
+
     def release(self) -> None:
         if self._handle is not None:
             self._handle.close()  # closing releases the lock

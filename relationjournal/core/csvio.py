@@ -32,23 +32,25 @@ from relationjournal.core.atomicfile import atomic_writer
 from relationjournal.core.errors import CsvImportError, InvalidInput, JournalError
 from relationjournal.core.locations import make_private_dir
 from relationjournal.core.models import (
-    Channel,
-    Context,
-    Direction,
     Handle,
     Interaction,
     Note,
     Person,
-    Platform,
     ProgrammeMembership,
     Reminder,
+    Tag,
+    UtcDateTime,
+    person_tag,
+)
+from relationjournal.core.vocabulary import (
+    Channel,
+    Context,
+    Direction,
+    Platform,
     ReminderKind,
     ReminderState,
     Status,
-    Tag,
     Tone,
-    UtcDateTime,
-    person_tag,
 )
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")

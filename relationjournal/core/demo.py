@@ -16,22 +16,24 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from relationjournal.core.models import (
-    Channel,
-    Context,
-    Direction,
     Handle,
     Interaction,
     Note,
     Person,
-    Platform,
     ProgrammeMembership,
     Reminder,
+    Tag,
+    person_tag,
+)
+from relationjournal.core.vocabulary import (
+    Channel,
+    Context,
+    Direction,
+    Platform,
     ReminderKind,
     ReminderState,
     Status,
-    Tag,
     Tone,
-    person_tag,
 )
 
 FIRST = ["Amaka", "Zoë", "Mateo", "Aiko", "Lars", "Priya", "Oluwaseun", "Sofia", "Hamid", "Chloé", "Tomasz",

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import TypeVar
 
 from relationjournal.core.errors import InvalidInput
-from relationjournal.core.models import Platform
+from relationjournal.core.vocabulary import Platform
 
 MAX_NAME = 500
 MAX_TEXT = 20_000_000  # characters; a 10 MB note is fine, an accidental 1 GB paste is not

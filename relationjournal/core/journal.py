@@ -30,13 +30,9 @@ from relationjournal.core.models import (
     ProgrammeMembership,
     Reflection,
     Reminder,
-    ReminderKind,
-    ReminderState,
     Setting,
-    Status,
     Tag,
     person_tag,
-    utc_now,
 )
 from relationjournal.core.records import (
     GROUP_TITLES,
@@ -60,6 +56,7 @@ from relationjournal.core.records import (
     TimelineFilter,
 )
 from relationjournal.core.vault import Key
+from relationjournal.core.vocabulary import ReminderKind, ReminderState, Status, utc_now
 
 KEY_CHUNK = 20_000
 

@@ -25,11 +25,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from relationjournal.core.vocabulary import (
+    UTC_FORMAT,
+    Channel,
+    Context,
+    Direction,
+    Platform,
+    ReminderKind,
+    ReminderState,
+    Status,
+    Tone,
+    utc_now,
+)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -47,73 +54,6 @@ class UtcDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
         return None if value is None else datetime.fromisoformat(value)
-
-
-class Status(enum.StrEnum):
-    active = "active"
-    dormant = "dormant"
-    archived = "archived"
-
-
-class Platform(enum.StrEnum):
-    """Where a person can be reached; the order is the order shown."""
-
-    x = "x"
-    linkedin = "linkedin"
-    instagram = "instagram"
-    facebook = "facebook"
-    email = "email"
-    phone = "phone"
-    website = "website"
-    other = "other"
-
-
-class Channel(enum.StrEnum):
-    """Where a conversation happened."""
-
-    x = "x"
-    linkedin = "linkedin"
-    instagram = "instagram"
-    facebook = "facebook"
-    email = "email"
-    phone = "phone"
-    meeting = "meeting"
-    chat = "chat"
-    other = "other"
-
-
-class Direction(enum.StrEnum):
-    incoming = "in"  # they reached out
-    outgoing = "out"  # I (or the team) reached out
-
-
-class Tone(enum.StrEnum):
-    positive = "positive"
-    neutral = "neutral"
-    negative = "negative"
-
-
-class Context(enum.StrEnum):
-    personal = "personal"
-    business = "business"
-
-
-class ReminderKind(enum.StrEnum):
-    stay_in_touch = "stay_in_touch"
-    follow_up = "follow_up"
-    check_in = "check_in"
-    self_care = "self_care"
-    welcome = "welcome"
-    programme_review = "programme_review"
-    programme_contact = "programme_contact"
-    custom = "custom"
-
-
-class ReminderState(enum.StrEnum):
-    open = "open"
-    snoozed = "snoozed"
-    done = "done"
-    dismissed = "dismissed"
 
 
 def _enum(kind: type[enum.StrEnum], name: str) -> Enum:

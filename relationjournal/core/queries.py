@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
-from relationjournal.core.models import UTC_FORMAT, Handle, Person, Status, Tag, person_tag
+from relationjournal.core.models import Handle, Person, Tag, person_tag
 from relationjournal.core.records import PeopleFilter
+from relationjournal.core.vocabulary import UTC_FORMAT, Status
 
 
 def last_contact() -> Any:

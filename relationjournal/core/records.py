@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, NamedTuple
 
-from relationjournal.core.models import (
+from relationjournal.core.vocabulary import (
     Channel,
     Context,
     Direction,

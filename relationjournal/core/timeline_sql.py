@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from relationjournal.core.models import UTC_FORMAT, Channel, Context, Direction, Tone
 from relationjournal.core.records import InteractionRecord, NoteRecord, TimelineEntry
+from relationjournal.core.vocabulary import UTC_FORMAT, Channel, Context, Direction, Tone
 
 # One row shape for both kinds: key, time, person id, name, then the kind's own columns.
 _INTERACTIONS = (

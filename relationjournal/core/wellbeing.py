@@ -22,18 +22,8 @@ from sqlalchemy.orm import Session
 
 from relationjournal.core import queries
 from relationjournal.core.clock import EVENING, QuietHours, at_local, days_later, local_zone
-from relationjournal.core.models import (
-    UTC_FORMAT,
-    Context,
-    Interaction,
-    Note,
-    Person,
-    ProgrammeMembership,
-    Reminder,
-    ReminderKind,
-    ReminderState,
-    Status,
-)
+from relationjournal.core.models import Interaction, Note, Person, ProgrammeMembership, Reminder
+from relationjournal.core.vocabulary import UTC_FORMAT, Context, ReminderKind, ReminderState, Status
 
 OPEN_STATES = (ReminderState.open, ReminderState.snoozed)
 FOLLOWER_WORDS = ("follower", "new follow")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from relationjournal.core.models import Status
 from relationjournal.core.records import PersonSummary
+from relationjournal.core.vocabulary import Status
 from relationjournal.ui import text
 from relationjournal.ui.models import ROW_ROLE, person_subtitle
 from relationjournal.ui.qt import (

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC, date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relationjournal.core import fields
 from relationjournal.core.errors import JournalError
-from relationjournal.core.journal import Journal
-from relationjournal.core.models import Channel, Context, Direction, Platform, Status, Tone
 from relationjournal.core.records import InteractionDraft, NoteRecord, PersonDraft, PersonRecord
 from relationjournal.core.settings import SETTINGS
+from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Status, Tone
 from relationjournal.ui import text
 from relationjournal.ui.icons import icon
 from relationjournal.ui.qt import (
@@ -44,6 +43,9 @@ from relationjournal.ui.qt import (
     QWidget,
 )
 from relationjournal.ui.widgets import ChoiceBox, ErrorLine, lay_out_dialog
+
+if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
+    from relationjournal.core.journal import Journal
 
 NO_DATE = QDate(1900, 1, 1)  # what an "optional date" edit shows when it is empty
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 from relationjournal.ui.qt import QIcon
 
 
 @cache
+def _icons_dir() -> Path:
+    return Path(str(files("relationjournal.resources") / "icons"))
+
+
+@cache
 def icon(name: str) -> QIcon:
-    path = files("relationjournal.resources") / "icons" / f"{name}.svg"
+    path = _icons_dir() / f"{name}.svg"
     return QIcon(str(path)) if path.is_file() else QIcon()
 
 

@@ -2,167 +2,67 @@
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from typing import TYPE_CHECKING, Any
 
 from relationjournal import __version__
 from relationjournal.core.errors import JournalError
-from relationjournal.core.journal import Journal
 from relationjournal.core.locations import JournalLocation
-from relationjournal.core.models import Status, utc_now
-from relationjournal.core.records import PeopleFilter
-from relationjournal.ui import dialogs
-from relationjournal.ui.delegates import PersonDelegate
+from relationjournal.core.vocabulary import utc_now
+from relationjournal.ui import qt
 from relationjournal.ui.icons import icon
-from relationjournal.ui.models import KEY_ROLE, PeopleModel
-from relationjournal.ui.pages import PersonPage, SearchPage, TimelinePage
+from relationjournal.ui.lazy import lazy_module
 from relationjournal.ui.qt import (
-    QAbstractItemView,
     QAction,
     QCloseEvent,
-    QHBoxLayout,
+    QEvent,
     QKeySequence,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMessageBox,
     QModelIndex,
-    QPushButton,
     QSettings,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
-    Qt,
     QTimer,
     QToolBar,
-    QVBoxLayout,
     QWidget,
     Signal,
 )
-from relationjournal.ui.today import (
-    MembershipDialog,
-    ProgrammeReviewDialog,
-    ReflectionDialog,
-    ReflectionsPage,
-    TodayPage,
-)
-from relationjournal.ui.tray import ReminderTray
-from relationjournal.ui.widgets import ChoiceBox
-from relationjournal.ui.worker import run_in_background
 
-SORTS = {"name": "Name", "last_contact": "Last contact", "overdue": "Most overdue"}
+if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
+    from relationjournal.core.journal import Journal
 
-
-class PeoplePanel(QWidget):
-    """Search-as-you-type, filters and sort over everyone; the list loads its rows lazily."""
-
-    def __init__(self, journal: Journal):
-        super().__init__()
-        self.journal = journal
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter people by name, organisation, handle or tag")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.setAccessibleName("Filter people")
-        self.tag = ChoiceBox({}, anything="All tags")
-        self.tag.setAccessibleName("Tag")
-        self.status = ChoiceBox({s: s.value.capitalize() for s in Status}, anything="Active and dormant")
-        self.status.setAccessibleName("Status")
-        self.sort = ChoiceBox(SORTS, "name")
-        self.sort.setAccessibleName("Sort by")
-        self.model = PeopleModel(journal, self)
-        self.view = QListView()
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(PersonDelegate(self.view))
-        self.view.setUniformItemSizes(True)  # lets the view skip measuring 10,000 rows
-        self.view.setAccessibleName("People")
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.count = QLabel()
-        self.count.setStyleSheet("color: gray;")
-        self.empty = QWidget()
-        empty_text = QLabel("<p style='font-size:13pt'>Add the first person you want to get to know better.</p>"
-                            "<p style='color:gray'>Their notes and your conversations with them stay here, "
-                            "encrypted on this computer.</p>")  # fmt: skip
-        empty_text.setWordWrap(True)
-        empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.add_first = QPushButton(icon("person-add"), "Add a person")
-        empty_layout = QVBoxLayout(self.empty)
-        empty_layout.addStretch()
-        empty_layout.addWidget(empty_text)
-        empty_layout.addWidget(self.add_first, 0, Qt.AlignmentFlag.AlignHCenter)
-        empty_layout.addStretch()
-        filters = QHBoxLayout()
-        filters.addWidget(self.tag, 1)
-        filters.addWidget(self.status, 1)
-        filters.addWidget(self.sort, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 4, 8)
-        layout.addWidget(self.filter)
-        layout.addLayout(filters)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.empty, 1)
-        layout.addWidget(self.count)
-        self._debounce = QTimer(self, singleShot=True, interval=40)
-        self._debounce.timeout.connect(self.reload)
-        self.filter.textChanged.connect(self._debounce.start)
-        for box in (self.tag, self.status, self.sort):
-            box.currentIndexChanged.connect(self.reload)
-
-    def current_filter(self) -> PeopleFilter:
-        return PeopleFilter(text=self.filter.text(), tag=self.tag.value(), status=self.status.value(),
-                            order=self.sort.value())  # fmt: skip
-
-    def refresh_tags(self) -> None:
-        self.tag.set_choices({name: name for name in self.journal.tag_names()}, anything="All tags")
-
-    def reload(self) -> None:
-        selected = self.selected_id()
-        self.model.set_keys(self.journal.person_ids(self.current_filter()))
-        rows = self.model.rowCount()
-        filtering = bool(self.filter.text().strip()) or self.tag.value() or self.status.value()
-        self.count.setText(f"{rows:,} {'person' if rows == 1 else 'people'}" + (" match" if filtering else ""))
-        journal_empty = rows == 0 and not filtering
-        self.empty.setVisible(journal_empty)
-        self.view.setVisible(not journal_empty)
-        if selected is not None:
-            self.select(selected, scroll=False)
-
-    def selected_id(self) -> int | None:
-        index = self.view.currentIndex()
-        return index.data(KEY_ROLE) if index.isValid() else None
-
-    def select(self, person_id: int, *, scroll: bool = True) -> None:
-        row = self.model.row_of(person_id)
-        if row is None:
-            return
-        self.view.setCurrentIndex(self.model.index(row, 0))
-        if scroll:
-            self.view.scrollTo(self.model.index(row, 0))
+# What shows the journal loads after the first paint, when `attach` first reaches into it.
+dialogs = lazy_module("relationjournal.ui.dialogs")
+models = lazy_module("relationjournal.ui.models")
+pages = lazy_module("relationjournal.ui.pages")
+people = lazy_module("relationjournal.ui.people")
+today = lazy_module("relationjournal.ui.today")
+tray = lazy_module("relationjournal.ui.tray")
+worker = lazy_module("relationjournal.ui.worker")
 
 
 class MainWindow(QMainWindow):
-    due_refreshed = Signal()
+    """Built in two steps, so that it is on screen at once: the frame (menus, toolbar, status bar)
+    paints while the journal is still being opened, then `attach` fills it with the journal.
 
-    def __init__(self, journal: Journal, location: JournalLocation):
+    Opening means importing SQLAlchemy and the keyring and asking the OS keyring for the key:
+    over half a second that the user now spends looking at the window rather than at nothing.
+    """
+
+    due_refreshed = Signal()
+    first_painted = Signal()
+
+    def __init__(self, location: JournalLocation, journal: Journal | None = None):
         super().__init__()
-        self.journal, self.location = journal, location
+        self.location = location
+        self.journal: Journal | None = None
+        self.first_paint_time: float | None = None  # seconds since the epoch (benchmarks)
         self.setWindowTitle("Relation Journal")
         self.setWindowIcon(icon("app"))
-        self.people = PeoplePanel(journal)
-        self.person_page = PersonPage(journal)
-        self.timeline_page = TimelinePage(journal)
-        self.search_page = SearchPage(journal)
-        self.today = TodayPage(journal)
-        self.reflections_page = ReflectionsPage(journal)
-        self.stack = QStackedWidget()
-        for page in (self.today, self.person_page, self.timeline_page, self.search_page, self.reflections_page):
-            self.stack.addWidget(page)
-        self.splitter = QSplitter()
-        self.splitter.addWidget(self.people)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([420, 860])
-        self.setCentralWidget(self.splitter)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search notes and conversations (Ctrl+K)")
         self.search.setClearButtonEnabled(True)
@@ -177,6 +77,46 @@ class MainWindow(QMainWindow):
         lock.setPixmap(icon("lock").pixmap(16, 16))
         self.statusBar().addPermanentWidget(lock)
         self.statusBar().addPermanentWidget(QLabel(f"Encrypted · {location.database}"))
+        # Until `attach`: an empty frame that says what is happening. (No `Qt.*` enum is named before
+        # the first paint: the first use of PySide's `Qt` namespace costs 11 ms.)
+        self.setCentralWidget(QWidget())
+        self.statusBar().showMessage("Opening your journal…" if location.exists() else "Welcome to Relation Journal")
+        self._set_journal_actions_enabled(False)
+        self._restore_geometry()
+        if journal is not None:
+            self.attach(journal)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint and self.first_paint_time is None:
+            self.first_paint_time = time.time()
+            QTimer.singleShot(0, self.first_painted.emit)  # after this paint has reached the screen
+        return handled
+
+    def attach(self, journal: Journal) -> None:
+        """Show `journal`: the people list, the pages, and what is due today."""
+        self.journal = journal
+        self.people = people.PeoplePanel(journal)
+        self.person_page = pages.PersonPage(journal)
+        self.timeline_page = pages.TimelinePage(journal)
+        self.search_page = pages.SearchPage(journal)
+        self.today = today.TodayPage(journal)
+        self.reflections_page = today.ReflectionsPage(journal)
+        self.stack = QStackedWidget()
+        for page in (self.today, self.person_page, self.timeline_page, self.search_page, self.reflections_page):
+            self.stack.addWidget(page)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.people)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([420, 860])
+        splitter = QSettings().value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        self.setCentralWidget(self.splitter)
+        self.act_delete.setShortcutContext(qt.Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.person_page.table.addAction(self.act_delete)
+        self.statusBar().clearMessage()
 
         self.people.view.selectionModel().currentRowChanged.connect(self._person_selected)
         self.people.add_first.clicked.connect(self.add_person)
@@ -188,7 +128,7 @@ class MainWindow(QMainWindow):
         self.today.open_person.connect(self.open_person)
         self.today.changed.connect(self.refresh_due)
         self.reflections_page.write.clicked.connect(self.write_reflection)
-        self.tray = ReminderTray(self)
+        self.tray = tray.ReminderTray(self)
         self.tray.activated.connect(self._bring_forward)
         self.tray.quit_requested.connect(self.close)
         self._seen_due: set[int] | None = None  # None until the first refresh: no notification at start
@@ -199,8 +139,8 @@ class MainWindow(QMainWindow):
         self.people.refresh_tags()
         self.timeline_page.refresh_tags()
         self.people.reload()
+        self._set_journal_actions_enabled(True)
         self._update_actions()
-        self._restore_geometry()
         self.refresh_due()
 
     # Actions -----------------------------------------------------------------------------------
@@ -233,8 +173,6 @@ class MainWindow(QMainWindow):
         self.act_settings = self._action("Se&ttings…", self.settings, [key.Preferences, "Ctrl+,"], "settings")
         self.act_open_entry = self._action("&Open entry", self.open_entry, "Ctrl+O")
         self.act_delete = self._action("&Delete entry…", self.delete_entry, key.Delete)
-        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.person_page.table.addAction(self.act_delete)
         self.act_quit = self._action("&Quit", self.close, key.Quit)
         self.act_about = self._action("&About Relation Journal", self.about)
 
@@ -255,7 +193,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setStyleSheet("QToolBar { qproperty-toolButtonStyle: ToolButtonTextBesideIcon; }")  # no `Qt.*`
         toolbar.addAction(self.act_today)
         toolbar.addSeparator()
         toolbar.addActions([self.act_add, self.act_log, self.act_note])
@@ -267,6 +205,13 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.search)
         self.addToolBar(toolbar)
 
+    def _set_journal_actions_enabled(self, enabled: bool) -> None:
+        """Before `attach` only Quit and About work: everything else needs the journal."""
+        for action in self.actions():
+            if action not in (self.act_quit, self.act_about):
+                action.setEnabled(enabled)
+        self.search.setEnabled(enabled)
+
     def _update_actions(self) -> None:
         has_person = self.person_page.person is not None and self.stack.currentWidget() is self.person_page
         for action in (self.act_edit, self.act_archive, self.act_log, self.act_note, self.act_programme,
@@ -276,7 +221,7 @@ class MainWindow(QMainWindow):
     # Navigation -------------------------------------------------------------------------------
     def _person_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self._show_person(current.data(KEY_ROLE))
+            self._show_person(current.data(models.KEY_ROLE))
 
     def _show_person(self, person_id: int, select_key: int | None = None) -> None:
         try:
@@ -306,7 +251,7 @@ class MainWindow(QMainWindow):
     def run_search(self) -> None:
         self._search_debounce.stop()
         query = self.search.text()
-        if not query.strip():
+        if not query.strip() or self.journal is None:
             return
         self.search_page.search(query)
         self.stack.setCurrentWidget(self.search_page)
@@ -343,7 +288,7 @@ class MainWindow(QMainWindow):
             if path is not None:
                 self.statusBar().showMessage(f"Backed up to {path.name}.", 5000)
 
-        run_in_background(
+        worker.run_in_background(
             self,
             lambda: backups.daily_backup(self.journal, self.location),
             done,
@@ -371,7 +316,7 @@ class MainWindow(QMainWindow):
                 rules.quiet.contains(now, rules.zone),
             )
 
-        run_in_background(self, work, lambda result: self._due_loaded(generation, *result), self._due_failed)
+        worker.run_in_background(self, work, lambda result: self._due_loaded(generation, *result), self._due_failed)
 
     def _due_loaded(self, generation: int, items: list[Any], load: Any, quiet: bool) -> None:
         if generation != self._due_generation:
@@ -403,7 +348,7 @@ class MainWindow(QMainWindow):
             self.refresh_due()
 
     def reflect(self, reminder_id: int | None) -> None:
-        dialog = ReflectionDialog(self.journal, reminder_id, self)
+        dialog = today.ReflectionDialog(self.journal, reminder_id, self)
         if dialog.exec():
             self.statusBar().showMessage("Reflection saved, for you alone.", 5000)
             self.refresh_due()
@@ -418,7 +363,7 @@ class MainWindow(QMainWindow):
         if not memberships:
             self.statusBar().showMessage("They are not in a programme any more.", 5000)
             return
-        dialog = ProgrammeReviewDialog(self.journal, memberships[0], self)
+        dialog = today.ProgrammeReviewDialog(self.journal, memberships[0], self)
         if dialog.exec():
             self._after_entry_change(person_id)
             self.refresh_due()
@@ -430,7 +375,7 @@ class MainWindow(QMainWindow):
     def add_to_programme(self) -> None:
         if self.person_page.person is None:
             return
-        dialog = MembershipDialog(self.journal, self.person_page.person.id, self)
+        dialog = today.MembershipDialog(self.journal, self.person_page.person.id, self)
         if dialog.exec():
             self._after_entry_change(self.person_page.person.id)
             self.refresh_due()
@@ -526,18 +471,15 @@ class MainWindow(QMainWindow):
 
     # Window state: geometry only, never personal data ----------------------------------------
     def _restore_geometry(self) -> None:
-        settings = QSettings()
-        geometry = settings.value("window/geometry")
+        geometry = QSettings().value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        splitter = settings.value("window/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/splitter", self.splitter.saveState())
+        if self.journal is not None:
+            settings.setValue("window/splitter", self.splitter.saveState())
         super().closeEvent(event)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from relationjournal.core.journal import Journal
-from relationjournal.core.models import Direction, Status
 from relationjournal.core.records import PersonSummary, TimelineEntry
+from relationjournal.core.vocabulary import Direction, Status
 from relationjournal.ui import text
 from relationjournal.ui.icons import icon
 from relationjournal.ui.qt import QAbstractTableModel, QColor, QModelIndex, QPersistentModelIndex, Qt
+
+if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
+    from relationjournal.core.journal import Journal
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.errors import JournalError
-from relationjournal.core.journal import Journal
-from relationjournal.core.models import Channel, Direction, Tone
 from relationjournal.core.records import (
     InteractionRecord,
     NoteRecord,
@@ -15,6 +13,7 @@ from relationjournal.core.records import (
     TimelineEntry,
     TimelineFilter,
 )
+from relationjournal.core.vocabulary import Channel, Direction, Tone
 from relationjournal.ui import text
 from relationjournal.ui.icons import icon
 from relationjournal.ui.models import ROW_ROLE, PersonTimelineModel, TimelineCells, TimelineModel
@@ -39,6 +38,9 @@ from relationjournal.ui.qt import (
 )
 from relationjournal.ui.widgets import ChoiceBox, add_group
 from relationjournal.ui.worker import run_in_background
+
+if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
+    from relationjournal.core.journal import Journal
 
 
 def _esc(value: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from relationjournal.core.models import Channel, Context, Direction, Platform, Tone
+from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Tone
 
 CHANNEL_LABELS = {
     Channel.x: "X / Twitter", Channel.linkedin: "LinkedIn", Channel.instagram: "Instagram",

@@ -7,11 +7,9 @@ the user writes in their own words.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.errors import JournalError
-from relationjournal.core.journal import Journal
-from relationjournal.core.models import ReminderKind
 from relationjournal.core.records import (
     GROUP_TITLES,
     REFLECTION_QUESTIONS,
@@ -19,7 +17,7 @@ from relationjournal.core.records import (
     MembershipRecord,
     ReflectionDraft,
 )
-from relationjournal.core.wellbeing import EmotionalLoad
+from relationjournal.core.vocabulary import ReminderKind
 from relationjournal.ui.icons import icon
 from relationjournal.ui.qt import (
     QAction,
@@ -48,6 +46,10 @@ from relationjournal.ui.qt import (
     Signal,
 )
 from relationjournal.ui.widgets import ErrorLine, add_group, lay_out_dialog
+
+if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
+    from relationjournal.core.journal import Journal
+    from relationjournal.core.wellbeing import EmotionalLoad
 
 GROUP_ICONS = {"self_care": "heart", "check_in": "heart", "reach_out": "person", "follow_up": "log",
                "programme": "person-add", "other": "today"}  # fmt: skip

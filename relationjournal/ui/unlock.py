@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from relationjournal.core.access import PASSPHRASE_ENV, create_journal, open_journal, unlock_with_recovery_key
 from relationjournal.core.atomicfile import atomic_writer
@@ -14,7 +15,6 @@ from relationjournal.core.errors import (
     PassphraseNeeded,
     WrongKey,
 )
-from relationjournal.core.journal import Journal
 from relationjournal.core.locations import JournalLocation
 from relationjournal.core.vault import keyring_problem, read_meta
 from relationjournal.ui.icons import icon
@@ -38,6 +38,9 @@ from relationjournal.ui.qt import (
     QWidget,
 )
 from relationjournal.ui.widgets import ErrorLine, lay_out_dialog
+
+if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
+    from relationjournal.core.journal import Journal
 
 CLIPBOARD_CLEAR_MS = 60_000
 
@@ -235,7 +238,9 @@ def recovery_dialog(location: JournalLocation, reason: str, parent: QWidget | No
     return dialog
 
 
-def obtain_journal(location: JournalLocation, *, interactive: bool = True) -> Journal | None:
+def obtain_journal(
+    location: JournalLocation, *, interactive: bool = True, parent: QWidget | None = None
+) -> Journal | None:
     """An open journal, asking the user whatever is needed; None if they gave up.
 
     Not interactive (tests, benchmarks): no dialog is shown; a passphrase comes from the
@@ -244,11 +249,11 @@ def obtain_journal(location: JournalLocation, *, interactive: bool = True) -> Jo
     if not location.exists():
         if not interactive:
             return None
-        first = FirstRunDialog(location)
+        first = FirstRunDialog(location, parent)
         if first.exec() != QDialog.DialogCode.Accepted or first.journal is None:
             return None
         if first.recovery_key:
-            RecoveryKeyDialog(first.recovery_key).exec()
+            RecoveryKeyDialog(first.recovery_key, parent).exec()
         return first.journal
     meta = read_meta(location)
     passphrase = os.environ.get(PASSPHRASE_ENV) if meta is None or meta.protection == "passphrase" else None
@@ -257,11 +262,11 @@ def obtain_journal(location: JournalLocation, *, interactive: bool = True) -> Jo
     except PassphraseNeeded:
         if not interactive:
             raise
-        dialog = passphrase_dialog(location)
+        dialog = passphrase_dialog(location, parent)
     except (KeyringEntryMissing, WrongKey) as error:
         if not interactive:
             raise
-        dialog = recovery_dialog(location, str(error).split(" Run ")[0])
+        dialog = recovery_dialog(location, str(error).split(" Run ")[0], parent)
     return dialog.journal if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -1,0 +1,116 @@
+"""The people list: search-as-you-type, filters and sort over everyone, loading rows lazily."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from relationjournal.core.records import PeopleFilter
+from relationjournal.core.vocabulary import Status
+from relationjournal.ui.delegates import PersonDelegate
+from relationjournal.ui.icons import icon
+from relationjournal.ui.models import KEY_ROLE, PeopleModel
+from relationjournal.ui.qt import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+from relationjournal.ui.widgets import ChoiceBox
+
+if TYPE_CHECKING:  # only for annotations: importing it would load SQLAlchemy at start-up
+    from relationjournal.core.journal import Journal
+
+SORTS = {"name": "Name", "last_contact": "Last contact", "overdue": "Most overdue"}
+
+
+class PeoplePanel(QWidget):
+    """Search-as-you-type, filters and sort over everyone; the list loads its rows lazily."""
+
+    def __init__(self, journal: Journal):
+        super().__init__()
+        self.journal = journal
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter people by name, organisation, handle or tag")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter people")
+        self.tag = ChoiceBox({}, anything="All tags")
+        self.tag.setAccessibleName("Tag")
+        self.status = ChoiceBox({s: s.value.capitalize() for s in Status}, anything="Active and dormant")
+        self.status.setAccessibleName("Status")
+        self.sort = ChoiceBox(SORTS, "name")
+        self.sort.setAccessibleName("Sort by")
+        self.model = PeopleModel(journal, self)
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(PersonDelegate(self.view))
+        self.view.setUniformItemSizes(True)  # lets the view skip measuring 10,000 rows
+        self.view.setAccessibleName("People")
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.count = QLabel()
+        self.count.setStyleSheet("color: gray;")
+        self.empty = QWidget()
+        empty_text = QLabel("<p style='font-size:13pt'>Add the first person you want to get to know better.</p>"
+                            "<p style='color:gray'>Their notes and your conversations with them stay here, "
+                            "encrypted on this computer.</p>")  # fmt: skip
+        empty_text.setWordWrap(True)
+        empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.add_first = QPushButton(icon("person-add"), "Add a person")
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.addStretch()
+        empty_layout.addWidget(empty_text)
+        empty_layout.addWidget(self.add_first, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch()
+        filters = QHBoxLayout()
+        filters.addWidget(self.tag, 1)
+        filters.addWidget(self.status, 1)
+        filters.addWidget(self.sort, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.addWidget(self.filter)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.count)
+        self._debounce = QTimer(self, singleShot=True, interval=40)
+        self._debounce.timeout.connect(self.reload)
+        self.filter.textChanged.connect(self._debounce.start)
+        for box in (self.tag, self.status, self.sort):
+            box.currentIndexChanged.connect(self.reload)
+
+    def current_filter(self) -> PeopleFilter:
+        return PeopleFilter(text=self.filter.text(), tag=self.tag.value(), status=self.status.value(),
+                            order=self.sort.value())  # fmt: skip
+
+    def refresh_tags(self) -> None:
+        self.tag.set_choices({name: name for name in self.journal.tag_names()}, anything="All tags")
+
+    def reload(self) -> None:
+        selected = self.selected_id()
+        self.model.set_keys(self.journal.person_ids(self.current_filter()))
+        rows = self.model.rowCount()
+        filtering = bool(self.filter.text().strip()) or self.tag.value() or self.status.value()
+        self.count.setText(f"{rows:,} {'person' if rows == 1 else 'people'}" + (" match" if filtering else ""))
+        journal_empty = rows == 0 and not filtering
+        self.empty.setVisible(journal_empty)
+        self.view.setVisible(not journal_empty)
+        if selected is not None:
+            self.select(selected, scroll=False)
+
+    def selected_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return index.data(KEY_ROLE) if index.isValid() else None
+
+    def select(self, person_id: int, *, scroll: bool = True) -> None:
+        row = self.model.row_of(person_id)
+        if row is None:
+            return
+        self.view.setCurrentIndex(self.model.index(row, 0))
+        if scroll:
+            self.view.scrollTo(self.model.index(row, 0))
