@@ -40,11 +40,11 @@ def page_query(person_id: int | None, before: TimelineEntry | None, limit: int) 
     however long the timeline is.
     """
     parts, params = [], []
-    for select, time_column, key_column in ((_INTERACTIONS, "i.occurred_at", "i.id * 2"),
-                                            (_NOTES, "n.created_at", "n.id * 2 + 1")):  # fmt: skip
+    for select, alias, time_column, key_column in ((_INTERACTIONS, "i", "i.occurred_at", "i.id * 2"),
+                                                   (_NOTES, "n", "n.created_at", "n.id * 2 + 1")):  # fmt: skip
         where: list[str] = []
         if person_id is not None:
-            where.append(f"{time_column[0]}.person_id = ?")
+            where.append(f"{alias}.person_id = ?")
             params.append(person_id)
         if before is not None:
             stamp = before.when.strftime(UTC_FORMAT)
@@ -52,7 +52,9 @@ def page_query(person_id: int | None, before: TimelineEntry | None, limit: int) 
             where.append(f"{time_column} <= ? AND ({time_column}, {key_column}) < (?, ?)")
             params += [stamp, stamp, before.key]
         condition = f" WHERE {' AND '.join(where)}" if where else ""
-        parts.append(f"SELECT * FROM ({select}{condition} ORDER BY t DESC, k DESC LIMIT {int(limit)})")
+        # By id, not by key: the same order within a kind, and the one the (person, time) index
+        # already holds, so SQLite sorts nothing.
+        parts.append(f"SELECT * FROM ({select}{condition} ORDER BY t DESC, {alias}.id DESC LIMIT {int(limit)})")
     return " UNION ALL ".join(parts) + f" ORDER BY t DESC, k DESC LIMIT {int(limit)}", params
 
 
