@@ -55,7 +55,10 @@ class Result:
         scale = 1000 if self.unit == "ms" else 1
 
         def fmt(values: list[float] | None, pick: Callable[[list[float]], float]) -> str:
-            return "—" if not values else f"{pick(values) * scale:,.1f}"
+            if not values:
+                return "—"
+            value = pick(values) * scale
+            return f"{value:,.2f}" if value < 10 else f"{value:,.1f}"  # sub-millisecond cases need the digits
 
         return [
             self.case, fmt(self.times, statistics.median), fmt(self.times, min), fmt(self.times, max),

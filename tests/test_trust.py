@@ -268,3 +268,18 @@ def test_a_second_app_brings_the_first_forward_and_restore_waits_for_the_app(san
         first.terminate()
         first.wait(timeout=30)
     assert "Restored" in cli_ok("restore", str(backup))  # the lock went with the app
+
+
+def test_the_single_instance_socket_listens_under_a_deep_temp_folder(sandbox: Sandbox, qtbot, monkeypatch) -> None:
+    """A Unix socket path must fit in ~104 bytes: a deep TMPDIR must not silently stop a second
+    start from finding the first."""
+    from relationjournal.ui.single import InstanceServer, ask_running_instance
+
+    deep = sandbox.root / ("t" * 60) / ("u" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(deep))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(deep))
+    server = InstanceServer(sandbox.location)
+    assert server.server.isListening()
+    with qtbot.waitSignal(server.raise_requested, timeout=5000):
+        assert ask_running_instance(sandbox.location)

@@ -17,6 +17,7 @@ _NAMES = {
         "QCoreApplication",
         "QDate",
         "QDateTime",
+        "QDir",
         "QEvent",
         "QItemSelectionModel",
         "QModelIndex",

@@ -7,16 +7,26 @@ asks it to come forward, and exits.
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 
 from relationjournal.core.locations import JournalLocation
-from relationjournal.ui.qt import QLocalServer, QLocalSocket, QObject, Signal
+from relationjournal.ui.qt import QDir, QLocalServer, QLocalSocket, QObject, Signal
 
 CONNECT_MS = 500
+SOCKET_PATH_MAX = 103  # a Unix socket's path must fit in 104 bytes on macOS (108 on Linux)
 
 
 def server_name(location: JournalLocation) -> str:
-    digest = hashlib.sha256(str(location.database).encode()).hexdigest()[:16]
-    return f"relationjournal-{digest}"
+    """The socket's name: a named pipe on Windows, else a path in the first folder short enough
+    to hold it (a deep TMPDIR would make Qt's default path too long, and listening would fail)."""
+    name = "relationjournal-" + hashlib.sha256(str(location.database).encode()).hexdigest()[:16]
+    if sys.platform == "win32":
+        return name
+    for folder in (os.environ.get("XDG_RUNTIME_DIR"), QDir.tempPath(), "/tmp"):
+        if folder and len(path := os.path.join(folder, name)) <= SOCKET_PATH_MAX:
+            return path
+    return name
 
 
 def ask_running_instance(location: JournalLocation) -> bool:
