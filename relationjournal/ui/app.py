@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING
 from relationjournal import APP_NAME
 from relationjournal.ui.qt import QApplication, QEvent, QObject, QTimer
 
+OPEN_ANYWAY_MS = 1_000
+
 if TYPE_CHECKING:
     from relationjournal.core.applock import AppLock
     from relationjournal.core.journal import Journal
     from relationjournal.core.locations import JournalLocation
     from relationjournal.ui.mainwindow import MainWindow
+    from relationjournal.ui.single import InstanceServer
 
 
 class QuitAfterPaint(QObject):
@@ -67,6 +70,8 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
     window = MainWindow(location)
     opener = JournalOpener(window, location, lock, quit_after_paint=quit_after_paint)
     window.first_painted.connect(opener.open)
+    if not quit_after_paint:  # (which waits for the paint it reports)
+        QTimer.singleShot(OPEN_ANYWAY_MS, opener.open)  # a window the system never exposes gets no paint
     window.show()
     try:
         return app.exec()
@@ -81,8 +86,13 @@ class JournalOpener(QObject):
         super().__init__(window)
         self.window, self.location, self.lock, self.quit_after_paint = window, location, lock, quit_after_paint
         self.journal: Journal | None = None
+        self.instance: InstanceServer | None = None
+        self.started = False
 
     def open(self) -> None:
+        if self.started:  # the first paint, or the fallback timer, whichever comes first
+            return
+        self.started = True
         # Imported here, after the first paint: these load SQLAlchemy, SQLCipher and the keyring.
         from relationjournal.core.errors import JournalError
         from relationjournal.ui.single import InstanceServer
