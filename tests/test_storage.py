@@ -16,7 +16,7 @@ from relationjournal.core.journal import Journal
 from relationjournal.core.locations import create_private_file
 from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.core.vault import JournalMeta, Key, write_meta
-from relationjournal.core.vocabulary import Channel
+from relationjournal.core.vocabulary import Channel, Platform
 from tests.conftest import Sandbox, snapshot
 from tests.data.make_first_schema_journal import FIXTURE, FIXTURE_KEY
 
@@ -123,3 +123,39 @@ def test_a_persons_timeline_pages_through_everything_in_order_once(journal: Jour
     assert journal.timeline_entries([e.key for e in seen[::-1]]) == seen[::-1]  # the same records, by key
     with pytest.raises(NotFound, match="no person with id 999"):
         journal.timeline(999)
+
+
+def test_the_hot_queries_use_their_indexes(journal: Journal) -> None:
+    """EXPLAIN QUERY PLAN of the statements the service really runs: no hot path scans a big table
+    or sorts it whole (that is what would make them slow at 1,000,000 interactions)."""
+    from sqlalchemy import event
+
+    from relationjournal.core.records import PeopleFilter
+
+    for i in range(20):
+        person = journal.add_person(PersonDraft(f"Person {i}", tags=("client",), handles=((Platform.x, f"@p{i}"),)))
+        journal.log_interaction(person.id, InteractionDraft(Channel.email, summary=f"talk {i}"))
+        journal.add_note(person.id, f"note {i}")
+    statements: list[str] = []
+
+    def trace(dbapi_connection, _record, _proxy) -> None:
+        dbapi_connection.set_trace_callback(statements.append)  # the SQL as run, with its values
+
+    event.listen(journal._engine, "checkout", trace)
+    journal._engine.dispose()  # pooled connections check out again, now traced
+
+    def plan_of(call) -> str:
+        statements.clear()
+        call()
+        selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        with journal._engine.connect() as connection:
+            return "\n".join(row[3] for s in selects for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {s}"))
+
+    page = plan_of(lambda: journal.timeline(1, limit=100))
+    assert "ix_interaction_person_when" in page and "ix_note_person_created" in page
+    assert "SCAN i\n" not in page + "\n" and "SCAN n\n" not in page + "\n"
+    keys = plan_of(journal.timeline_keys)
+    assert "ix_interaction_when" in keys and "TEMP B-TREE" not in keys  # 1,000,000 keys come out sorted
+    people = plan_of(lambda: journal.person_ids(PeopleFilter(text="per")))
+    assert "ix_person_name_nocase" in people and "TEMP B-TREE" not in people
+    assert "CORRELATED" not in people  # handles and tags are read once, not once per person
