@@ -227,7 +227,7 @@ def _app_arguments(argv: list[str]) -> tuple[str | None, bool] | None:
     window's first paint would wait for. Anything else (help, errors too) goes to the parser.
     """
     data_dir = None
-    if len(argv) >= 2 and argv[0] == "--data-dir":
+    if len(argv) >= 2 and argv[0] == "--data-dir" and not argv[1].startswith("-"):
         data_dir, argv = argv[1], argv[2:]
     elif argv and argv[0].startswith("--data-dir="):
         data_dir, argv = argv[0].partition("=")[2], argv[1:]

@@ -160,8 +160,7 @@ _SQLITE = sqlcipher3.connect(":memory:")  # the journal's own SQLite, to run the
 @given(st.lists(st.text().filter(lambda t: "\x00" not in t), min_size=2, max_size=4))
 def test_export_lines_made_in_sql_match_csv_writer(values: list[str]) -> None:
     """Export has SQLite write each line; it must be exactly what `csv.writer` makes of the neutralised cells."""
-    cells = ", ".join(csvio.text_cell_sql(f":v{i}") for i in range(len(values)))
-    line = "printf('" + ",".join(["%s"] * len(values)) + "' || char(13, 10), " + cells + ")"
+    line = csvio.line_sql([csvio.text_cell_sql(f":v{i}") for i in range(len(values))])
     made = _SQLITE.execute(f"SELECT {line}", {f"v{i}": v for i, v in enumerate(values)}).fetchone()[0]
     expected = io.StringIO(newline="")
     csv.writer(expected, lineterminator="\r\n").writerow([csvio.neutralise(v) for v in values])

@@ -19,6 +19,7 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -237,17 +238,17 @@ def export_all(session: Session, folder: Path, *, excel: bool = False) -> list[P
     them: 1,000,000 interactions export faster than `csv.writer` over a plain `SELECT *`.
     """
     make_private_dir(folder)
-    # The driver's own cursor, inside the session's transaction: one snapshot for every file.
-    cursor = session.connection().connection.driver_connection.cursor()
     written = []
-    for spec in FILES:
-        path = folder / spec.filename
-        cursor.execute(_export_sql(spec))
-        with atomic_writer(path, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
-            csv.writer(handle, lineterminator="\r\n").writerow([c.name for c in spec.columns])
-            while lines := cursor.fetchmany(BATCH):
-                handle.write("".join([line for (line,) in lines]))
-        written.append(path)
+    # The driver's own cursor, inside the session's transaction: one snapshot for every file.
+    with closing(session.connection().connection.driver_connection.cursor()) as cursor:
+        for spec in FILES:
+            path = folder / spec.filename
+            cursor.execute(_export_sql(spec))
+            with atomic_writer(path, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
+                csv.writer(handle, lineterminator="\r\n").writerow([c.name for c in spec.columns])
+                while lines := cursor.fetchmany(BATCH):
+                    handle.write("".join([line for (line,) in lines]))
+            written.append(path)
     return written
 
 
@@ -261,20 +262,24 @@ def _export_sql(spec: FileSpec) -> str:
         elif column is PERSON_NAME:
             joins = f" LEFT JOIN person AS named ON named.id = {table}.person_id"
             cells.append(text_cell_sql("named.display_name"))
+        # (Ordered in a subquery rather than `group_concat(… ORDER BY …)`, which needs SQLite 3.44.)
         elif column.name == "tags":
             cells.append(text_cell_sql(
-                "(SELECT group_concat(tag.name, ', ' ORDER BY tag.name) FROM person_tag "
-                "JOIN tag ON tag.id = person_tag.tag_id WHERE person_tag.person_id = person.id)"
+                "(SELECT group_concat(name, ', ') FROM (SELECT tag.name FROM person_tag JOIN tag "
+                "ON tag.id = person_tag.tag_id WHERE person_tag.person_id = person.id ORDER BY tag.name))"
             ))  # fmt: skip
         else:  # a handle column: that platform's handles, one per line
             cells.append(text_cell_sql(
-                f"(SELECT group_concat(value, char(10) ORDER BY id) FROM handle "
-                f"WHERE handle.person_id = person.id AND platform = '{Platform(column.name).value}')"
+                f"(SELECT group_concat(value, char(10)) FROM (SELECT value FROM handle WHERE "
+                f"handle.person_id = person.id AND platform = '{Platform(column.name).value}' ORDER BY id))"
             ))  # fmt: skip
     order = "id" if "id" in spec.table.c else "name"
-    # printf's %s writes NULL as nothing: an empty cell.
-    line = "printf('" + ",".join(["%s"] * len(cells)) + "' || char(13, 10), " + ", ".join(cells) + ")"
-    return f"SELECT {line} FROM {table}{joins} ORDER BY {table}.{order}"
+    return f"SELECT {line_sql(cells)} FROM {table}{joins} ORDER BY {table}.{order}"
+
+
+def line_sql(cells: list[str]) -> str:
+    """One CSV line from cells already shaped and quoted: printf's %s writes NULL as an empty cell."""
+    return "printf('" + ",".join(["%s"] * len(cells)) + "' || char(13, 10), " + ", ".join(cells) + ")"
 
 
 def _cell_sql(column: Any, expression: str) -> str:

@@ -85,7 +85,7 @@ class Journal:
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
-        """A pooled driver cursor for the hot read paths (see `timeline.py`); one statement, one snapshot."""
+        """A pooled driver cursor for the hot read paths (see `timeline_sql.py`); one statement, one snapshot."""
         with database_errors(self.path):
             connection = self._engine.raw_connection()
             try:

@@ -10,7 +10,7 @@ so a page boundary never skips or repeats an entry.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from relationjournal.core.records import InteractionRecord, NoteRecord, TimelineEntry
@@ -47,7 +47,7 @@ def page_query(person_id: int | None, before: TimelineEntry | None, limit: int) 
             where.append(f"{alias}.person_id = ?")
             params.append(person_id)
         if before is not None:
-            stamp = before.when.strftime(UTC_FORMAT)
+            stamp = before.when.astimezone(UTC).strftime(UTC_FORMAT)
             # The plain range lets SQLite walk the (person, time) index; the row value breaks ties.
             where.append(f"{time_column} <= ? AND ({time_column}, {key_column}) < (?, ?)")
             params += [stamp, stamp, before.key]
@@ -74,6 +74,7 @@ def entries(rows: Iterable[Sequence[Any]]) -> list[TimelineEntry]:
     """Records from rows of the shape above."""
     parse = datetime.fromisoformat
     made = []
+    # For a note, `by` holds `pinned` and `stamp` its `updated_at` (see `_NOTES`).
     for k, t, person_id, name, channel, direction, summary, body, tone, context, hard, by, follow_up, stamp in rows:
         when = parse(t)
         if k & 1:

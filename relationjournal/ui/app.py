@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import TYPE_CHECKING
@@ -9,7 +10,9 @@ from typing import TYPE_CHECKING
 from relationjournal import APP_NAME
 from relationjournal.ui.qt import QApplication, QEvent, QObject, QTimer
 
-OPEN_ANYWAY_MS = 1_000
+OPEN_ANYWAY_MS = 1_000  # a window the system never exposes gets no paint: open the journal anyway
+ANSWER_WAIT_S = 3.0  # how long a second start waits for the first app (still starting up) to answer
+ALREADY_OPEN = "Relation Journal is already open on this journal"
 
 if TYPE_CHECKING:
     from relationjournal.core.applock import AppLock
@@ -60,23 +63,46 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
     location = resolve_location(data_dir)
     lock = AppLock(location)  # held while the app runs: `restore` refuses to replace the file under it
     if location.data_dir.is_dir() and not lock.acquire():
-        # Another app has this journal open: ask it to come forward. (Only then is the socket
-        # needed; the listening side starts after the first paint, see `JournalOpener`.)
-        from relationjournal.ui.single import ask_running_instance
-
-        if ask_running_instance(location):
-            print("Relation Journal is already open on this journal; its window was brought forward.")
-            return 0
+        return _defer_to_running_app(location, quit_after_paint)
     window = MainWindow(location)
     opener = JournalOpener(window, location, lock, quit_after_paint=quit_after_paint)
     window.first_painted.connect(opener.open)
     if not quit_after_paint:  # (which waits for the paint it reports)
-        QTimer.singleShot(OPEN_ANYWAY_MS, opener.open)  # a window the system never exposes gets no paint
+        QTimer.singleShot(OPEN_ANYWAY_MS, opener.open)
     window.show()
     try:
         return app.exec()
     finally:
         opener.close()
+
+
+def _defer_to_running_app(location: JournalLocation, quit_after_paint: bool) -> int:
+    """Another app holds the journal: ask it to come forward, and never open the journal twice.
+
+    Only here is the socket needed (QtNetwork stays off the first paint's path). A first app that
+    is still starting listens a moment after its first paint, so keep asking for a while.
+    """
+    from relationjournal.ui.single import ask_running_instance
+
+    deadline = time.monotonic() + ANSWER_WAIT_S
+    while not ask_running_instance(location):
+        if time.monotonic() > deadline:
+            message = f"{ALREADY_OPEN}, but it does not answer. Close it (or end it) first, then start again."
+            _report(message, quit_after_paint)
+            return 1
+        time.sleep(0.05)
+    print(f"{ALREADY_OPEN}; its window was brought forward.")
+    return 0
+
+
+def _report(message: str, quit_after_paint: bool, parent: object = None) -> None:
+    """A one-line error: on stderr for tests and benchmarks, in a message box for the user."""
+    if quit_after_paint:
+        print(f"relationjournal: {message}", file=sys.stderr)
+    else:
+        from relationjournal.ui.qt import QMessageBox
+
+        QMessageBox.critical(parent, "Relation Journal", message)  # type: ignore[arg-type]
 
 
 class JournalOpener(QObject):
@@ -90,28 +116,41 @@ class JournalOpener(QObject):
         self.started = False
 
     def open(self) -> None:
-        if self.started:  # the first paint, or the fallback timer, whichever comes first
+        """Runs once: on the first paint, or from the fallback timer, whichever comes first."""
+        if self.started or not self.window.isVisible():  # (closed before it came to this)
             return
         self.started = True
-        # Imported here, after the first paint: these load SQLAlchemy, SQLCipher and the keyring.
-        from relationjournal.core.errors import JournalError
-        from relationjournal.ui.single import InstanceServer
-        from relationjournal.ui.unlock import FirstRunDialog, obtain_journal, show_error
-
-        self.instance = InstanceServer(self.location, self)  # later starts bring this window forward
-        self.instance.raise_requested.connect(self.window.bring_forward)
-
         if self.quit_after_paint:
             print(f"first paint at {self.window.first_paint_time:.6f}", flush=True)
         try:
-            journal = obtain_journal(self.location, interactive=not self.quit_after_paint, parent=self.window)
-        except JournalError as error:
-            if self.quit_after_paint:
-                print(f"relationjournal: {error}", file=sys.stderr)
-            else:
-                show_error(error, self.location, self.window)
-            QApplication.exit(1)
-            return
+            self._open()
+        except Exception as error:
+            self._fail(error)
+
+    def _fail(self, error: Exception) -> None:
+        """Say what went wrong in one line (as the CLI does: never a traceback, which may quote
+        personal data), then quit: the window has nothing to show."""
+        from relationjournal.core.errors import JournalError
+        from relationjournal.ui.unlock import show_error
+
+        if isinstance(error, JournalError) and not self.quit_after_paint:
+            show_error(error, self.location, self.window)
+        elif isinstance(error, JournalError):
+            _report(str(error), quit_after_paint=True)
+        elif os.environ.get("RELATIONJOURNAL_DEBUG"):
+            raise error
+        else:
+            _report(f"Unexpected error while opening the journal ({type(error).__name__}); this is a bug, "
+                    "please report it.", self.quit_after_paint, self.window)  # fmt: skip
+        QApplication.exit(1)
+
+    def _open(self) -> None:
+        # Imported here, after the first paint: these load SQLAlchemy, SQLCipher and the keyring.
+        from relationjournal.ui.unlock import FirstRunDialog, obtain_journal
+
+        if self.lock.held:
+            self._listen()  # later starts bring this window forward, even while a dialog asks for the passphrase
+        journal = obtain_journal(self.location, interactive=not self.quit_after_paint, parent=self.window)
         if journal is None:
             if self.quit_after_paint and not self.location.exists():
                 first_run = FirstRunDialog(self.location, self.window)  # what a new user sees first
@@ -121,12 +160,22 @@ class JournalOpener(QObject):
                 QApplication.exit(0)  # the user closed the welcome or unlock dialog
             return
         self.journal = journal
-        if not self.lock.held:
-            self.lock.acquire()  # a first run: the journal's folder is new
+        if not self.lock.held:  # a first run: the journal's folder has only just been made
+            if not self.lock.acquire():
+                from relationjournal.core.errors import Busy
+
+                raise Busy(f"{ALREADY_OPEN} in another window; this one will close.")
+            self._listen()
         if self.quit_after_paint:
             self.window.installEventFilter(QuitAfterPaint(self, announce="journal shown"))
         self.window.attach(journal)
         self.window.start_daily_backup()
+
+    def _listen(self) -> None:
+        from relationjournal.ui.single import InstanceServer
+
+        self.instance = InstanceServer(self.location, self)
+        self.instance.raise_requested.connect(self.window.bring_forward)
 
     def close(self) -> None:
         from relationjournal.ui.worker import wait_for_background_work

@@ -18,5 +18,8 @@ def lazy_module(name: str) -> ModuleType:
     spec.loader = loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    parent, _, child = name.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, module)  # as `import parent.child` would
     loader.exec_module(module)
     return module

@@ -39,9 +39,9 @@ if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy 
 dialogs = lazy_module("relationjournal.ui.dialogs")
 models = lazy_module("relationjournal.ui.models")
 pages = lazy_module("relationjournal.ui.pages")
-people = lazy_module("relationjournal.ui.people")
-today = lazy_module("relationjournal.ui.today")
-tray = lazy_module("relationjournal.ui.tray")
+people_ui = lazy_module("relationjournal.ui.people")
+today_ui = lazy_module("relationjournal.ui.today")
+tray_ui = lazy_module("relationjournal.ui.tray")
 worker = lazy_module("relationjournal.ui.worker")
 
 
@@ -96,12 +96,12 @@ class MainWindow(QMainWindow):
     def attach(self, journal: Journal) -> None:
         """Show `journal`: the people list, the pages, and what is due today."""
         self.journal = journal
-        self.people = people.PeoplePanel(journal)
+        self.people = people_ui.PeoplePanel(journal)
         self.person_page = pages.PersonPage(journal)
         self.timeline_page = pages.TimelinePage(journal)
         self.search_page = pages.SearchPage(journal)
-        self.today = today.TodayPage(journal)
-        self.reflections_page = today.ReflectionsPage(journal)
+        self.today = today_ui.TodayPage(journal)
+        self.reflections_page = today_ui.ReflectionsPage(journal)
         self.stack = QStackedWidget()
         for page in (self.today, self.person_page, self.timeline_page, self.search_page, self.reflections_page):
             self.stack.addWidget(page)
@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.today.open_person.connect(self.open_person)
         self.today.changed.connect(self.refresh_due)
         self.reflections_page.write.clicked.connect(self.write_reflection)
-        self.tray = tray.ReminderTray(self)
+        self.tray = tray_ui.ReminderTray(self)
         self.tray.activated.connect(self._bring_forward)
         self.tray.quit_requested.connect(self.close)
         self._seen_due: set[int] | None = None  # None until the first refresh: no notification at start
@@ -348,7 +348,7 @@ class MainWindow(QMainWindow):
             self.refresh_due()
 
     def reflect(self, reminder_id: int | None) -> None:
-        dialog = today.ReflectionDialog(self.journal, reminder_id, self)
+        dialog = today_ui.ReflectionDialog(self.journal, reminder_id, self)
         if dialog.exec():
             self.statusBar().showMessage("Reflection saved, for you alone.", 5000)
             self.refresh_due()
@@ -363,7 +363,7 @@ class MainWindow(QMainWindow):
         if not memberships:
             self.statusBar().showMessage("They are not in a programme any more.", 5000)
             return
-        dialog = today.ProgrammeReviewDialog(self.journal, memberships[0], self)
+        dialog = today_ui.ProgrammeReviewDialog(self.journal, memberships[0], self)
         if dialog.exec():
             self._after_entry_change(person_id)
             self.refresh_due()
@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
     def add_to_programme(self) -> None:
         if self.person_page.person is None:
             return
-        dialog = today.MembershipDialog(self.journal, self.person_page.person.id, self)
+        dialog = today_ui.MembershipDialog(self.journal, self.person_page.person.id, self)
         if dialog.exec():
             self._after_entry_change(self.person_page.person.id)
             self.refresh_due()

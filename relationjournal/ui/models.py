@@ -210,13 +210,17 @@ class PersonTimelineModel(TimelineCells, QAbstractTableModel):
             self.endInsertRows()
 
     def row_of(self, key: int) -> int | None:
-        """The row of an entry, reading older pages until it is found (search opens old notes)."""
+        """The row of an entry, reading older pages until it is reached (search opens old notes);
+        None if it is not on this timeline (deleted since, or someone else's)."""
+        wanted = self._journal.timeline_entries([key])
+        if not wanted or wanted[0].item.person_id != self._person_id:
+            return None
         searched = 0
         while True:
             for row in range(searched, len(self._entries)):
                 if self._entries[row].key == key:
                     return row
-            if self._complete:
+            if self._complete or self._entries[-1].when < wanted[0].when:
                 return None
             searched = len(self._entries)
             self.fetchMore()

@@ -24,7 +24,8 @@ def server_name(location: JournalLocation) -> str:
     if sys.platform == "win32":
         return name
     for folder in (os.environ.get("XDG_RUNTIME_DIR"), QDir.tempPath(), "/tmp"):
-        if folder and len(path := os.path.join(folder, name)) <= SOCKET_PATH_MAX:
+        usable = folder and os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)
+        if usable and len(os.fsencode(path := os.path.join(folder, name))) <= SOCKET_PATH_MAX:
             return path
     return name
 
@@ -42,7 +43,8 @@ def ask_running_instance(location: JournalLocation) -> bool:
 
 
 class InstanceServer(QObject):
-    """Listens for later starts of the app on the same journal."""
+    """Listens for later starts of the app on the same journal. Made only by the app that holds
+    the journal's app lock, so a socket already at its path is one a crashed app left behind."""
 
     raise_requested = Signal()
 
