@@ -125,20 +125,21 @@ class Bench:
         floor = self.raw_insert_floor()
         (self.cache / "build.txt").write_text(f"{demo_time}\n{floor}\n")
 
-    def key_pragma(self) -> str:
-        from relationjournal.core.vault import load_key, read_meta
-
-        meta = read_meta(self.location)
-        assert meta is not None
-        return load_key(meta.journal_id).pragma_value()
-
-    def raw(self, path: Path | None = None) -> Any:
+    def raw(self, location: Any = None, *, cache_kib: int | None = 65_536) -> Any:
+        """A plain sqlcipher3 connection to a journal (the benchmark's own by default): the floors'
+        side of each case, keyed from the keyring like the app, and nothing else."""
         import sqlcipher3
 
-        connection = sqlcipher3.connect(str(path or self.location.database), isolation_level=None)
-        connection.execute(f'PRAGMA key = "{self.key_pragma()}"')
+        from relationjournal.core.vault import load_key, read_meta
+
+        location = location or self.location
+        meta = read_meta(location)
+        assert meta is not None
+        connection = sqlcipher3.connect(str(location.database), isolation_level=None)
+        connection.execute(f'PRAGMA key = "{load_key(meta.journal_id).pragma_value()}"')
         connection.execute("PRAGMA temp_store = MEMORY")
-        connection.execute("PRAGMA cache_size = -65536")
+        if cache_kib:
+            connection.execute(f"PRAGMA cache_size = -{cache_kib}")
         return connection
 
     def raw_insert_floor(self) -> float:
@@ -152,23 +153,11 @@ class Bench:
         create_journal(target_location).journal.close()
         rows = {table: source.execute(f"SELECT * FROM {table}").fetchall() for table in TABLES}
         source.close()
-        target = self.raw_for(target_location)
+        target = self.raw(target_location, cache_kib=None)
         elapsed = raw_insert(target, rows)
         target.close()
         shutil.rmtree(target_location.data_dir, ignore_errors=True)
         return elapsed
-
-    def raw_for(self, location: Any) -> Any:
-        import sqlcipher3
-
-        from relationjournal.core.vault import load_key, read_meta
-
-        meta = read_meta(location)
-        assert meta is not None
-        connection = sqlcipher3.connect(str(location.database), isolation_level=None)
-        connection.execute(f'PRAGMA key = "{load_key(meta.journal_id).pragma_value()}"')
-        connection.execute("PRAGMA temp_store = MEMORY")
-        return connection
 
     # The cases ------------------------------------------------------------------------------------
     def run(self) -> None:
@@ -277,7 +266,7 @@ class Bench:
                 times.extend(timed(lambda f=fresh: f.import_csv(export_dir), 1))
             shutil.rmtree(target.data_dir, ignore_errors=True)
             create_journal(target).journal.close()
-            floor = self.raw_for(target)
+            floor = self.raw(target, cache_kib=None)
             parsed = {}
             for table in TABLES:
                 with (self.cache / "export-floor" / f"{table}.csv").open(newline="", encoding="utf-8") as handle:

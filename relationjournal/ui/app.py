@@ -8,7 +8,8 @@ import time
 from typing import TYPE_CHECKING
 
 from relationjournal import APP_NAME
-from relationjournal.ui.qt import QApplication, QEvent, QObject, QTimer
+from relationjournal.ui.paint import OnNextPaint
+from relationjournal.ui.qt import QApplication, QObject, QTimer, QWidget
 
 OPEN_ANYWAY_MS = 1_000  # a window the system never exposes gets no paint: open the journal anyway
 ANSWER_WAIT_S = 3.0  # how long a second start waits for the first app (still starting up) to answer
@@ -22,20 +23,15 @@ if TYPE_CHECKING:
     from relationjournal.ui.single import InstanceServer
 
 
-class QuitAfterPaint(QObject):
-    """Quits right after the watched window's next paint, saying when it was (tests, benchmarks)."""
+def quit_after_next_paint(widget: QWidget, announce: str = "") -> None:
+    """Quit right after `widget`'s next paint, printing when it was (tests, benchmarks)."""
 
-    def __init__(self, parent: QObject, announce: str = ""):
-        super().__init__(parent)
-        self.announce = announce
+    def done(painted_at: float) -> None:
+        if announce:
+            print(f"{announce} at {painted_at:.6f}", flush=True)
+        QApplication.quit()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            if self.announce:
-                print(f"{self.announce} at {time.time():.6f}", flush=True)
-            QTimer.singleShot(0, QApplication.quit)
-        return False
+    OnNextPaint(widget, done)
 
 
 def make_application() -> QApplication:
@@ -154,7 +150,7 @@ class JournalOpener(QObject):
         if journal is None:
             if self.quit_after_paint and not self.location.exists():
                 first_run = FirstRunDialog(self.location, self.window)  # what a new user sees first
-                first_run.installEventFilter(QuitAfterPaint(first_run))
+                quit_after_next_paint(first_run)
                 first_run.show()
             else:
                 QApplication.exit(0)  # the user closed the welcome or unlock dialog
@@ -167,7 +163,7 @@ class JournalOpener(QObject):
                 raise Busy(f"{ALREADY_OPEN} in another window; this one will close.")
             self._listen()
         if self.quit_after_paint:
-            self.window.installEventFilter(QuitAfterPaint(self, announce="journal shown"))
+            quit_after_next_paint(self.window, announce="journal shown")
         self.window.attach(journal)
         self.window.start_daily_backup()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from relationjournal import __version__
@@ -12,10 +11,10 @@ from relationjournal.core.vocabulary import utc_now
 from relationjournal.ui import qt
 from relationjournal.ui.icons import icon
 from relationjournal.ui.lazy import lazy_module
+from relationjournal.ui.paint import OnNextPaint
 from relationjournal.ui.qt import (
     QAction,
     QCloseEvent,
-    QEvent,
     QKeySequence,
     QLabel,
     QLineEdit,
@@ -83,15 +82,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Opening your journal…" if location.exists() else "Welcome to Relation Journal")
         self._set_journal_actions_enabled(False)
         self._restore_geometry()
+        OnNextPaint(self, self._painted_first)
         if journal is not None:
             self.attach(journal)
 
-    def event(self, event: QEvent) -> bool:
-        handled = super().event(event)
-        if event.type() == QEvent.Type.Paint and self.first_paint_time is None:
-            self.first_paint_time = time.time()
-            QTimer.singleShot(0, self.first_painted.emit)  # after this paint has reached the screen
-        return handled
+    def _painted_first(self, painted_at: float) -> None:
+        self.first_paint_time = painted_at
+        self.first_painted.emit()
 
     def attach(self, journal: Journal) -> None:
         """Show `journal`: the people list, the pages, and what is due today."""
@@ -296,9 +293,7 @@ class MainWindow(QMainWindow):
         )
 
     def _bring_forward(self) -> None:
-        self.showNormal()
-        self.raise_()
-        self.activateWindow()
+        self.bring_forward()
         self.show_today()
 
     # Reminders ---------------------------------------------------------------------------------
