@@ -161,8 +161,8 @@ class Journal:
         """A person by id or by unique case-insensitive name; an ambiguous name lists the matches."""
         ref = ref.strip()
         with self._reading() as session:
-            if ref.isdigit() and session.get(Person, int(ref)) is not None:
-                return _person_record(_load_person(session, int(ref)))
+            if ref.isdigit() and (by_id := _find_person(session, int(ref))) is not None:
+                return _person_record(by_id)
             wanted = ref.casefold()
             query = select(Person.id, Person.display_name, Person.organisation)
             if ref.isascii():
@@ -240,7 +240,7 @@ class Journal:
         if not body.strip():
             raise InvalidInput("note: the note is empty.")
         with self._writing() as session:
-            person = _load_person(session, person_id)
+            person = _get(session, Person, person_id, "person")
             note = Note(person_id=person.id, body=body, pinned=pinned, hard_event=hard_event)
             if now is not None:
                 note.created_at = note.updated_at = now
@@ -256,7 +256,7 @@ class Journal:
         if draft.occurred_at.tzinfo is None:
             raise InvalidInput("when: give a time with a timezone.")
         with self._writing() as session:
-            person = _load_person(session, person_id)
+            person = _get(session, Person, person_id, "person")
             interaction = Interaction(
                 person_id=person.id,
                 occurred_at=draft.occurred_at,
@@ -340,7 +340,7 @@ class Journal:
                 note.pinned = pinned
             note.updated_at = utc_now()
             session.flush()
-            return _note_record(note, _load_person(session, note.person_id).display_name)
+            return _note_record(note, _get(session, Person, note.person_id, "person").display_name)
 
     def delete_note(self, note_id: int) -> None:
         with self._writing() as session:
@@ -365,7 +365,7 @@ class Journal:
         recurrence_days: int | None = None,
     ) -> ReminderRecord:
         with self._writing() as session:
-            name = _load_person(session, person_id).display_name if person_id is not None else None
+            name = _get(session, Person, person_id, "person").display_name if person_id is not None else None
             reminder = Reminder(
                 person_id=person_id, kind=kind, due_at=due_at, text=fields.clean_text(text, "reminder"),
                 recurrence_days=recurrence_days,
@@ -390,7 +390,7 @@ class Journal:
         if not programme:
             raise InvalidInput("programme: give the programme a name.")
         with self._writing() as session:
-            person = _load_person(session, person_id)
+            person = _get(session, Person, person_id, "person")
             membership = ProgrammeMembership(
                 person_id=person.id, programme=programme, joined_on=joined_on, review_on=review_on,
                 notes=fields.clean_text(notes, "programme notes"),
@@ -461,14 +461,14 @@ class Journal:
                              recurrence_days=reminder.recurrence_days, business=reminder.business)
                 )  # fmt: skip
             session.flush()
-            return _reminder_record(reminder, _person_name(session, reminder.person_id))
+            return _reminder_record(reminder, queries.person_name(session, reminder.person_id))
 
     def dismiss_reminder(self, reminder_id: int, *, now: datetime | None = None) -> ReminderRecord:
         with self._writing() as session:
             reminder = _load_reminder(session, reminder_id)
             reminder.state, reminder.closed_at = ReminderState.dismissed, now or utc_now()
             session.flush()
-            return _reminder_record(reminder, _person_name(session, reminder.person_id))
+            return _reminder_record(reminder, queries.person_name(session, reminder.person_id))
 
     def snooze_reminder(self, reminder_id: int, until: str, *, now: datetime | None = None) -> ReminderRecord:
         """Snooze until `until`: 1h, evening, tomorrow, next-week, or an ISO-8601 time (after quiet hours)."""
@@ -479,7 +479,7 @@ class Journal:
             reminder.state = ReminderState.snoozed
             reminder.snoozed_until = snooze_until(until, now, rules.zone, rules.quiet)
             session.flush()
-            return _reminder_record(reminder, _person_name(session, reminder.person_id))
+            return _reminder_record(reminder, queries.person_name(session, reminder.person_id))
 
     def emotional_load(self, *, now: datetime | None = None) -> wellbeing.EmotionalLoad:
         with self._reading() as session:
@@ -502,13 +502,16 @@ class Journal:
             reflection = Reflection(created_at=now, person_id=person_id, reminder_id=reminder_id, **values)
             session.add(reflection)
             session.flush()
-            return _reflection_record(reflection, _person_name(session, person_id))
+            return _reflection_record(reflection, queries.person_name(session, person_id))
 
     def reflections(self, *, limit: int = 100) -> list[ReflectionRecord]:
         """The user's own timeline of reflections, newest first."""
         with self._reading() as session:
-            rows = session.scalars(select(Reflection).order_by(Reflection.created_at.desc()).limit(limit)).all()
-            return [_reflection_record(r, _person_name(session, r.person_id)) for r in rows]
+            rows = session.execute(
+                select(Reflection, Person.display_name).outerjoin(Person, Reflection.person_id == Person.id)
+                .order_by(Reflection.created_at.desc()).limit(limit)
+            )  # fmt: skip
+            return [_reflection_record(r, name) for r, name in rows]
 
     def keep_in_programme(self, membership_id: int, next_review: date | None) -> MembershipRecord:
         """After a review: they stay; the next review is scheduled (and this one closed)."""
@@ -519,7 +522,7 @@ class Journal:
             if next_review is not None:
                 wellbeing.schedule_review(session, membership, self._rules(session))
             session.flush()
-            return _membership_record(membership, _person_name(session, membership.person_id) or "")
+            return _membership_record(membership, queries.person_name(session, membership.person_id) or "")
 
     def rotate_out(self, membership_id: int, *, record: str, left_on: date | None = None) -> MembershipRecord:
         """Rotate a member out gracefully, after the checklist: their history stays, the change is recorded."""
@@ -536,7 +539,7 @@ class Journal:
             heading = f"**Rotated out of {membership.programme}** on {membership.left_on}."
             session.add(Note(person_id=membership.person_id, body=f"{heading}\n\n{record}"))
             session.flush()
-            return _membership_record(membership, _person_name(session, membership.person_id) or "")
+            return _membership_record(membership, queries.person_name(session, membership.person_id) or "")
 
     def set_tag_cadence(self, tag: str, days: int | None) -> None:
         """The default stay-in-touch cadence for people with this tag (their own cadence wins)."""
@@ -634,12 +637,6 @@ def _close_programme_reviews(session: Session, person_id: int) -> None:
         reminder.state, reminder.closed_at = ReminderState.done, utc_now()
 
 
-def _person_name(session: Session, person_id: int | None) -> str | None:
-    if person_id is None:
-        return None
-    return session.scalar(select(Person.display_name).where(Person.id == person_id))
-
-
 def _reflection_record(r: Reflection, person_name: str | None) -> ReflectionRecord:
     return ReflectionRecord(
         **{name: getattr(r, name) for name in REFLECTION_QUESTIONS},
@@ -650,10 +647,15 @@ def _reflection_record(r: Reflection, person_name: str | None) -> ReflectionReco
     )
 
 
-def _load_person(session: Session, person_id: int) -> Person:
-    person = session.scalars(
+def _find_person(session: Session, person_id: int) -> Person | None:
+    """The person with their handles and tags (what a `PersonRecord` shows), or None."""
+    return session.scalars(
         select(Person).where(Person.id == person_id).options(selectinload(Person.handles), selectinload(Person.tags))
     ).one_or_none()
+
+
+def _load_person(session: Session, person_id: int) -> Person:
+    person = _find_person(session, person_id)
     if person is None:
         raise NotFound(f"There is no person with id {person_id}.")
     return person

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
 
 from relationjournal.core.models import Handle, Person, Tag, person_tag
 from relationjournal.core.records import PeopleFilter
@@ -31,11 +32,24 @@ def effective_cadence(default_days: int | None = None) -> Any:
     return func.coalesce(Person.cadence_days, tag_cadence)
 
 
+def contact_since() -> Any:
+    """When the person was last in touch, or else when they were added."""
+    return func.coalesce(last_contact(), Person.created_at)
+
+
+def days_since_contact(now: datetime) -> Any:
+    return func.julianday(now.astimezone(UTC).strftime(UTC_FORMAT)) - func.julianday(contact_since())
+
+
 def overdue_ratio(now: datetime) -> Any:
     """Days since last contact (or since added) divided by the cadence: above 1 is overdue."""
-    since = func.coalesce(last_contact(), Person.created_at)
-    days = func.julianday(now.astimezone(UTC).strftime(UTC_FORMAT)) - func.julianday(since)
-    return days / effective_cadence()
+    return days_since_contact(now) / effective_cadence()
+
+
+def person_name(session: Session, person_id: int | None) -> str | None:
+    """A person's display name; no query when the session already holds the person."""
+    person = None if person_id is None else session.get(Person, person_id)
+    return None if person is None else person.display_name
 
 
 def _contains(column: Any, word: str) -> Any:

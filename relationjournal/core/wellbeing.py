@@ -14,7 +14,7 @@ starts a new cycle.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from relationjournal.core import queries
 from relationjournal.core.clock import EVENING, QuietHours, at_local, days_later, local_zone
 from relationjournal.core.models import Interaction, Note, Person, ProgrammeMembership, Reminder
-from relationjournal.core.vocabulary import UTC_FORMAT, Context, ReminderKind, ReminderState, Status
+from relationjournal.core.vocabulary import Context, ReminderKind, ReminderState, Status
 
 OPEN_STATES = (ReminderState.open, ReminderState.snoozed)
 FOLLOWER_WORDS = ("follower", "new follow")
@@ -87,7 +87,7 @@ class EmotionalLoad:
 
 
 def _name(session: Session, person_id: int) -> str:
-    return session.scalar(select(Person.display_name).where(Person.id == person_id)) or "them"
+    return queries.person_name(session, person_id) or "them"
 
 
 def _add(session: Session, **values: Any) -> Reminder:
@@ -224,9 +224,9 @@ def _span(days: int) -> str:
 def materialise_due(session: Session, now: datetime, rules: Rules) -> None:
     """Make rows for stay-in-touch and programme nudges that have come due and have none yet."""
     cadence = queries.effective_cadence(rules.default_cadence_days)
-    since = func.coalesce(queries.last_contact(), Person.created_at)
+    since = queries.contact_since()
     # In SQL, a day early (a daylight-saving change moves the wall clock by an hour); exactly below.
-    nearly_due = func.julianday(now.astimezone(UTC).strftime(UTC_FORMAT)) - func.julianday(since) >= cadence - 1
+    nearly_due = queries.days_since_contact(now) >= cadence - 1
     people = session.execute(
         select(Person.id, Person.display_name, cadence, since).where(
             Person.status != Status.archived, cadence.is_not(None), nearly_due
