@@ -218,5 +218,5 @@ def _open(location: JournalLocation, key: Key, *, wrong: str | None = None, meta
 
 
 def _remove_new_files(location: JournalLocation) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        location.database.with_name(location.database.name + suffix).unlink(missing_ok=True)
+    for path in (location.database, *location.sidecars):
+        path.unlink(missing_ok=True)

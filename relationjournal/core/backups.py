@@ -16,10 +16,10 @@ from pathlib import Path
 
 from relationjournal.core import migrate
 from relationjournal.core.atomicfile import translate_os_error
-from relationjournal.core.database import database_errors, integrity_problems, make_engine, quote_pragma_value, writer
+from relationjournal.core.database import database_errors, integrity_problems, make_engine, rekey, writer
 from relationjournal.core.errors import Busy, Damaged, InvalidInput, NotAJournal
 from relationjournal.core.journal import Journal
-from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
+from relationjournal.core.locations import PRIVATE_FILE_MODE, JournalLocation, create_private_file, make_private_dir
 from relationjournal.core.vault import Key
 
 PREFIX = "journal-"
@@ -163,25 +163,25 @@ def restore(location: JournalLocation, key: Key, source: Path, *, source_key: Ke
     try:
         if location.database.exists():
             shutil.copyfile(location.database, kept)
-            os.chmod(kept, 0o600)
-            wal = location.database.with_name(location.database.name + "-wal")
+            os.chmod(kept, PRIVATE_FILE_MODE)
+            wal = location.sidecars[0]
             if wal.exists():
                 shutil.copyfile(wal, kept.with_name(kept.name + "-wal"))
         incoming.unlink(missing_ok=True)
         shutil.copyfile(source, incoming)
-        os.chmod(incoming, 0o600)
+        os.chmod(incoming, PRIVATE_FILE_MODE)
     except OSError as error:
         incoming.unlink(missing_ok=True)
         raise translate_os_error(error, location.database) from error
     if source_key is not None and source_key != key:
         engine = make_engine(incoming, source_key)
         try:
-            with database_errors(incoming), engine.connect() as connection:
-                connection.exec_driver_sql(f"PRAGMA rekey = {quote_pragma_value(key.pragma_value())}")
+            with database_errors(incoming):
+                rekey(engine, key)
         finally:
             engine.dispose()
-    for suffix in ("-wal", "-shm"):
-        location.database.with_name(location.database.name + suffix).unlink(missing_ok=True)
+    for sidecar in location.sidecars:
+        sidecar.unlink(missing_ok=True)
     os.replace(incoming, location.database)
     engine = make_engine(location.database, key)  # a backup from an older version is upgraded now
     try:

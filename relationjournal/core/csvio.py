@@ -424,10 +424,9 @@ def apply_import(session: Session, batch: ImportBatch) -> dict[str, int]:
     """Write a checked batch in the caller's transaction; raise CsvImportError if a reference is unknown."""
     counts: dict[str, int] = {}
     tag_ids = _import_tags(session, batch.rows.get(TAGS.filename, []))
-    people = _import_people(session, batch.rows.get(PEOPLE.filename, []), tag_ids)
+    people, existing_people = _import_people(session, batch.rows.get(PEOPLE.filename, []), tag_ids)
     counts[PEOPLE.filename] = len(batch.rows.get(PEOPLE.filename, []))
     counts[TAGS.filename] = len(batch.rows.get(TAGS.filename, []))
-    existing_people = set(session.scalars(select(Person.id)))
     problems: list[str] = []
     for spec in (NOTES, INTERACTIONS, REMINDERS, PROGRAMMES):
         rows = batch.rows.get(spec.filename, [])
@@ -462,8 +461,11 @@ def _import_tags(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]
     return {key: tag.id for key, tag in existing.items()}
 
 
-def _import_people(session: Session, rows: list[dict[str, Any]], tag_ids: dict[str, int]) -> dict[int, int]:
-    """Insert people with their handles and tags; returns file id -> journal id."""
+def _import_people(
+    session: Session, rows: list[dict[str, Any]], tag_ids: dict[str, int]
+) -> tuple[dict[int, int], set[int]]:
+    """Insert people with their handles and tags; returns file id -> journal id, and every person id
+    the journal now holds."""
     mapping: dict[int, int] = {}
     handle_rows, tag_rows = [], []
     taken = set(session.scalars(select(Person.id)))
@@ -495,7 +497,7 @@ def _import_people(session: Session, rows: list[dict[str, Any]], tag_ids: dict[s
         session.execute(insert(Handle), handle_rows)
     if tag_rows:
         session.execute(insert(person_tag).prefix_with("OR IGNORE"), tag_rows)
-    return mapping
+    return mapping, taken
 
 
 def _split_tags(text: str) -> Iterable[str]:

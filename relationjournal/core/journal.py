@@ -591,9 +591,8 @@ class Journal:
     def copy_to(self, target: Path) -> None:
         """A consistent, encrypted copy of the whole journal in the empty file `target` (SQLite's VACUUM INTO)."""
         quoted = "'" + str(target).replace("'", "''") + "'"
-        with database_errors(self.path), self._engine.connect() as connection:
-            # VACUUM cannot run inside a transaction: use the driver connection, which has none open.
-            connection.connection.driver_connection.execute(f"VACUUM INTO {quoted}")
+        with self._cursor() as cursor:  # VACUUM cannot run inside a transaction, and a bare cursor has none
+            cursor.execute(f"VACUUM INTO {quoted}")
 
     def rekey(self, new_key: Key) -> None:
         """Re-encrypt every page with `new_key`; `access.change_key` keeps the keyring in step."""

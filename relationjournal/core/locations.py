@@ -42,6 +42,11 @@ class JournalLocation:
     def backups(self) -> Path:
         return self.data_dir / "backups"
 
+    @property
+    def sidecars(self) -> tuple[Path, Path]:
+        """SQLite's write-ahead log and shared-memory index beside the database."""
+        return self.data_dir / f"{JOURNAL_FILE}-wal", self.data_dir / f"{JOURNAL_FILE}-shm"
+
     def exists(self) -> bool:
         return self.database.exists()
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from relationjournal.core import queries
 from relationjournal.core.clock import EVENING, QuietHours, at_local, days_later, local_zone
 from relationjournal.core.models import Interaction, Note, Person, ProgrammeMembership, Reminder
+from relationjournal.core.settings import SETTINGS
 from relationjournal.core.vocabulary import Context, ReminderKind, ReminderState, Status
 
 OPEN_STATES = (ReminderState.open, ReminderState.snoozed)
@@ -33,14 +34,15 @@ FOLLOWER_WORDS = ("follower", "new follow")
 class Rules:
     """The user's choices that the rules follow; defaults are the product's."""
 
+    # The defaults are the ones declared with the settings (core/settings.py), so the two never drift.
     zone: tzinfo = field(default_factory=local_zone)
-    quiet: QuietHours = field(default_factory=QuietHours)
-    check_in_days: tuple[int, ...] = (2, 14, 90)
-    business_pause_days: int = 30
-    load_window_days: int = 14
-    load_threshold: int = 3
-    programme_silence_days: int = 21
-    default_cadence_days: int | None = None
+    quiet: QuietHours = field(default_factory=lambda: QuietHours.parse(SETTINGS["quiet_hours"].default))
+    check_in_days: tuple[int, ...] = tuple(SETTINGS["check_in_days"].default)
+    business_pause_days: int = SETTINGS["business_pause_days"].default
+    load_window_days: int = SETTINGS["load_window_days"].default
+    load_threshold: int = SETTINGS["load_threshold"].default
+    programme_silence_days: int = SETTINGS["programme_silence_days"].default
+    default_cadence_days: int | None = SETTINGS["default_cadence_days"].default
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Rules:
