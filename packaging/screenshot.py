@@ -99,14 +99,12 @@ def main() -> int:
     settle(app)
     window.grab().save(str(args.out / "main.png"))
     window.show_timeline()
-    while window.timeline_page.count.text() == "Loading…":  # keys load off the GUI thread
-        app.processEvents()
+    wait_for_background_work()  # the timeline's keys load off the GUI thread
     window.timeline_page.table.selectRow(2)
     settle(app)
     window.grab().save(str(args.out / "timeline.png"))
     window.show_today()
-    while window.today.tree.topLevelItemCount() == 0:  # due reminders load off the GUI thread
-        app.processEvents()
+    wait_for_background_work()  # so do the due reminders
     window.today.tree.setCurrentItem(window.today.tree.topLevelItem(0).child(0))
     settle(app)
     window.grab().save(str(args.out / "today.png"))

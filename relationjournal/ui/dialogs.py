@@ -24,7 +24,6 @@ from relationjournal.ui.qt import (
     QDate,
     QDateEdit,
     QDateTime,
-    QDateTimeEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -42,7 +41,8 @@ from relationjournal.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from relationjournal.ui.widgets import ChoiceBox, ErrorLine, lay_out_dialog
+from relationjournal.ui.text import html_text
+from relationjournal.ui.widgets import ChoiceBox, ErrorLine, date_edit, date_time_edit, lay_out_dialog, text_edit
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
@@ -51,11 +51,9 @@ NO_DATE = QDate(1900, 1, 1)  # what an "optional date" edit shows when it is emp
 
 
 def _optional_date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
+    edit = date_edit(NO_DATE)
     edit.setMinimumDate(NO_DATE)
     edit.setSpecialValueText("—")
-    edit.setDisplayFormat("d MMM yyyy")
     edit.setDate(NO_DATE)
     return edit
 
@@ -63,14 +61,6 @@ def _optional_date_edit() -> QDateEdit:
 def _date_of(edit: QDateEdit) -> date | None:
     value = edit.date()
     return None if value == NO_DATE else date(value.year(), value.month(), value.day())
-
-
-def _text_edit(value: str = "", placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
-    edit = QPlainTextEdit(value)
-    edit.setPlaceholderText(placeholder)
-    edit.setTabChangesFocus(True)
-    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
-    return edit
 
 
 class PersonDialog(QDialog):
@@ -90,12 +80,12 @@ class PersonDialog(QDialog):
         self.role = QLineEdit(p.role if p else "")
         self.tags = QLineEdit(", ".join(p.tags) if p else "")
         self.tags.setPlaceholderText("client, translator, influencer")
-        self.handles = _text_edit("\n".join(f"{pl.value}:{v}" for pl, v in p.handles) if p else "",
+        self.handles = text_edit("\n".join(f"{pl.value}:{v}" for pl, v in p.handles) if p else "",
                                   "One per line, e.g. x:@ada, linkedin:ada-l, email:ada@example.org", 3)  # fmt: skip
-        self.why = _text_edit(p.why_it_matters if p else "", "Why this relationship matters to you")
+        self.why = text_edit(p.why_it_matters if p else "", "Why this relationship matters to you")
         self.reaches_out = QLineEdit(p.reaches_out if p else journal.setting("me", ""))
         self.reaches_out.setPlaceholderText("Who on the team reaches out to them")
-        self.remember = _text_edit(p.remember if p else "", "Their kids, their project, what worried them last time", 4)
+        self.remember = text_edit(p.remember if p else "", "Their kids, their project, what worried them last time", 4)
         self.how_we_met = QLineEdit(p.how_we_met if p else "")
         self.source = QComboBox()
         self.source.setEditable(True)
@@ -167,12 +157,10 @@ class InteractionDialog(QDialog):
         for i, channel in enumerate(text.CHANNEL_LABELS):
             self.channel.setItemIcon(i, icon(f"channel-{channel.value}"))
         self.direction = ChoiceBox(text.DIRECTION_LABELS, Direction.outgoing)
-        self.when = QDateTimeEdit(QDateTime.currentDateTime())
-        self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("d MMM yyyy HH:mm")
+        self.when = date_time_edit(QDateTime.currentDateTime())
         self.summary = QLineEdit()
         self.summary.setPlaceholderText("What it was about, in a line")
-        self.body = _text_edit("", "What was said, how they are, what to remember", 5)
+        self.body = text_edit("", "What was said, how they are, what to remember", 5)
         self.tone = ChoiceBox(text.TONE_LABELS, Tone.neutral)
         self.context = ChoiceBox(text.CONTEXT_LABELS, Context.personal)
         self.hard_event = QCheckBox("A hard event: a loss, an illness, a crisis")
@@ -188,7 +176,7 @@ class InteractionDialog(QDialog):
             form.addRow(label, widget)
             widget.setAccessibleName(label.replace("&", "") or "Hard event")
         remember = person.remember or person.why_it_matters
-        hint = QLabel(f"<b>Remember:</b> {_escape(remember)}" if remember else "")
+        hint = QLabel(f"<b>Remember:</b> {html_text(remember, breaks=True)}" if remember else "")
         hint.setWordWrap(True)
         hint.setTextFormat(Qt.TextFormat.RichText)
         hint.setVisible(bool(remember))
@@ -388,7 +376,3 @@ def export_csv(journal: Journal, parent: QWidget | None = None, folder: Path | N
         QMessageBox.critical(parent, "Export to CSV", str(error))
         return None
     return folder
-
-
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")

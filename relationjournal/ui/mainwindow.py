@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from relationjournal import __version__
-from relationjournal.core.errors import JournalError
+from relationjournal.core.errors import InvalidInput, JournalError
 from relationjournal.core.locations import JournalLocation
 from relationjournal.core.vocabulary import utc_now
 from relationjournal.ui import qt
@@ -133,8 +133,7 @@ class MainWindow(QMainWindow):
         self._due_timer = QTimer(self, interval=60_000)
         self._due_timer.timeout.connect(self.refresh_due)
         self._due_timer.start()
-        self.people.refresh_tags()
-        self.timeline_page.refresh_tags()
+        self._refresh_tags()
         self.people.reload()
         self._set_journal_actions_enabled(True)
         self._update_actions()
@@ -217,8 +216,13 @@ class MainWindow(QMainWindow):
 
     # Navigation -------------------------------------------------------------------------------
     def _person_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self._show_person(current.data(models.KEY_ROLE))
+        if not current.isValid():
+            return
+        person_id = current.data(models.KEY_ROLE)
+        shown = self.person_page.person
+        if self.stack.currentWidget() is self.person_page and shown is not None and shown.id == person_id:
+            return  # already on screen: the list kept its selection through a reload, or open_person chose it
+        self._show_person(person_id)
 
     def _show_person(self, person_id: int, select_key: int | None = None) -> None:
         try:
@@ -230,8 +234,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def open_person(self, person_id: int, select_key: int = -1) -> None:
-        self.people.select(person_id)
         self._show_person(person_id, None if select_key < 0 else select_key)
+        self.people.select(person_id)
         if select_key >= 0:
             self.person_page.table.setFocus()
 
@@ -337,7 +341,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.saved:
             try:
                 self.journal.complete_reminder(reminder_id)
-            except JournalError:
+            except InvalidInput:
                 pass  # the conversation itself closed it (stay in touch, follow-up, welcome)
             self._after_entry_change(person_id)
             self.refresh_due()
@@ -400,11 +404,15 @@ class MainWindow(QMainWindow):
             self._after_person_change(person.id)
 
     def _after_person_change(self, person_id: int) -> None:
-        self.people.refresh_tags()
-        self.timeline_page.refresh_tags()
+        self._refresh_tags()
         self.people.reload()
+        self._show_person(person_id)  # (before selecting them, which then finds them on screen)
         self.people.select(person_id)
-        self._show_person(person_id)
+
+    def _refresh_tags(self) -> None:
+        names = self.journal.tag_names()
+        self.people.set_tags(names)
+        self.timeline_page.set_tags(names)
 
     def log_interaction(self) -> None:
         if self.person_page.person is None:

@@ -21,7 +21,6 @@ from relationjournal.ui.qt import (
     QAbstractItemView,
     QCheckBox,
     QDate,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -36,15 +35,12 @@ from relationjournal.ui.qt import (
     QWidget,
     Signal,
 )
-from relationjournal.ui.widgets import ChoiceBox, add_group
+from relationjournal.ui.text import html_text
+from relationjournal.ui.widgets import ChoiceBox, add_group, date_edit
 from relationjournal.ui.worker import run_in_background
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
-
-
-def _esc(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def timeline_table(model: TimelineModel | PersonTimelineModel, *, show_person: bool) -> QTableView:
@@ -90,7 +86,7 @@ def entry_html(entry: TimelineEntry) -> tuple[str, str | None]:
     assert isinstance(item, InteractionRecord)
     parts = [
         f"<b>{text.CHANNEL_LABELS[item.channel]}</b>", text.local_time(item.occurred_at),
-        text.DIRECTION_LABELS[item.direction] + (f" ({_esc(item.reached_out_by)})" if item.reached_out_by else ""),
+        text.DIRECTION_LABELS[item.direction] + (f" ({html_text(item.reached_out_by)})" if item.reached_out_by else ""),
         text.TONE_LABELS[item.tone], text.CONTEXT_LABELS[item.context],
     ]  # fmt: skip
     if item.hard_event:
@@ -99,7 +95,7 @@ def entry_html(entry: TimelineEntry) -> tuple[str, str | None]:
         parts.append(f"follow up {item.follow_up_on:%d %b %Y}")
     heading = f"<p>{' · '.join(parts)}</p>"
     if item.summary:
-        heading += f"<h3>{_esc(item.summary)}</h3>"
+        heading += f"<h3>{html_text(item.summary)}</h3>"
     return heading, item.body or None
 
 
@@ -175,14 +171,14 @@ class PersonPage(QWidget):
         self.detail.show_entry(current.data(ROW_ROLE) if current.isValid() else None)
 
     def _header_html(self, p: PersonRecord) -> str:
-        title = f"<span style='font-size:20pt; font-weight:600'>{_esc(p.display_name)}</span>"
+        title = f"<span style='font-size:20pt; font-weight:600'>{html_text(p.display_name)}</span>"
         if p.pronouns:
-            title += f" <span style='color:gray'>({_esc(p.pronouns)})</span>"
+            title += f" <span style='color:gray'>({html_text(p.pronouns)})</span>"
         lines = [title]
-        job = " · ".join(_esc(x) for x in (p.role, p.organisation) if x)
+        job = " · ".join(html_text(x) for x in (p.role, p.organisation) if x)
         meta = [job] if job else []
         if p.tags:
-            meta.append(" ".join(f"<span style='background:#e6f2f4; color:#1f5f6b'>&nbsp;{_esc(t)}&nbsp;</span>"
+            meta.append(" ".join(f"<span style='background:#e6f2f4; color:#1f5f6b'>&nbsp;{html_text(t)}&nbsp;</span>"
                                  for t in p.tags))  # fmt: skip
         meta.append(f"last contact {text.ago(p.last_contact)}")
         if p.status.value != "active":
@@ -192,8 +188,8 @@ class PersonPage(QWidget):
             links = []
             for platform, value in p.handles:
                 url = text.handle_link(platform, value)
-                label = f"{text.PLATFORM_LABELS[platform]}: {_esc(value)}"
-                links.append(f"<a href='{_esc(url)}'>{label}</a>" if url else label)
+                label = f"{text.PLATFORM_LABELS[platform]}: {html_text(value)}"
+                links.append(f"<a href='{html_text(url)}'>{label}</a>" if url else label)
             lines.append(" · ".join(links))
         rows = [("Why it matters", p.why_it_matters), ("Who reaches out", p.reaches_out),
                 ("Remember", p.remember), ("How we met", p.how_we_met)]  # fmt: skip
@@ -204,8 +200,7 @@ class PersonPage(QWidget):
             left = f", left {m.left_on:%d %b %Y}" if m.left_on else ""
             rows.append(("Programme", f"{m.programme} since {m.joined_on:%d %b %Y}{review}{left}"))
         table = "".join(
-            f"<tr><td style='color:gray; padding-right:12px'>{label}</td>"
-            f"<td>{_esc(value).replace(chr(10), '<br>')}</td></tr>"
+            f"<tr><td style='color:gray; padding-right:12px'>{label}</td><td>{html_text(value, breaks=True)}</td></tr>"
             for label, value in rows
             if value
         )
@@ -213,7 +208,7 @@ class PersonPage(QWidget):
             lines.append(f"<table>{table}</table>")
         pinned = self.journal.pinned_notes(p.id)
         for note in pinned[:3]:
-            first = _esc(" ".join(note.body.split())[:200])
+            first = html_text(" ".join(note.body.split())[:200])
             lines.append(f"<span style='background:#fff8e1; color:#5f4b00'>&nbsp;Pinned: {first}&nbsp;</span>")
         head = f"<div>{lines[0]}</div><div style='margin-top:2px'>{lines[1]}</div>"
         return head + "".join(f"<div style='margin-top:8px'>{line}</div>" for line in lines[2:])
@@ -238,10 +233,8 @@ class TimelinePage(QWidget):
         self.tone = self._combo("Any tone", text.TONE_LABELS)
         self.tag = self._combo("Any tag", {})
         self.use_dates = QCheckBox("From")
-        self.since, self.until = QDateEdit(QDate.currentDate().addMonths(-1)), QDateEdit(QDate.currentDate())
+        self.since, self.until = date_edit(QDate.currentDate().addMonths(-1)), date_edit(QDate.currentDate())
         for edit, name in ((self.since, "From date"), (self.until, "To date")):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
             edit.setAccessibleName(name)
             edit.dateChanged.connect(self.reload)
         self.use_dates.toggled.connect(self.reload)
@@ -272,8 +265,8 @@ class TimelinePage(QWidget):
         box.currentIndexChanged.connect(self.reload)
         return box
 
-    def refresh_tags(self) -> None:
-        self.tag.set_choices({name: name for name in self.journal.tag_names()}, anything="Any tag")
+    def set_tags(self, names: list[str]) -> None:
+        self.tag.set_choices({name: name for name in names}, anything="Any tag")
 
     def current_filter(self) -> TimelineFilter:
         since = until = None
@@ -338,7 +331,7 @@ class SearchPage(QWidget):
         self.tree.clear()
         self.title.setText(
             f"<span style='font-size:16pt; font-weight:600'>{len(hits)} result{'s' if len(hits) != 1 else ''}</span>"
-            f" for “{_esc(query)}”" if query.strip() else "Type to search people, notes and conversations."
+            f" for “{html_text(query)}”" if query.strip() else "Type to search people, notes and conversations."
         )  # fmt: skip
         groups = {"person": ("People", "person"), "note": ("Notes", "note"), "interaction": ("Conversations", "log")}
         for kind, (title, icon_name) in groups.items():

@@ -88,8 +88,8 @@ class PeoplePanel(QWidget):
         return PeopleFilter(text=self.filter.text(), tag=self.tag.value(), status=self.status.value(),
                             order=self.sort.value())  # fmt: skip
 
-    def refresh_tags(self) -> None:
-        self.tag.set_choices({name: name for name in self.journal.tag_names()}, anything="All tags")
+    def set_tags(self, names: list[str]) -> None:
+        self.tag.set_choices({name: name for name in names}, anything="All tags")
 
     def reload(self) -> None:
         selected = self.selected_id()

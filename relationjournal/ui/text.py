@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 
 from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Tone
@@ -56,3 +57,10 @@ def handle_link(platform: Platform, value: str) -> str | None:
         Platform.website: f"https://{value}",
     }  # fmt: skip
     return links.get(platform)
+
+
+def html_text(value: str, *, breaks: bool = False) -> str:
+    """Plain text made safe inside Qt rich text (names and notes may hold `<` or `&`); with
+    `breaks`, line breaks are kept as `<br>`."""
+    escaped = html.escape(value, quote=False)
+    return escaped.replace("\n", "<br>") if breaks else escaped

@@ -23,9 +23,7 @@ from relationjournal.ui.qt import (
     QAction,
     QCheckBox,
     QDate,
-    QDateEdit,
     QDateTime,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -45,7 +43,8 @@ from relationjournal.ui.qt import (
     QWidget,
     Signal,
 )
-from relationjournal.ui.widgets import ErrorLine, add_group, lay_out_dialog
+from relationjournal.ui.text import html_text
+from relationjournal.ui.widgets import ErrorLine, add_group, date_edit, date_time_edit, lay_out_dialog, text_edit
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
@@ -55,10 +54,6 @@ GROUP_ICONS = {"self_care": "heart", "check_in": "heart", "reach_out": "person",
                "programme": "person-add", "other": "today"}  # fmt: skip
 SNOOZES = {"1h": "For an hour", "evening": "Until this evening", "tomorrow": "Until tomorrow morning",
            "next-week": "For a week"}  # fmt: skip
-
-
-def _esc(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
 
 
 class TodayPage(QWidget):
@@ -175,11 +170,13 @@ class TodayPage(QWidget):
         self.open_button.setEnabled(due.reminder.person_id is not None)
         lines = []
         if due.reminder.person_name and kind is not ReminderKind.self_care:
-            lines.append(f"<b>{_esc(due.reminder.person_name)}</b>")
+            lines.append(f"<b>{html_text(due.reminder.person_name, breaks=True)}</b>")
         if due.remember and kind is not ReminderKind.self_care:
-            lines.append(f"<span style='color:gray'>Remember:</span> {_esc(due.remember)}")
+            lines.append(f"<span style='color:gray'>Remember:</span> {html_text(due.remember, breaks=True)}")
         if due.why_it_matters and kind is not ReminderKind.self_care:
-            lines.append(f"<span style='color:gray'>Why it matters:</span> {_esc(due.why_it_matters)}")
+            lines.append(
+                f"<span style='color:gray'>Why it matters:</span> {html_text(due.why_it_matters, breaks=True)}"
+            )
         if kind is ReminderKind.welcome:
             lines.append("<i>Write it yourself, about them: there are no templates here, on purpose.</i>")
         self.detail.setText("<br>".join(lines))
@@ -219,16 +216,9 @@ class TodayPage(QWidget):
         """Ask for a day and time, then snooze until then (moved past quiet hours)."""
         dialog = QDialog(self)
         dialog.setWindowTitle("Snooze until")
-        when = QDateTimeEdit(QDateTime.currentDateTime().addDays(1))
-        when.setCalendarPopup(True)
-        when.setDisplayFormat("d MMM yyyy HH:mm")
+        when = date_time_edit(QDateTime.currentDateTime().addDays(1))
         when.setAccessibleName("Snooze until")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(when)
-        layout.addWidget(buttons)
+        lay_out_dialog(dialog, when, save=False)
         if dialog.exec():
             self.snooze(when.dateTime().toPython().astimezone().isoformat())
 
@@ -255,9 +245,7 @@ class ReflectionDialog(QDialog):
         form = QFormLayout()
         self.answers: dict[str, QPlainTextEdit] = {}
         for key, question in REFLECTION_QUESTIONS.items():
-            edit = QPlainTextEdit()
-            edit.setTabChangesFocus(True)
-            edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 2 + 14)
+            edit = text_edit(lines=2)
             edit.setAccessibleName(question)
             self.answers[key] = edit
             label = QLabel(question)
@@ -302,13 +290,15 @@ class ReflectionsPage(QWidget):
             return
         parts = []
         for r in reflections:
-            about = f" · after {_esc(r.person_name)}'s news" if r.person_name else ""
+            about = f" · after {html_text(r.person_name, breaks=True)}'s news" if r.person_name else ""
             when = r.created_at.astimezone().strftime("%d %b %Y, %H:%M") if r.created_at else ""
             parts.append(f"<h3>{when}{about}</h3>")
             for key, question in REFLECTION_QUESTIONS.items():
                 answer = getattr(r, key)
                 if answer:
-                    parts.append(f"<p><span style='color:gray'>{question}</span><br>{_esc(answer)}</p>")
+                    parts.append(
+                        f"<p><span style='color:gray'>{question}</span><br>{html_text(answer, breaks=True)}</p>"
+                    )
         self.view.setHtml("".join(parts))
 
 
@@ -320,14 +310,13 @@ class ProgrammeReviewDialog(QDialog):
         self.journal, self.membership, self.result_record = journal, membership, None
         self.setWindowTitle(f"Review {membership.person_name} in {membership.programme}")
         self.setMinimumWidth(560)
-        intro = QLabel(f"<b>{_esc(membership.person_name)}</b> has been in <b>{_esc(membership.programme)}</b> "
-                       f"since {membership.joined_on:%d %b %Y}. Be gracious, and be clear.")  # fmt: skip
+        who, programme = html_text(membership.person_name, breaks=True), html_text(membership.programme, breaks=True)
+        intro = QLabel(f"<b>{who}</b> has been in <b>{programme}</b> since {membership.joined_on:%d %b %Y}. "
+                       "Be gracious, and be clear.")  # fmt: skip
         intro.setWordWrap(True)
         self.keep = QRadioButton("&Keep them in the programme")
         self.keep.setChecked(True)
-        self.next_review = QDateEdit(QDate.currentDate().addMonths(6))
-        self.next_review.setCalendarPopup(True)
-        self.next_review.setDisplayFormat("d MMM yyyy")
+        self.next_review = date_edit(QDate.currentDate().addMonths(6))
         self.next_review.setAccessibleName("Next review")
         self.rotate = QRadioButton("&Rotate them out")
         self.thanked = QCheckBox("I thanked them personally, in my own words")
@@ -384,11 +373,8 @@ class MembershipDialog(QDialog):
         known = sorted({m.programme for m in journal.memberships()})
         if known:
             self.programme.setText(known[0])
-        self.joined = QDateEdit(QDate.currentDate())
-        self.review = QDateEdit(QDate.currentDate().addMonths(3))
-        for edit in (self.joined, self.review):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
+        self.joined = date_edit(QDate.currentDate())
+        self.review = date_edit(QDate.currentDate().addMonths(3))
         form = QFormLayout()
         form.addRow("&Programme", self.programme)
         form.addRow("&Joined", self.joined)

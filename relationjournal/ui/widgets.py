@@ -6,11 +6,16 @@ from typing import Any
 
 from relationjournal.ui.qt import (
     QComboBox,
+    QDate,
+    QDateEdit,
+    QDateTime,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QIcon,
     QLabel,
     QLayout,
+    QPlainTextEdit,
     Qt,
     QTreeWidget,
     QTreeWidgetItem,
@@ -98,3 +103,28 @@ def add_group(tree: QTreeWidget, title: str, count: int, icon: QIcon | None = No
         group.setIcon(0, icon)
     group.setExpanded(True)
     return group
+
+
+def date_edit(value: QDate) -> QDateEdit:
+    """A day, picked from a calendar, shown as `23 Nov 2026`."""
+    edit = QDateEdit(value)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    return edit
+
+
+def date_time_edit(value: QDateTime) -> QDateTimeEdit:
+    """A day and time, picked from a calendar, shown as `23 Nov 2026 09:30`."""
+    edit = QDateTimeEdit(value)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy HH:mm")
+    return edit
+
+
+def text_edit(value: str = "", placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
+    """A few lines of plain text; Tab moves on to the next field instead of typing a tab."""
+    edit = QPlainTextEdit(value)
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+    return edit
