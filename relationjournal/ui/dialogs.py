@@ -327,12 +327,8 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            values = {}
-            for key, edit in self.edits.items():
-                text = edit.text().strip()
-                values[key] = (
-                    None if not text and key in ("timezone", "default_cadence_days") else SETTINGS[key].parse(text)
-                )
+            # (An empty time zone or cadence parses to None: the system's zone, no cadence.)
+            values = {key: SETTINGS[key].parse(edit.text().strip()) for key, edit in self.edits.items()}
             for key, value in values.items():
                 self.journal.set_setting(key, value)
         except JournalError as error:
