@@ -9,25 +9,34 @@ This is where keys (vault), the file (locations) and the database meet:
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 
 from relationjournal.core import migrate
+from relationjournal.core.atomicfile import fsync_dir, translate_os_error
+from relationjournal.core.backups import RESTORE_TEMP, list_backups
 from relationjournal.core.database import database_errors, make_engine, writer
 from relationjournal.core.errors import (
     Damaged,
+    DiskFull,
     InvalidInput,
     JournalExists,
+    KeyringEntryMissing,
     KeyUnavailable,
+    NoJournal,
     NotAJournal,
     PassphraseNeeded,
     WrongKey,
 )
 from relationjournal.core.journal import Journal
+from relationjournal.core.journallock import JournalLock
 from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
+from relationjournal.core.reencrypt import NotProven, reencrypt
 from relationjournal.core.vault import (
     JournalMeta,
     Key,
     delete_key,
+    key_check,
     key_matches,
     keyring_problem,
     load_key,
@@ -43,6 +52,7 @@ MIN_PASSPHRASE = 8
 PAGE_SIZE = 4096  # SQLCipher 4's default page size: a whole journal file is a multiple of it
 PASSPHRASE_ENV = "RELATIONJOURNAL_PASSPHRASE"
 _NEXT = ":next"  # keyring entry holding a new key while `change_key` is under way
+REKEY_TEMP = ".journal.db.rekeying"  # the journal under its new key, before it is proven and renamed
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,8 @@ def create_journal(location: JournalLocation, *, passphrase: str | None = None) 
     """Create a new, empty journal. Without a passphrase its random key goes into the OS keyring."""
     if location.exists():
         raise JournalExists(f"A journal already exists in {location.data_dir}; nothing was changed.")
+    if location.meta.exists():
+        raise JournalExists(missing_file_message(location))
     if passphrase is None:
         problem = keyring_problem()
         if problem:
@@ -75,11 +87,14 @@ def create_journal(location: JournalLocation, *, passphrase: str | None = None) 
     make_private_dir(location.data_dir)
     if meta.protection == "keyring":
         store_key(meta.journal_id, key)
+    lock = JournalLock(location)
     try:
+        lock.acquire_shared()
         create_private_file(location.database)
-        journal = _open(location, key)
+        journal = _open(location, key, lock=lock)
         write_meta(location, meta.with_key(key))
     except BaseException:
+        lock.release()
         _remove_new_files(location)
         if meta.protection == "keyring":
             delete_key(meta.journal_id)
@@ -88,31 +103,98 @@ def create_journal(location: JournalLocation, *, passphrase: str | None = None) 
 
 
 def open_journal(location: JournalLocation, *, passphrase: str | None = None) -> Journal:
-    """Open the journal with its keyring key, or with `passphrase` for a passphrase journal."""
-    meta = read_meta(location)
-    if meta is None:
-        if passphrase is None:
-            raise KeyUnavailable(
-                f"The journal's settings file {location.meta.name} is missing or unreadable. "
-                "Run `relationjournal unlock --recovery-key`, or give the passphrase if it has one."
-            )
-        return _open(location, Key(passphrase=passphrase))
-    if meta.protection == "passphrase":
-        if passphrase is None:
-            raise PassphraseNeeded(
-                f"This journal is protected by a passphrase: enter it, or set {PASSPHRASE_ENV} for scripts."
-            )
-        key = Key(passphrase=passphrase)
-        journal = _open(location, key, wrong="That passphrase does not open this journal.", meta=meta)
-    else:
-        key = load_key(meta.journal_id)
+    """Open the journal with its keyring key, or with `passphrase` for a passphrase journal.
+
+    Every key the journal may be under is tried before anything is called wrong or damaged: after
+    a key change that was interrupted, the file may already be under the new key (kept in the
+    keyring's side entry, or the passphrase the user changed to); opening then finishes the change.
+    """
+    if not location.database.exists():
+        raise NoJournal(missing_file_message(location)) if location.meta.exists() else _no_journal(location)
+    lock = JournalLock(location).acquire_shared()
+    try:
+        _remove_leftovers(location)
+        meta = read_meta(location)
+        if meta is None:
+            if passphrase is None:
+                raise KeyUnavailable(
+                    f"The journal's settings file {location.meta.name} is missing or unreadable. "
+                    "Run `relationjournal unlock --recovery-key`, or give the passphrase if it has one."
+                )
+            return _open(location, Key(passphrase=passphrase), lock=lock)
+        if meta.protection == "passphrase":
+            if passphrase is None:
+                raise PassphraseNeeded(
+                    f"This journal is protected by a passphrase: enter it, or set {PASSPHRASE_ENV} for scripts."
+                )
+            candidates = [(Key(passphrase=passphrase), False)]
+        else:
+            candidates = _keyring_candidates(meta)
+        return _open_with_first(location, meta, candidates, lock)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _keyring_candidates(meta: JournalMeta) -> list[tuple[Key, bool]]:
+    """The keyring's key, then the side entry of a key change that may have been interrupted."""
+    try:
+        candidates = [(load_key(meta.journal_id), False)]
+    except KeyringEntryMissing:
+        candidates = []
+    pending = _pending_key(meta)
+    if pending is not None:
+        candidates.append((pending, True))
+    if not candidates:
+        load_key(meta.journal_id)  # raises the keyring's own, clear message
+    return candidates
+
+
+def _pending_key(meta: JournalMeta) -> Key | None:
+    try:
+        return load_key(meta.journal_id + _NEXT)
+    except KeyringEntryMissing:
+        return None
+
+
+def _open_with_first(
+    location: JournalLocation, meta: JournalMeta, candidates: list[tuple[Key, bool]], lock: JournalLock
+) -> Journal:
+    """Open with the first key that works, finish an interrupted key change, else say exactly what is wrong."""
+    for key, pending in candidates:
         try:
-            journal = _open(location, key, wrong=_WRONG_KEYRING_KEY, meta=meta)
+            journal = _open(location, key, lock=lock)
         except WrongKey:
-            return _open_with_pending_key(location, meta)
-    if not meta.key_check:  # journals made before key checks were kept
-        write_meta(location, meta.with_key(key))
-    return journal
+            continue
+        try:
+            _record_working_key(location, meta, key, pending=pending)
+        except BaseException:
+            journal.close()
+            raise
+        return journal
+    tried = [key for key, _ in candidates]
+    if any(key_matches(meta, key) for key in tried) and not meta.next_key_check:
+        raise Damaged(damaged_message(location, "its first page fails its check, or it is not a journal"))
+    if meta.protection == "passphrase":
+        if meta.next_key_check:
+            raise WrongKey(
+                "That passphrase does not open this journal: a change of passphrase was under way when it was "
+                "last used, so try the new passphrase."
+            )
+        raise WrongKey("That passphrase does not open this journal.")
+    raise WrongKey(_WRONG_KEYRING_KEY)
+
+
+def _record_working_key(location: JournalLocation, meta: JournalMeta, key: Key, *, pending: bool) -> None:
+    """Make the keyring and the metadata agree with the key that opened the file."""
+    if pending:
+        store_key(meta.journal_id, key)
+    finished = pending or bool(meta.next_key_check and key_matches(replace(meta, key_check=meta.next_key_check), key))
+    if not key_matches(meta, key) or meta.next_key_check:
+        changed_at = utc_now().isoformat() if finished else meta.key_changed_at
+        write_meta(location, replace(meta.with_key(key), next_key_check="", key_changed_at=changed_at))
+    if pending:
+        delete_key(meta.journal_id + _NEXT)
 
 
 _WRONG_KEYRING_KEY = (
@@ -124,8 +206,18 @@ _WRONG_KEYRING_KEY = (
 def unlock_with_recovery_key(location: JournalLocation, recovery_text: str) -> Journal:
     """Open the journal with its recovery key and store the key in the keyring again."""
     key = parse_recovery_key(recovery_text)
+    if not location.database.exists():
+        raise NoJournal(missing_file_message(location)) if location.meta.exists() else _no_journal(location)
     meta = read_meta(location)
-    journal = _open(location, key, wrong="That recovery key does not open this journal.", meta=meta)
+    lock = JournalLock(location).acquire_shared()
+    try:
+        journal = _open(location, key, lock=lock)
+    except WrongKey:
+        lock.release()
+        raise WrongKey("That recovery key does not open this journal.") from None
+    except BaseException:
+        lock.release()
+        raise
     try:
         if meta is None or meta.protection != "keyring":
             meta = JournalMeta.new("keyring")
@@ -140,27 +232,67 @@ def unlock_with_recovery_key(location: JournalLocation, recovery_text: str) -> J
 def change_key(location: JournalLocation, journal: Journal, *, new_passphrase: str | None = None) -> str | None:
     """Re-encrypt the journal with a new key; returns the new recovery key for keyring journals.
 
-    For a keyring journal the new key is stored in a side entry first, so that a crash between
-    re-encrypting and updating the keyring never leaves a journal whose key is nowhere.
+    `journal` is closed first: a key change needs the journal alone (an exclusive lock), and is
+    refused while any other program has it open. The journal is re-encrypted into a new file,
+    which is proven (it opens with the new key, not the old, and holds every row) before anything
+    else changes. Then, in an order that a crash at any point leaves openable: the metadata notes
+    the change, the new file is renamed over the old, the keyring and metadata take the new key.
+    For keyring journals the new key sits in a side entry from the start, which `open_journal`
+    tries. Returns only when the whole change is done; on any error the journal keeps its old key.
     """
     meta = read_meta(location)
     if meta is None:
         raise KeyUnavailable(f"The journal's settings file {location.meta.name} is missing; unlock it first.")
-    if meta.protection == "passphrase":
-        if new_passphrase is None:
-            raise PassphraseNeeded("Give the new passphrase.")
-        new_key = Key(passphrase=check_passphrase(new_passphrase))
-        journal.rekey(new_key)
-        write_meta(location, replace(meta.with_key(new_key), key_changed_at=utc_now().isoformat()))
+    if meta.protection == "passphrase" and new_passphrase is None:
+        raise PassphraseNeeded("Give the new passphrase.")
+    old_key = journal.key
+    journal.close()
+    with JournalLock(location).acquire_exclusive():
+        if meta.protection == "passphrase":
+            assert new_passphrase is not None
+            new_key = Key(passphrase=check_passphrase(new_passphrase))
+        else:
+            new_key = Key.generate()
+            store_key(meta.journal_id + _NEXT, new_key)
+        try:
+            _replace_with_reencrypted(location, meta, old_key, new_key)
+        except BaseException:
+            if meta.protection == "keyring" and read_meta(location) == meta:  # the file was not replaced
+                delete_key(meta.journal_id + _NEXT)
+            raise
+        if meta.protection == "keyring":
+            store_key(meta.journal_id, new_key)
+        write_meta(location, replace(meta.with_key(new_key), next_key_check="", key_changed_at=utc_now().isoformat()))
+        if meta.protection == "keyring":
+            delete_key(meta.journal_id + _NEXT)
+    if new_key.raw is None:
         return None
-    new_key = Key.generate()
-    store_key(meta.journal_id + _NEXT, new_key)
-    journal.rekey(new_key)
-    store_key(meta.journal_id, new_key)
-    write_meta(location, replace(meta.with_key(new_key), key_changed_at=utc_now().isoformat()))
-    delete_key(meta.journal_id + _NEXT)
-    assert new_key.raw is not None
     return recovery_key(new_key.raw)
+
+
+def _replace_with_reencrypted(location: JournalLocation, meta: JournalMeta, old_key: Key, new_key: Key) -> None:
+    """Write the journal under `new_key` beside it, prove it, note the change, then rename it into place."""
+    incoming = location.data_dir / REKEY_TEMP
+    incoming.unlink(missing_ok=True)
+    try:
+        reencrypt(location.database, old_key, incoming, new_key)
+    except DiskFull:
+        raise DiskFull(
+            "The disk is full, so the key was not changed: the journal keeps its old key and your recovery key "
+            "still works. Free some space (as much as the journal's size) and try again."
+        ) from None
+    except NotProven as error:
+        raise NotProven(f"The key was not changed: {error} The journal keeps its old key.") from None
+    write_meta(location, replace(meta, next_key_check=key_check(new_key, meta.journal_id)))
+    for sidecar in location.sidecars:  # the old file's; closing the last connection already checkpointed it
+        sidecar.unlink(missing_ok=True)
+    try:
+        os.replace(incoming, location.database)
+        fsync_dir(location.data_dir)
+    except OSError as error:
+        incoming.unlink(missing_ok=True)
+        write_meta(location, meta)
+        raise translate_os_error(error, location.database) from error
 
 
 def current_key(location: JournalLocation, *, passphrase: str | None = None) -> Key:
@@ -173,17 +305,33 @@ def current_key(location: JournalLocation, *, passphrase: str | None = None) -> 
     return Key(passphrase=passphrase)
 
 
-def _open_with_pending_key(location: JournalLocation, meta: JournalMeta) -> Journal:
-    """After an interrupted key change the journal may already use the key in the side entry."""
-    try:
-        pending = load_key(meta.journal_id + _NEXT)
-    except KeyUnavailable:
-        raise WrongKey(_WRONG_KEYRING_KEY) from None
-    journal = _open(location, pending, wrong=_WRONG_KEYRING_KEY)
-    store_key(meta.journal_id, pending)
-    write_meta(location, meta.with_key(pending))
-    delete_key(meta.journal_id + _NEXT)
-    return journal
+def missing_file_message(location: JournalLocation) -> str:
+    """What to do when the journal's folder has its settings (and maybe backups) but no journal file."""
+    found = list_backups(location)
+    if found:
+        newest = found[0]
+        return (
+            f"The journal file {location.database} is missing, but its backups are there (the newest is from "
+            f"{newest.made_at.astimezone():%Y-%m-%d %H:%M}). Restore it with `relationjournal restore {newest.path}`. "
+            f"To start a new, empty journal instead, first move {location.meta.name} and the backups folder out "
+            f"of {location.data_dir}."
+        )
+    return (
+        f"The journal file {location.database} is missing, though its settings file is there. If you have a copy "
+        f"or backup, restore it with `relationjournal restore FILE`; to start a new, empty journal instead, "
+        f"first move {location.meta.name} out of {location.data_dir}."
+    )
+
+
+def _no_journal(location: JournalLocation) -> NoJournal:
+    return NoJournal(f"There is no journal in {location.data_dir} yet. Run `relationjournal init` to create one.")
+
+
+def _remove_leftovers(location: JournalLocation) -> None:
+    """Temp files of a key change or restore that was killed (none can be running: we hold the lock)."""
+    for name in (REKEY_TEMP, RESTORE_TEMP, RESTORE_TEMP + ".rekeyed"):
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            (location.data_dir / (name + suffix)).unlink(missing_ok=True)
 
 
 def damaged_message(location: JournalLocation, what: str) -> str:
@@ -193,8 +341,8 @@ def damaged_message(location: JournalLocation, what: str) -> str:
     )
 
 
-def _open(location: JournalLocation, key: Key, *, wrong: str | None = None, meta: JournalMeta | None = None) -> Journal:
-    """Key the file, check the key with a read, and bring the schema up to date."""
+def _open(location: JournalLocation, key: Key, *, lock: JournalLock | None = None) -> Journal:
+    """Key the file, check the key with a read, and bring the schema up to date (WrongKey if it does not open)."""
     path = location.database
     if path.exists() and location.meta.exists():
         size = path.stat().st_size
@@ -202,19 +350,14 @@ def _open(location: JournalLocation, key: Key, *, wrong: str | None = None, meta
             raise NotAJournal(f"{path} is empty: it is not a journal (restore it from a backup).")
         if size % PAGE_SIZE:
             raise Damaged(damaged_message(location, "the file is cut short"))
-    engine = make_engine(path, key, wrong_key_message=wrong)
+    engine = make_engine(path, key)
     try:
         with database_errors(path), writer(engine).begin() as connection:
             migrate.upgrade(connection)
-    except WrongKey:
-        engine.dispose()
-        if key_matches(meta, key):  # the right key, so the first page itself fails its check
-            raise Damaged(damaged_message(location, "its first page fails its check, or it is not a journal")) from None
-        raise
+        return Journal(engine, path, key=key, lock=lock)
     except BaseException:
         engine.dispose()
         raise
-    return Journal(engine, path)
 
 
 def _remove_new_files(location: JournalLocation) -> None:

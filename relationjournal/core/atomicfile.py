@@ -44,3 +44,21 @@ def translate_os_error(error: OSError, path: Path) -> Exception:
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return ReadOnly(f"Cannot write {path}: permission denied or read-only; nothing was changed.")
     return error
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file that something else (SQLite) wrote, and its folder's entry, to the disk."""
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or new file in `folder` durable (POSIX; Windows has no directory handles)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from relationjournal.core import migrate
-from relationjournal.core.atomicfile import translate_os_error
-from relationjournal.core.database import database_errors, integrity_problems, make_engine, rekey, writer
+from relationjournal.core.atomicfile import fsync_dir, fsync_file, translate_os_error
+from relationjournal.core.database import database_errors, integrity_problems, make_engine, writer
 from relationjournal.core.errors import Busy, Damaged, InvalidInput, NotAJournal
 from relationjournal.core.journal import Journal
-from relationjournal.core.locations import PRIVATE_FILE_MODE, JournalLocation, create_private_file, make_private_dir
+from relationjournal.core.journallock import JournalLock
+from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
+from relationjournal.core.reencrypt import reencrypt
 from relationjournal.core.vault import Key
 
 PREFIX = "journal-"
@@ -27,6 +30,8 @@ SUFFIX = ".db"
 STAMP = "%Y%m%d-%H%M%S"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
+RESTORE_TEMP = ".journal.db.restoring"  # a backup on its way in; removed by the next open if a restore was killed
+STALE_PARTIAL_S = 15 * 60  # a backup still being written touches its file far more often than this
 
 
 @dataclass(frozen=True)
@@ -116,16 +121,33 @@ def prune(location: JournalLocation) -> list[Path]:
     removed = [b.path for b in backups if b.path not in keep]
     for path in removed:
         path.unlink(missing_ok=True)
-    return removed
+    return removed + _remove_stale_partials(location)
+
+
+def _remove_stale_partials(location: JournalLocation) -> list[Path]:
+    """Half-written backups left by a process that was killed while backing up."""
+    stale = []
+    for path in location.backups.glob(f".{PREFIX}*{SUFFIX}.partial"):
+        try:
+            if time.time() - path.stat().st_mtime > STALE_PARTIAL_S:
+                path.unlink()
+                stale.append(path)
+        except FileNotFoundError:
+            continue
+    return stale
 
 
 def check_backup(path: Path, key: Key) -> list[str]:
-    """Open a backup read-only with `key` and run the integrity checks; raise if it cannot be opened."""
+    """Open a backup read-only with `key` and run the integrity checks; raise if it cannot be opened.
+
+    Read-only (`mode=ro`, no journal-mode change): checking a backup never changes a byte of it.
+    """
     if not path.is_file():
         raise InvalidInput(f"{path} does not exist.")
     engine = make_engine(
         path,
         key,
+        read_only=True,
         wrong_key_message=(
             f"{path.name} does not open with this journal's key: it was made before a key change, or is "
             "not a journal. Give the recovery key from that time with --recovery-key."
@@ -144,49 +166,75 @@ def check_backup(path: Path, key: Key) -> list[str]:
 def restore(location: JournalLocation, key: Key, source: Path, *, source_key: Key | None = None) -> Path:
     """Replace the journal with the backup `source`; returns where the previous journal was kept.
 
-    The backup is checked first (it must open and pass the integrity checks); a backup made with an
-    older key is re-encrypted with the current one, so the current recovery key stays valid.
-    Works when the current journal is damaged: it is not opened, only copied aside.
+    Restoring needs the journal alone: it is refused while the app or any command has it open.
+    The backup is only ever read (it may be on a read-only medium): it is copied in beside the
+    journal, and the copy is checked (it must open and pass the integrity checks), re-encrypted
+    with the current key if it was made before a key change (so the current recovery key stays
+    valid), and upgraded to this version's schema, all before it is renamed over the journal.
+    Works when the current journal is damaged or missing: it is never opened, only copied aside.
     """
     from relationjournal.core.applock import app_is_running
 
     if app_is_running(location):
         raise Busy("The app has this journal open: close it first, then restore.")
     source = source.absolute()
-    problems = check_backup(source, source_key or key)
-    if problems:
-        raise Damaged(f"{source.name} is damaged too ({problems[0]}); choose another backup.")
-    make_private_dir(location.backups)
+    if not source.is_file():
+        raise InvalidInput(f"{source} does not exist.")
+    make_private_dir(location.data_dir)
+    with JournalLock(location).acquire_exclusive():
+        make_private_dir(location.backups)
+        incoming = location.data_dir / RESTORE_TEMP
+        rekeyed = location.data_dir / (RESTORE_TEMP + ".rekeyed")
+        try:
+            _copy_private(source, incoming)
+            problems = check_backup(incoming, source_key or key)
+            if problems:
+                raise Damaged(f"{source.name} is damaged too ({problems[0]}); choose another backup.")
+            if source_key is not None and source_key != key:
+                reencrypt(incoming, source_key, rekeyed, key)
+                os.replace(rekeyed, incoming)
+            _upgrade(incoming, key)  # a backup from an older version
+            kept = _keep_current(location)
+            for sidecar in location.sidecars:
+                sidecar.unlink(missing_ok=True)
+            os.replace(incoming, location.database)
+            fsync_dir(location.data_dir)
+        except OSError as error:
+            raise translate_os_error(error, location.database) from error
+        finally:
+            for leftover in (incoming, rekeyed, *_sidecars_of(incoming)):
+                leftover.unlink(missing_ok=True)
+    return kept
+
+
+def _keep_current(location: JournalLocation) -> Path:
+    """Copy the journal (and its write-ahead log, which may hold its newest changes) aside, privately."""
     stamp = datetime.now(UTC).strftime(STAMP)
     kept = location.backups / f"{PREFIX}{stamp}-before-restore{SUFFIX}"
-    incoming = location.data_dir / f".{location.database.name}.restoring"
+    if location.database.exists():
+        _copy_private(location.database, kept)
+        wal = location.sidecars[0]
+        if wal.exists():
+            _copy_private(wal, kept.with_name(kept.name + "-wal"))
+    return kept
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    """Copy `source` to a new file only the user can read (it is created 0600 before a byte is written)."""
+    target.unlink(missing_ok=True)
+    create_private_file(target)
+    shutil.copyfile(source, target)
+    fsync_file(target)
+
+
+def _upgrade(path: Path, key: Key) -> None:
+    engine = make_engine(path, key)
     try:
-        if location.database.exists():
-            shutil.copyfile(location.database, kept)
-            os.chmod(kept, PRIVATE_FILE_MODE)
-            wal = location.sidecars[0]
-            if wal.exists():
-                shutil.copyfile(wal, kept.with_name(kept.name + "-wal"))
-        incoming.unlink(missing_ok=True)
-        shutil.copyfile(source, incoming)
-        os.chmod(incoming, PRIVATE_FILE_MODE)
-    except OSError as error:
-        incoming.unlink(missing_ok=True)
-        raise translate_os_error(error, location.database) from error
-    if source_key is not None and source_key != key:
-        engine = make_engine(incoming, source_key)
-        try:
-            with database_errors(incoming):
-                rekey(engine, key)
-        finally:
-            engine.dispose()
-    for sidecar in location.sidecars:
-        sidecar.unlink(missing_ok=True)
-    os.replace(incoming, location.database)
-    engine = make_engine(location.database, key)  # a backup from an older version is upgraded now
-    try:
-        with database_errors(location.database), writer(engine).begin() as connection:
+        with database_errors(path), writer(engine).begin() as connection:
             migrate.upgrade(connection)
     finally:
-        engine.dispose()
-    return kept
+        engine.dispose()  # the last connection closes: its write-ahead log is folded in and removed
+
+
+def _sidecars_of(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")

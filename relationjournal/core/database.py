@@ -20,7 +20,16 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
-from relationjournal.core.errors import Busy, Damaged, DiskFull, JournalError, NotAJournal, ReadOnly, WrongKey
+from relationjournal.core.errors import (
+    Busy,
+    Damaged,
+    DiskFull,
+    JournalError,
+    JournalGone,
+    NotAJournal,
+    ReadOnly,
+    WrongKey,
+)
 from relationjournal.core.vault import Key
 
 BUSY_TIMEOUT_MS = 15_000
@@ -34,9 +43,16 @@ def quote_pragma_value(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def make_engine(path: Path, key: Key, *, wrong_key_message: str | None = None) -> Engine:
-    """An engine whose every connection is keyed, checked and tuned before it is handed out."""
-    url = URL.create("sqlite+pysqlcipher", password=key.pragma_value(), database=str(path))
+def make_engine(path: Path, key: Key, *, wrong_key_message: str | None = None, read_only: bool = False) -> Engine:
+    """An engine whose every connection is keyed, checked and tuned before it is handed out.
+
+    Connections never create the file (`mode=rw`): a journal deleted while open is noticed instead
+    of being replaced by an empty one. `read_only` opens with `mode=ro` and leaves the file's
+    journal mode alone, so a backup is read without changing a byte of it.
+    """
+    mode = "ro" if read_only else "rw"
+    database = f"{path.absolute().as_uri()}?mode={mode}"
+    url = URL.create("sqlite+pysqlcipher", password=key.pragma_value(), database=database, query={"uri": "true"})
     engine = create_engine(
         url,
         poolclass=QueuePool,
@@ -55,7 +71,10 @@ def make_engine(path: Path, key: Key, *, wrong_key_message: str | None = None) -
                 cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
             except Exception as error:  # the DB-API's own error classes
                 raise _key_error(path, error, wrong_key_message) from None
-            cursor.execute("PRAGMA journal_mode = WAL")
+            if read_only:
+                cursor.execute("PRAGMA query_only = ON")
+            else:
+                cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA temp_store = MEMORY")
@@ -105,10 +124,23 @@ def translate(error: BaseException, path: Path) -> JournalError:
         return WrongKey(f"The key does not open {path}: it is the wrong key, or not a journal.")
     if "locked" in text or "busy" in text:
         return Busy("The journal is busy in another program; try again in a moment.")
-    if "readonly" in text or "read-only" in text or "unable to open database file" in text:
-        return ReadOnly(f"Cannot write the journal at {path}: check the folder's permissions and free space.")
     if "disk is full" in text or "database or disk is full" in text:
         return DiskFull("The disk is full; the last change was not saved. Free some space and try again.")
+    if "unable to open database file" in text and not path.exists():
+        return JournalGone(
+            f"The journal file {path} is gone (deleted or moved by another program); nothing was saved to it. "
+            "Put it back, or restore a backup with `relationjournal restore FILE`."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open database file" in text:
+        return ReadOnly(
+            f"Cannot write the journal at {path}: the folder or disk is read-only or full. Check its permissions "
+            "and free space, or choose another folder with --data-dir."
+        )
+    if "disk i/o error" in text:
+        return DiskFull(
+            f"Reading or writing {path} failed (a disk I/O error): the disk may be full, removed or failing. "
+            "Nothing more was changed; free some space or check the disk, then try again."
+        )
     if "malformed" in text or "hmac" in text or "corrupt" in text:
         return Damaged(
             f"The journal at {path} is damaged. Nothing was changed. Run `relationjournal check`, then restore "

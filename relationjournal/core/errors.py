@@ -45,6 +45,10 @@ class DiskFull(JournalError):
     """A write failed because the disk is full; nothing was changed."""
 
 
+class JournalGone(JournalError):
+    """The journal file was deleted, moved or replaced while it was open."""
+
+
 class KeyUnavailable(JournalError):
     """The key cannot be had: no keyring, a locked keyring, or a missing entry."""
 

@@ -8,6 +8,7 @@ object leaves this module. Database errors a user can act on come out as `Journa
 from __future__ import annotations
 
 import json
+import os
 from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,9 +20,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from relationjournal.core import fields, queries, search, timeline_sql, wellbeing
+from relationjournal.core.atomicfile import fsync_file, translate_os_error
 from relationjournal.core.clock import days_later, snooze_until
-from relationjournal.core.database import database_errors, integrity_problems, rekey, writer
-from relationjournal.core.errors import Ambiguous, InvalidInput, NotFound
+from relationjournal.core.database import database_errors, integrity_problems, writer
+from relationjournal.core.errors import Ambiguous, InvalidInput, JournalExists, JournalGone, KeyUnavailable, NotFound
+from relationjournal.core.journallock import JournalLock
+from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
 from relationjournal.core.models import (
     Handle,
     Interaction,
@@ -62,21 +66,110 @@ KEY_CHUNK = 20_000
 
 
 class Journal:
-    """An open, unlocked journal."""
+    """An open, unlocked journal.
 
-    def __init__(self, engine: Engine, path: Path):
+    It holds the journal's shared lock (see `journallock.py`) until closed, and one connection
+    for as long as it is open: if another program deletes the file, that connection still reads
+    it, so `put_back` can write everything back. Every write first checks that the file at `path`
+    is still the one that was opened, so nothing claims to be saved into a file that is gone.
+    """
+
+    def __init__(self, engine: Engine, path: Path, *, key: Key | None = None, lock: JournalLock | None = None):
         self.path = path
         self._engine = engine
         self._writer = writer(engine)
+        self._key = key
+        self._lock = lock
+        self._anchor: Any = engine.raw_connection()
+        self._identity = _file_identity(path)
 
     def close(self) -> None:
+        if self._anchor is not None:
+            self._anchor.close()
+            self._anchor = None
         self._engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
 
     def __enter__(self) -> Journal:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @property
+    def key(self) -> Key:
+        """The key this journal was opened with (for a key change or re-opening a file put back)."""
+        if self._key is None:
+            raise KeyUnavailable("This journal was opened without keeping its key.")
+        return self._key
+
+    # The file under the journal ---------------------------------------------------------------
+    def file_problem(self) -> str | None:
+        """None while the file at `path` is the one opened; else "gone" or "replaced"."""
+        identity = _file_identity(self.path)
+        if identity is None:
+            return "gone"
+        return None if identity == self._identity else "replaced"
+
+    def ensure_file(self) -> None:
+        """Raise `JournalGone` if the journal's file was deleted or replaced since it was opened."""
+        problem = self.file_problem()
+        if problem == "gone":
+            raise JournalGone(
+                f"The journal file {self.path} was deleted or moved by another program while it was open, so "
+                "nothing more can be saved to it. Put it back from the app (it still has everything), or restore "
+                "a backup."
+            )
+        if problem == "replaced":
+            raise JournalGone(
+                f"The journal file {self.path} was replaced by another file while it was open, so nothing more "
+                "is saved to it. Keep a rescued copy of what was open from the app, then restart it."
+            )
+
+    def put_back(self, target: Path | None = None) -> Path:
+        """Write the journal as it is open (everything saved before the file went) to `target`.
+
+        Without `target` it goes back to its own place, which must be empty, and the journal then
+        writes there again. SQLite's `VACUUM INTO` reads through the connection this object held
+        all along, so it works even though the file was deleted.
+        """
+        destination = target or self.path
+        if destination.exists():
+            raise JournalExists(f"{destination} exists; nothing was overwritten.")
+        make_private_dir(destination.parent)
+        temp = destination.with_name(f".{destination.name}.rescue")
+        temp.unlink(missing_ok=True)
+        create_private_file(temp)
+        try:
+            with database_errors(self.path):
+                cursor = self._anchor.cursor()
+                cursor.execute("VACUUM INTO ?", (str(temp),))
+                cursor.close()
+            fsync_file(temp)
+            os.link(temp, destination)  # never replaces a file that appeared meanwhile
+        except OSError as error:
+            raise translate_os_error(error, destination) from error
+        finally:
+            temp.unlink(missing_ok=True)
+        if target is None:
+            self._reattach()
+        return destination
+
+    def _reattach(self) -> None:
+        """Open the file put back at `path` in place of the deleted one."""
+        from relationjournal.core.database import make_engine
+
+        key = self.key
+        self._anchor.close()
+        self._engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = JournalLock(JournalLocation(self.path.parent)).acquire_shared()
+        self._engine = make_engine(self.path, key)
+        self._writer = writer(self._engine)
+        self._anchor = self._engine.raw_connection()
+        self._identity = _file_identity(self.path)
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
@@ -95,6 +188,7 @@ class Journal:
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
+        self.ensure_file()
         with database_errors(self.path), Session(self._writer, expire_on_commit=False) as session, session.begin():
             yield session
 
@@ -594,17 +688,20 @@ class Journal:
         with self._cursor() as cursor:  # VACUUM cannot run inside a transaction, and a bare cursor has none
             cursor.execute(f"VACUUM INTO {quoted}")
 
-    def rekey(self, new_key: Key) -> None:
-        """Re-encrypt every page with `new_key`; `access.change_key` keeps the keyring in step."""
-        with database_errors(self.path):
-            rekey(self._engine, new_key)
-
     def integrity_problems(self) -> list[str]:
         with database_errors(self.path):
             return integrity_problems(self._engine)
 
 
 # Helpers: loading and converting --------------------------------------------------------------
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 def _get(session: Session, model: type[Any], record_id: int, what: str) -> Any:
     """The row with this id, or a NotFound naming what was asked for."""
     found = session.get(model, record_id)

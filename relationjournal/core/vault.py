@@ -190,6 +190,7 @@ class JournalMeta:
     format: int = 1
     key_check: str = ""  # see `key_check`: tells a wrong key from a damaged first page
     key_changed_at: str = ""  # ISO time of the last `rekey`: older backups need the key from before
+    next_key_check: str = ""  # set while a key change renames the new file into place (see access.change_key)
 
     @classmethod
     def new(cls, protection: Protection) -> JournalMeta:
@@ -226,7 +227,7 @@ def key_matches(meta: JournalMeta | None, key: Key) -> bool:
 
 def read_meta(location: JournalLocation) -> JournalMeta | None:
     """The journal's metadata; None if the file is missing (the recovery key can recreate it)."""
-    if not location.database.exists():
+    if not location.database.exists() and not location.meta.exists():
         raise NoJournal(f"There is no journal in {location.data_dir} yet. Run `relationjournal init` to create one.")
     try:
         data = json.loads(location.meta.read_text(encoding="utf-8"))
@@ -239,6 +240,7 @@ def read_meta(location: JournalLocation) -> JournalMeta | None:
             format=int(data["format"]),
             key_check=str(data.get("key_check", "")),
             key_changed_at=str(data.get("key_changed_at", "")),
+            next_key_check=str(data.get("next_key_check", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -250,6 +252,8 @@ def write_meta(location: JournalLocation, meta: JournalMeta) -> None:
         body["key_check"] = meta.key_check
     if meta.key_changed_at:
         body["key_changed_at"] = meta.key_changed_at
+    if meta.next_key_check:
+        body["next_key_check"] = meta.next_key_check
     with atomic_writer(location.meta) as handle:
         json.dump(body, handle, indent=2)
         handle.write("\n")

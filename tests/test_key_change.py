@@ -1,0 +1,126 @@
+"""A key change is proven before anything relies on it, and a killed one never looks like damage."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from relationjournal.core.access import open_journal
+from relationjournal.core.errors import WrongKey
+from relationjournal.core.vault import parse_recovery_key
+from tests.conftest import Sandbox, run_cli, snapshot
+from tests.faults import fill, run_cli_killed, small_disk
+from tests.test_cli import RECOVERY_KEY, cli_ok, init_journal, one_line_error
+
+PASSPHRASE = "correct horse battery"
+NEW_PASSPHRASE = "a brand new passphrase"
+
+
+def make_journal(protection: str) -> dict[str, str]:
+    """A journal with some people in it; returns the environment its commands need."""
+    env: dict[str, str] = {}
+    if protection == "passphrase":
+        env = {"RELATIONJOURNAL_PASSPHRASE": PASSPHRASE}
+        cli_ok("init", "--passphrase", env=env)
+    else:
+        init_journal()
+    cli_ok("demo", "--people", "40", "--interactions", "300", env=env)
+    return env
+
+
+def people(env: dict[str, str]) -> str:
+    return cli_ok("person", "list", env=env)
+
+
+@pytest.mark.parametrize("protection", ["keyring", "passphrase"])
+def test_a_key_change_on_a_nearly_full_disk_is_refused_and_the_old_key_still_opens(
+    sandbox: Sandbox, protection: str
+) -> None:
+    with small_disk(sandbox.data_dir, 4096):
+        env = make_journal(protection)
+        before = people(env)
+        journal_size = sandbox.location.database.stat().st_size
+        filler = fill(sandbox.data_dir, leave_kib=journal_size // 1024 // 2)  # room for half a copy
+        files = {name: data for name, data in snapshot(sandbox.data_dir).items() if name != "filler"}
+
+        result = run_cli("rekey", input="", env={**env, "RELATIONJOURNAL_NEW_PASSPHRASE": NEW_PASSPHRASE})
+        message = one_line_error(result)
+        assert "key was not changed" in message and "old key" in message
+        assert not RECOVERY_KEY.search(result.stdout)  # no new recovery key was handed out
+
+        filler.unlink()
+        after = {name: data for name, data in snapshot(sandbox.data_dir).items() if name != "filler"}
+        assert after["journal.db"] == files["journal.db"] and after["journal.meta.json"] == files["journal.meta.json"]
+        assert people(env) == before
+        assert "sound" in cli_ok("check", env=env)
+
+
+def test_a_key_change_is_proven_old_key_refused_new_recovery_key_opens(sandbox: Sandbox) -> None:
+    old_recovery = init_journal()
+    cli_ok("person", "add", "Ada Lovelace")
+    out = cli_ok("rekey")
+    new_recovery = RECOVERY_KEY.search(out).group(0)
+    assert new_recovery != old_recovery
+    assert not list(sandbox.data_dir.glob(".journal.db.*")), "the re-encrypted file's temp name is gone"
+    from relationjournal.core.database import make_engine
+
+    for text, opens in ((old_recovery, False), (new_recovery, True)):
+        engine = make_engine(sandbox.location.database, parse_recovery_key(text), read_only=True)
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT count(*) FROM person").scalar()
+            assert opens
+        except Exception as error:  # the old key: SQLCipher's "file is not a database", as a WrongKey
+            assert not opens, error
+            assert isinstance(error, WrongKey) or "not a database" in str(error)
+        finally:
+            engine.dispose()
+    assert "Ada Lovelace" in cli_ok("person", "list")
+
+
+# Named points inside `access.change_key`, in the order they happen, for a keyring journal.
+KEYRING_POINTS = [
+    ("relationjournal.core.access:reencrypt", 1),  # proven copy written, nothing else changed
+    ("relationjournal.core.access:fsync_dir", 1),  # renamed into place; keyring and metadata still old
+    ("relationjournal.core.access:store_key", 2),  # keyring has the new key; metadata still old
+    ("relationjournal.core.access:write_meta", 2),  # all done but the side entry
+]
+
+
+@pytest.mark.parametrize(("point", "call"), KEYRING_POINTS, ids=[p[0].split(":")[1] for p in KEYRING_POINTS])
+def test_a_key_change_killed_at_any_point_opens_and_checks_sound(sandbox: Sandbox, point: str, call: int) -> None:
+    env = make_journal("keyring")
+    before = people(env)
+    cli_ok("person", "add", "Written Before Rekey")
+    killed = run_cli_killed(point, "rekey", after_call=call)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+
+    assert "sound" in cli_ok("check")  # never "damaged… restore a backup"
+    listed = people(env)
+    assert "Written Before Rekey" in listed and all(line in listed for line in before.splitlines()[1:])
+    cli_ok("person", "add", "Written After")
+    # The journal is fully usable: another key change works and keeps everything.
+    recovery = RECOVERY_KEY.search(cli_ok("rekey")).group(0)
+    assert "Written After" in people(env)
+    with open_journal(sandbox.location) as journal:
+        assert journal.integrity_problems() == []
+    # ... and the recovery key it printed is the one that opens the file.
+    cli_ok("unlock", "--recovery-key", input=recovery + "\n")
+
+
+@pytest.mark.parametrize("point", ["relationjournal.core.access:fsync_dir", "relationjournal.core.access:reencrypt"])
+def test_a_passphrase_change_killed_midway_opens_with_the_right_passphrase(sandbox: Sandbox, point: str) -> None:
+    env = make_journal("passphrase")
+    killed = run_cli_killed(point, "rekey", env={**env, "RELATIONJOURNAL_NEW_PASSPHRASE": NEW_PASSPHRASE})
+    assert killed.returncode == -signal.SIGKILL
+    renamed = point.endswith("fsync_dir")
+    works, refused = (NEW_PASSPHRASE, PASSPHRASE) if renamed else (PASSPHRASE, NEW_PASSPHRASE)
+    message = one_line_error(run_cli("person", "list", env={"RELATIONJOURNAL_PASSPHRASE": refused}))
+    assert "damaged" not in message
+    if renamed:
+        assert "try the new passphrase" in message
+    assert "sound" in cli_ok("check", env={"RELATIONJOURNAL_PASSPHRASE": works})
+    # Once opened, the change is finished: the old passphrase is now simply wrong.
+    message = one_line_error(run_cli("person", "list", env={"RELATIONJOURNAL_PASSPHRASE": refused}))
+    assert message.endswith(": That passphrase does not open this journal.")
