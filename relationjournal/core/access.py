@@ -92,7 +92,8 @@ def create_journal(location: JournalLocation, *, passphrase: str | None = None) 
         lock.acquire_shared()
         create_private_file(location.database)
         journal = _open(location, key, lock=lock)
-        write_meta(location, meta.with_key(key))
+        journal.meta = meta.with_key(key)
+        write_meta(location, journal.meta)
     except BaseException:
         lock.release()
         _remove_new_files(location)
@@ -167,7 +168,7 @@ def _open_with_first(
         except WrongKey:
             continue
         try:
-            _record_working_key(location, meta, key, pending=pending)
+            journal.meta = _record_working_key(location, meta, key, pending=pending)
         except BaseException:
             journal.close()
             raise
@@ -185,16 +186,18 @@ def _open_with_first(
     raise WrongKey(_WRONG_KEYRING_KEY)
 
 
-def _record_working_key(location: JournalLocation, meta: JournalMeta, key: Key, *, pending: bool) -> None:
-    """Make the keyring and the metadata agree with the key that opened the file."""
+def _record_working_key(location: JournalLocation, meta: JournalMeta, key: Key, *, pending: bool) -> JournalMeta:
+    """Make the keyring and the metadata agree with the key that opened the file; returns the metadata."""
     if pending:
         store_key(meta.journal_id, key)
     finished = pending or bool(meta.next_key_check and key_matches(replace(meta, key_check=meta.next_key_check), key))
     if not key_matches(meta, key) or meta.next_key_check:
         changed_at = utc_now().isoformat() if finished else meta.key_changed_at
-        write_meta(location, replace(meta.with_key(key), next_key_check="", key_changed_at=changed_at))
+        meta = replace(meta.with_key(key), next_key_check="", key_changed_at=changed_at)
+        write_meta(location, meta)
     if pending:
         delete_key(meta.journal_id + _NEXT)
+    return meta
 
 
 _WRONG_KEYRING_KEY = (
@@ -214,6 +217,8 @@ def unlock_with_recovery_key(location: JournalLocation, recovery_text: str) -> J
         journal = _open(location, key, lock=lock)
     except WrongKey:
         lock.release()
+        if key_matches(meta, key):  # the right key, so the first page itself fails its check
+            raise Damaged(damaged_message(location, "its first page fails its check")) from None
         raise WrongKey("That recovery key does not open this journal.") from None
     except BaseException:
         lock.release()
@@ -222,7 +227,8 @@ def unlock_with_recovery_key(location: JournalLocation, recovery_text: str) -> J
         if meta is None or meta.protection != "keyring":
             meta = JournalMeta.new("keyring")
         store_key(meta.journal_id, key)
-        write_meta(location, meta.with_key(key))
+        journal.meta = replace(meta.with_key(key), next_key_check="")
+        write_meta(location, journal.meta)
     except BaseException:
         journal.close()
         raise

@@ -38,11 +38,6 @@ SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 WRITE_OPTION = "relationjournal_write"
 
 
-def quote_pragma_value(value: str) -> str:
-    """Quote a key for `PRAGMA key/rekey` as SQLite quotes identifiers: `"` doubled inside `"…"`."""
-    return '"' + value.replace('"', '""') + '"'
-
-
 def make_engine(path: Path, key: Key, *, wrong_key_message: str | None = None, read_only: bool = False) -> Engine:
     """An engine whose every connection is keyed, checked and tuned before it is handed out.
 
@@ -164,13 +159,6 @@ def database_errors(path: Path) -> Iterator[None]:
         if type(error).__module__.startswith("sqlcipher3"):
             raise translate(error, path) from None
         raise
-
-
-def rekey(engine: Engine, new_key: Key) -> None:
-    """Re-encrypt every page with `new_key` (SQLCipher's `PRAGMA rekey`)."""
-    with engine.connect() as connection:
-        connection.exec_driver_sql(f"PRAGMA rekey = {quote_pragma_value(new_key.pragma_value())}")
-    engine.dispose()  # pooled connections still hold the old key
 
 
 def integrity_problems(engine: Engine) -> list[str]:

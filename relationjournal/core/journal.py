@@ -59,7 +59,7 @@ from relationjournal.core.records import (
     TimelineEntry,
     TimelineFilter,
 )
-from relationjournal.core.vault import Key
+from relationjournal.core.vault import JournalMeta, Key, write_meta
 from relationjournal.core.vocabulary import ReminderKind, ReminderState, Status, utc_now
 
 KEY_CHUNK = 20_000
@@ -74,8 +74,17 @@ class Journal:
     is still the one that was opened, so nothing claims to be saved into a file that is gone.
     """
 
-    def __init__(self, engine: Engine, path: Path, *, key: Key | None = None, lock: JournalLock | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        path: Path,
+        *,
+        key: Key | None = None,
+        lock: JournalLock | None = None,
+        meta: JournalMeta | None = None,
+    ):
         self.path = path
+        self.meta = meta  # how it is protected, to write back with the file if its folder went too
         self._engine = engine
         self._writer = writer(engine)
         self._key = key
@@ -153,6 +162,9 @@ class Journal:
         finally:
             temp.unlink(missing_ok=True)
         if target is None:
+            location = JournalLocation(self.path.parent)
+            if self.meta is not None and not location.meta.exists():
+                write_meta(location, self.meta)
             self._reattach()
         return destination
 
