@@ -18,6 +18,7 @@ from relationjournal.core.settings import SETTINGS
 from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Status, Tone
 from relationjournal.ui import text
 from relationjournal.ui.icons import icon
+from relationjournal.ui.links import SafeTextBrowser, guard_label
 from relationjournal.ui.qt import (
     QCheckBox,
     QComboBox,
@@ -36,7 +37,6 @@ from relationjournal.ui.qt import (
     QSpinBox,
     QSplitter,
     Qt,
-    QTextBrowser,
     QTimer,
     QVBoxLayout,
     QWidget,
@@ -176,7 +176,7 @@ class InteractionDialog(QDialog):
             form.addRow(label, widget)
             widget.setAccessibleName(label.replace("&", "") or "Hard event")
         remember = person.remember or person.why_it_matters
-        hint = QLabel(f"<b>Remember:</b> {html_text(remember, breaks=True)}" if remember else "")
+        hint = guard_label(QLabel(f"<b>Remember:</b> {html_text(remember, breaks=True)}" if remember else ""))
         hint.setWordWrap(True)
         hint.setTextFormat(Qt.TextFormat.RichText)
         hint.setVisible(bool(remember))
@@ -217,8 +217,7 @@ class NoteDialog(QDialog):
         self.editor = QPlainTextEdit(note.body if note else "")
         self.editor.setPlaceholderText("Write in Markdown: **bold**, *italic*, - lists. It saves as you type.")
         self.editor.setAccessibleName("Note text")
-        self.preview = QTextBrowser()
-        self.preview.setOpenExternalLinks(False)
+        self.preview = SafeTextBrowser()
         self.preview.setAccessibleName("Preview")
         self.pinned = QCheckBox("&Pin to the top of their page")
         self.pinned.setChecked(bool(note and note.pinned))

@@ -16,6 +16,7 @@ from relationjournal.core.records import (
 from relationjournal.core.vocabulary import Channel, Direction, Tone
 from relationjournal.ui import text
 from relationjournal.ui.icons import icon
+from relationjournal.ui.links import SafeTextBrowser, guard_label, is_openable
 from relationjournal.ui.models import ROW_ROLE, PersonTimelineModel, TimelineCells, TimelineModel
 from relationjournal.ui.qt import (
     QAbstractItemView,
@@ -28,7 +29,6 @@ from relationjournal.ui.qt import (
     QSplitter,
     Qt,
     QTableView,
-    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -99,12 +99,12 @@ def entry_html(entry: TimelineEntry) -> tuple[str, str | None]:
     return heading, item.body or None
 
 
-class EntryView(QTextBrowser):
-    """Shows one timeline entry: its details and its Markdown, rendered by Qt."""
+class EntryView(SafeTextBrowser):
+    """Shows one timeline entry: its details and its Markdown, rendered by Qt (loading nothing, its
+    links opened only through `links.open_link`)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setOpenExternalLinks(True)
         self.setAccessibleName("Selected entry")
         self.show_entry(None)
 
@@ -128,10 +128,9 @@ class PersonPage(QWidget):
         super().__init__()
         self.journal = journal
         self.person: PersonRecord | None = None
-        self.header = QLabel()
+        self.header = guard_label(QLabel())
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
-        self.header.setOpenExternalLinks(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.header.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.header.setAccessibleName("Person")
@@ -189,7 +188,7 @@ class PersonPage(QWidget):
             for platform, value in p.handles:
                 url = text.handle_link(platform, value)
                 label = f"{text.PLATFORM_LABELS[platform]}: {html_text(value)}"
-                links.append(f"<a href='{html_text(url)}'>{label}</a>" if url else label)
+                links.append(f'<a href="{html_text(url)}">{label}</a>' if url and is_openable(url) else label)
             lines.append(" · ".join(links))
         rows = [("Why it matters", p.why_it_matters), ("Who reaches out", p.reaches_out),
                 ("Remember", p.remember), ("How we met", p.how_we_met)]  # fmt: skip
@@ -346,7 +345,7 @@ class SearchPage(QWidget):
                     label = hit.person_name
                 item = QTreeWidgetItem(group, [label])
                 item.setIcon(0, icon(icon_name))
-                item.setToolTip(0, " ".join(plain.split())[:500])
+                item.setToolTip(0, text.rich(" ".join(plain.split())[:500]))
                 key = -1 if kind == "person" else hit.id << 1 | (kind == "note")
                 item.setData(0, Qt.ItemDataRole.UserRole, (hit.person_id, key))
             group.setExpanded(True)

@@ -60,7 +60,13 @@ def handle_link(platform: Platform, value: str) -> str | None:
 
 
 def html_text(value: str, *, breaks: bool = False) -> str:
-    """Plain text made safe inside Qt rich text (names and notes may hold `<` or `&`); with
-    `breaks`, line breaks are kept as `<br>`."""
-    escaped = html.escape(value, quote=False)
+    """Plain text made safe inside Qt rich text, in an element or a (double-quoted) attribute: names,
+    notes and handles may hold `<`, `&` or quotes. With `breaks`, line breaks are kept as `<br>`."""
+    escaped = html.escape(value, quote=True)
     return escaped.replace("\n", "<br>") if breaks else escaped
+
+
+def rich(value: str) -> str:
+    """Plain text for where Qt guesses whether text is rich (a tooltip): given as escaped rich text,
+    so that nothing in it is read as markup, or loads an image it names; long lines wrap."""
+    return f"<p>{html_text(value, breaks=True)}</p>"

@@ -19,6 +19,7 @@ from relationjournal.core.records import (
 )
 from relationjournal.core.vocabulary import ReminderKind
 from relationjournal.ui.icons import icon
+from relationjournal.ui.links import SafeTextBrowser, guard_label
 from relationjournal.ui.qt import (
     QAction,
     QCheckBox,
@@ -35,7 +36,6 @@ from relationjournal.ui.qt import (
     QPushButton,
     QRadioButton,
     Qt,
-    QTextBrowser,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -43,7 +43,7 @@ from relationjournal.ui.qt import (
     QWidget,
     Signal,
 )
-from relationjournal.ui.text import html_text
+from relationjournal.ui.text import html_text, rich
 from relationjournal.ui.widgets import ErrorLine, add_group, date_edit, date_time_edit, lay_out_dialog, text_edit
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
@@ -85,7 +85,7 @@ class TodayPage(QWidget):
                             "glad to hear from you.</p>")  # fmt: skip
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
-        self.detail = QLabel()
+        self.detail = guard_label(QLabel())
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.act_button = QPushButton("&Log conversation…")
@@ -138,7 +138,7 @@ class TodayPage(QWidget):
             header = add_group(self.tree, title, len(members), icon(GROUP_ICONS[group]))
             for due in members:
                 item = QTreeWidgetItem(header, [due.reminder.text])
-                item.setToolTip(0, due.reminder.text)
+                item.setToolTip(0, rich(due.reminder.text))
                 item.setData(0, Qt.ItemDataRole.UserRole, due.reminder.id)
                 if current is not None and current.reminder.id == due.reminder.id:
                     self.tree.setCurrentItem(item)
@@ -269,7 +269,7 @@ class ReflectionsPage(QWidget):
     def __init__(self, journal: Journal):
         super().__init__()
         self.journal = journal
-        self.view = QTextBrowser()
+        self.view = SafeTextBrowser()
         self.view.setAccessibleName("My reflections")
         write = QPushButton(icon("heart"), "Write a reflection…")
         self.write = write
@@ -313,6 +313,7 @@ class ProgrammeReviewDialog(QDialog):
         who, programme = html_text(membership.person_name, breaks=True), html_text(membership.programme, breaks=True)
         intro = QLabel(f"<b>{who}</b> has been in <b>{programme}</b> since {membership.joined_on:%d %b %Y}. "
                        "Be gracious, and be clear.")  # fmt: skip
+        guard_label(intro)
         intro.setWordWrap(True)
         self.keep = QRadioButton("&Keep them in the programme")
         self.keep.setChecked(True)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relationjournal.core.access import PASSPHRASE_ENV, create_journal, open_journal, unlock_with_recovery_key
 from relationjournal.core.atomicfile import atomic_writer
 from relationjournal.core.errors import (
+    DiskFull,
     InvalidInput,
     JournalError,
     KeyringEntryMissing,
     PassphraseNeeded,
+    ReadOnly,
     WrongKey,
 )
 from relationjournal.core.locations import JournalLocation
@@ -20,6 +24,7 @@ from relationjournal.core.vault import keyring_problem, read_meta
 from relationjournal.ui.icons import icon
 from relationjournal.ui.qt import (
     QApplication,
+    QByteArray,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -30,6 +35,7 @@ from relationjournal.ui.qt import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QMimeData,
     QPushButton,
     QRadioButton,
     Qt,
@@ -37,12 +43,15 @@ from relationjournal.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from relationjournal.ui.text import html_text
 from relationjournal.ui.widgets import ErrorLine, lay_out_dialog
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
 
 CLIPBOARD_CLEAR_MS = 60_000
+# Clipboard managers (KDE's Klipper, GNOME's, KeePassXC's own convention) keep no copy of data marked so.
+PASSWORD_MANAGER_HINT = "x-kde-passwordManagerHint"
 
 
 class FirstRunDialog(QDialog):
@@ -59,8 +68,8 @@ class FirstRunDialog(QDialog):
         title = QLabel("<span style='font-size:18pt; font-weight:600'>Welcome to Relation Journal</span>")
         self.intro = intro = QLabel(
             "Your notes about people and your conversations with them stay on this computer, in one "
-            f"encrypted file: <tt>{location.database}</tt>.<br>Nothing is sent anywhere; the file's key is "
-            "kept in your system keyring, or protected by a passphrase you choose."
+            f"encrypted file: <tt>{html_text(str(location.database))}</tt>.<br>Nothing is sent anywhere; the "
+            "file's key is kept in your system keyring, or protected by a passphrase you choose."
         )
         intro.setWordWrap(True)
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -116,6 +125,9 @@ class FirstRunDialog(QDialog):
         except JournalError as error:
             self.error.show_error(str(error))
             return
+        except OSError as error:  # the folder cannot be made or written
+            self.error.show_error(str(folder_error(self.location, error)))
+            return
         self.journal, self.recovery_key = created.journal, created.recovery_key
         self.accept()
 
@@ -167,8 +179,13 @@ class RecoveryKeyDialog(QDialog):
         layout.addWidget(buttons)
 
     def copy(self) -> None:
+        """Copy the key, marked as a secret so that clipboard managers keep no history of it, and
+        clear it from the clipboard after a minute (unless something else was copied since)."""
         clipboard = QApplication.clipboard()
-        clipboard.setText(self.recovery_key)
+        data = QMimeData()
+        data.setText(self.recovery_key)
+        data.setData(PASSWORD_MANAGER_HINT, QByteArray(b"secret"))
+        clipboard.setMimeData(data)
         self.status.setText("Copied. The clipboard is cleared in a minute.")
         key = self.recovery_key
 
@@ -227,7 +244,7 @@ def passphrase_dialog(location: JournalLocation, parent: QWidget | None = None) 
 def recovery_dialog(location: JournalLocation, reason: str, parent: QWidget | None = None) -> SecretDialog:
     dialog = SecretDialog(
         "Unlock with your recovery key",
-        f"{reason}<br><br>Enter the recovery key you saved when the journal was created (or last re-keyed). "
+        f"{html_text(reason)}<br><br>Enter the recovery key you saved when the journal was created (or last re-keyed). "
         "It puts the key back in your keyring.",
         "&Recovery key",
         lambda secret: unlock_with_recovery_key(location, secret),
@@ -271,7 +288,33 @@ def obtain_journal(
 
 
 def show_error(error: JournalError, location: JournalLocation, parent: QWidget | None = None) -> None:
-    box = QMessageBox(QMessageBox.Icon.Critical, "Relation Journal", str(error), QMessageBox.StandardButton.Close,
-                      parent)  # fmt: skip
-    box.setInformativeText(f"Your journal is in {location.data_dir}.")
+    """A known error, in a dialog: what went wrong and what to do (the message), and where the journal is."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("Relation Journal")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a path may hold anything, `<` included
+    box.setText(f"{error}\n\nYour journal is in {location.data_dir}.")
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
     box.exec()
+
+
+def folder_error(location: JournalLocation, error: OSError) -> JournalError:
+    """A journal folder that cannot be made or written, said as what it means and what to do."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFull(f"The disk that holds {location.data_dir} is full: free some space, or choose another "
+                        "folder with --data-dir.")  # fmt: skip
+    return ReadOnly(
+        f"Relation Journal cannot write to {location.data_dir}: the folder is read-only, or you may not change "
+        "it. Check the folder's permissions, or choose another folder with --data-dir."
+    )
+
+
+def report_start_error(
+    error: JournalError, location: JournalLocation, *, interactive: bool, parent: QWidget | None = None
+) -> None:
+    """An error that stops the app before the journal opens: one line on stderr, as the command
+    line says it, and, for a user who started the app from their desktop and sees no terminal,
+    the same in a dialog."""
+    print(f"relationjournal: {error}", file=sys.stderr, flush=True)
+    if interactive:
+        show_error(error, location, parent)

@@ -62,6 +62,7 @@ class ErrorLine(QLabel):
     def __init__(self) -> None:
         super().__init__()
         self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed, which may look like HTML
         self.setStyleSheet("color: #c53030;")
         self.setAccessibleName("Error")
         self.hide()
