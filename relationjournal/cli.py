@@ -9,17 +9,18 @@ wait for the journal's own modules (SQLAlchemy alone takes a third of a second).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import enum
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from relationjournal import __version__
-from relationjournal.core import fields
+from relationjournal.core import fields, terminal
 from relationjournal.core.errors import InvalidInput, JournalError, PassphraseNeeded
 from relationjournal.core.locations import resolve_location
 from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Status, Tone
@@ -30,6 +31,16 @@ EXPORT_WARNING = (
     "Warning: CSV files are NOT encrypted. Anyone who can read {folder} can read everything in them; "
     "delete them when you are done."
 )
+# Free-text options that take `-` for standard input: private text in the command line is readable by
+# every user (/proc/PID/cmdline) and stays in the shell's history. Only one of them can read it.
+STDIN_TEXTS = {
+    "name": "the name", "text": "the note", "summary": "the summary", "body": "the details", "why": "why it matters",
+    "how_we_met": "how you met", "remember": "what to remember", "record": "what you told them",
+    "org": "the organisation", "role": "the role", "pronouns": "the pronouns", "source": "the source",
+}  # fmt: skip
+STDIN_HELP = "; - reads it from standard input"
+# Texts a command needs: left out, they are asked for on a terminal (see `terminal.ask`).
+REQUIRED_TEXTS = {("note", "add"): "text", ("programme", "rotate-out"): "record"}
 
 
 # Parsing -----------------------------------------------------------------------------------------
@@ -51,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", metavar="ACTION", required=True
     )
     add = person.add_parser("add", help="add a person")
-    add.add_argument("name")
+    add.add_argument("name", help="their name" + STDIN_HELP)
     _person_options(add)
     listing = person.add_parser("list", help="list people")
     listing.add_argument("--tag")
@@ -61,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("person")
     edit = person.add_parser("edit", help="change a person")
     edit.add_argument("person")
-    edit.add_argument("--name", help="a new display name")
+    edit.add_argument("--name", help="a new display name" + STDIN_HELP)
     _person_options(edit)
     edit.add_argument("--remove-handle", action="append", default=[], type=_handle, metavar="PLATFORM:HANDLE")
     edit.add_argument("--untag", action="append", default=[], metavar="TAG")
@@ -72,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     note = commands.add_parser("note", help="add a note").add_subparsers(dest="action", metavar="ACTION", required=True)
     note_add = note.add_parser("add", help="add a note to a person")
     note_add.add_argument("person")
-    note_add.add_argument("text", help="the note (Markdown), or - to read standard input")
+    note_add.add_argument("text", nargs="?", help="the note (Markdown), or - to read standard input; "
+                          "left out on a terminal, it is asked for ($VISUAL/$EDITOR if set)")  # fmt: skip
     note_add.add_argument("--pin", action="store_true")
     note_add.add_argument("--hard-event", action="store_true", help="the note records a loss, illness or crisis")
 
@@ -81,8 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--channel", required=True, type=_choice(Channel))
     log.add_argument("--direction", type=_choice(Direction), default=Direction.outgoing, help="in: they reached out")
     log.add_argument("--when", help="ISO-8601 time (default: now; no offset means local time)")
-    log.add_argument("--summary", default="")
-    log.add_argument("--body", default="", help="the conversation's details, or - to read standard input")
+    log.add_argument("--summary", metavar="TEXT", help="what it was about, or - to read standard input; left out "
+                     "(with no --body) on a terminal, it is asked for ($VISUAL/$EDITOR if set)")  # fmt: skip
+    log.add_argument("--body", default="", metavar="TEXT", help="the conversation's details" + STDIN_HELP)
     log.add_argument("--tone", type=_choice(Tone), default=Tone.neutral)
     log.add_argument("--context", type=_choice(Context), default=Context.personal)
     log.add_argument("--hard-event", action="store_true", help="a loss, an illness, a crisis")
@@ -124,8 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     keep.add_argument("--next-review", type=_date("next review"), metavar="DATE")
     rotate = programme.add_parser("rotate-out", help="rotate a member out gracefully (their history stays)")
     rotate.add_argument("id", type=_positive, help="the membership id (see person show)")
-    rotate.add_argument("--record", required=True, metavar="TEXT",
-                        help="what you told them (thanked them personally? said clearly what changes?)")  # fmt: skip
+    rotate.add_argument("--record", metavar="TEXT",
+                        help="what you told them (thanked them personally? said clearly what changes?), or - to "
+                             "read standard input; left out on a terminal, it is asked for")  # fmt: skip
 
     export = commands.add_parser("export", help="export everything to CSV files (not encrypted)")
     export.add_argument("--csv", required=True, metavar="DIR", type=Path)
@@ -167,10 +181,10 @@ def _person_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--org", metavar="ORG")
     parser.add_argument("--role")
     parser.add_argument("--pronouns")
-    parser.add_argument("--why", metavar="TEXT", help="why this relationship matters")
-    parser.add_argument("--how-we-met", metavar="TEXT")
+    parser.add_argument("--why", metavar="TEXT", help="why this relationship matters" + STDIN_HELP)
+    parser.add_argument("--how-we-met", metavar="TEXT", help="how you met" + STDIN_HELP)
     parser.add_argument("--reaches-out", metavar="NAME", help="who on the team reaches out")
-    parser.add_argument("--remember", metavar="TEXT", help="things to remember")
+    parser.add_argument("--remember", metavar="TEXT", help="things to remember" + STDIN_HELP)
     parser.add_argument("--birthday", type=_date("birthday"), metavar="DATE")
     parser.add_argument("--cadence", type=_cadence, metavar="DAYS", help="stay in touch every DAYS days")
     parser.add_argument("--source", help='e.g. "new follower"')
@@ -209,7 +223,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if (app := _app_arguments(argv)) is not None:
         return _guarded(lambda: _run_app(*app))
-    args = build_parser().parse_args(argv)
+    with _safe_output():
+        return _run_command(argv)
+
+
+@contextlib.contextmanager
+def _safe_output() -> Iterator[None]:
+    """Everything the command line prints goes through `terminal.visible`: text from the journal
+    (a name imported from a CSV file) cannot send escapes to the terminal."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = terminal.SafeOutput(sys.stdout), terminal.SafeOutput(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run_command(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.install_desktop_entry:
         from relationjournal.desktop import install_desktop_entry
 
@@ -218,7 +250,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command in (None, "gui"):
         return _guarded(lambda: _run_app(args.data_dir, getattr(args, "quit_after_paint", False)))
-    return _guarded(lambda: COMMANDS[args.command](args))
+    return _guarded(lambda: _run_command_with_texts(args))
+
+
+def _run_command_with_texts(args: argparse.Namespace) -> None:
+    _read_texts(args)
+    COMMANDS[args.command](args)
+
+
+def _read_texts(args: argparse.Namespace) -> None:
+    """Read the one free-text option given as `-` from standard input; bad usage (exit 2) if two
+    options ask for it, or if a required text is left out where it cannot be asked for."""
+    dashed = [dest for dest in STDIN_TEXTS if getattr(args, dest, None) == "-"]
+    if len(dashed) > 1:
+        names = ", ".join(_option_name(args, dest) for dest in dashed[:-1]) + f" and {_option_name(args, dashed[-1])}"
+        both, other = ("both", "other") if len(dashed) == 2 else ("all", "others")
+        _usage_error(f"only one option can read standard input, and {names} {both} ask for it (-): "
+                     f"give the {other} as text.")  # fmt: skip
+    if dashed:
+        setattr(args, dashed[0], terminal.read_stdin(STDIN_TEXTS[dashed[0]]))
+    required = REQUIRED_TEXTS.get((args.command, getattr(args, "action", None)))
+    if required and getattr(args, required) is None and not sys.stdin.isatty():
+        _usage_error(f"{_option_name(args, required)} is missing: give it, or - to read it from standard input "
+                     "(which keeps it out of the process list and your shell history).")  # fmt: skip
+
+
+def _usage_error(message: str) -> NoReturn:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _option_name(args: argparse.Namespace, dest: str) -> str:
+    if dest == "text" or (dest == "name" and args.action == "add"):
+        return dest.upper()
+    return "--" + dest.replace("_", "-")
 
 
 def _app_arguments(argv: list[str]) -> tuple[str | None, bool] | None:
@@ -309,10 +374,6 @@ def _ask_passphrase(
     return passphrase
 
 
-def _read_text(value: str) -> str:
-    return sys.stdin.read() if value == "-" else value
-
-
 def _print_recovery_key(key: str, out: TextIO = sys.stdout) -> None:
     print(f"\nYour recovery key (shown only this once):\n\n    {key}\n", file=out)
     print("Write it down or keep it in a password manager, away from this computer. If the keyring entry is\n"
@@ -384,7 +445,8 @@ def cmd_person(args: argparse.Namespace) -> None:
 def cmd_note(args: argparse.Namespace) -> None:
     with _open(args) as journal:
         person = journal.find_person(args.person)
-        note = journal.add_note(person.id, _read_text(args.text), pinned=args.pin, hard_event=args.hard_event)
+        text = args.text if args.text is not None else terminal.ask(STDIN_TEXTS["text"], "note.md")
+        note = journal.add_note(person.id, text, pinned=args.pin, hard_event=args.hard_event)
         print(f"Added note #{note.id} to {person.display_name}.")
 
 
@@ -393,13 +455,16 @@ def cmd_log(args: argparse.Namespace) -> None:
     from relationjournal.core.vocabulary import utc_now
 
     when = fields.iso_datetime(args.when, "when") if args.when else utc_now()
-    draft = InteractionDraft(
-        channel=args.channel, direction=args.direction, occurred_at=when, summary=args.summary,
-        body=_read_text(args.body), tone=args.tone, context=args.context, hard_event=args.hard_event,
-        reached_out_by=args.by, follow_up_on=args.follow_up,
-    )  # fmt: skip
     with _open(args) as journal:
         person = journal.find_person(args.person)
+        summary = args.summary
+        if summary is None:  # asked for on a terminal; a script may log a conversation without one
+            summary = terminal.ask(STDIN_TEXTS["summary"], "summary.md") if sys.stdin.isatty() and not args.body else ""
+        draft = InteractionDraft(
+            channel=args.channel, direction=args.direction, occurred_at=when, summary=summary, body=args.body,
+            tone=args.tone, context=args.context, hard_event=args.hard_event, reached_out_by=args.by,
+            follow_up_on=args.follow_up,
+        )  # fmt: skip
         interaction = journal.log_interaction(person.id, draft)
         print(f"Logged #{interaction.id}: {interaction.channel.value} with {person.display_name}, {_local(when)}.")
         scheduled = journal.reminders_from(interaction.id)
@@ -501,15 +566,16 @@ def cmd_programme(args: argparse.Namespace) -> None:
             m = journal.keep_in_programme(args.id, args.next_review)
             print(f"{m.person_name} stays in {m.programme}" + (f"; next review {m.review_on}." if m.review_on else "."))
         elif args.action == "rotate-out":
-            m = journal.rotate_out(args.id, record=args.record)
+            record = args.record if args.record is not None else terminal.ask(STDIN_TEXTS["record"], "record.md")
+            m = journal.rotate_out(args.id, record=record)
             print(f"{m.person_name} left {m.programme} on {m.left_on}; their history is kept and the change recorded.")
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    print(EXPORT_WARNING.format(folder=args.csv), file=sys.stderr)
     with _open(args) as journal:
         paths = journal.export_csv(args.csv, excel=args.excel)
     print(f"Exported {len(paths)} files to {args.csv}: {', '.join(p.name for p in paths)}.")
+    print(EXPORT_WARNING.format(folder=args.csv), file=sys.stderr)  # after: a failed export leaves no files
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -667,11 +733,12 @@ def _json_default(value: Any) -> Any:
 def _print_json(data: Any) -> None:
     import json
 
-    json.dump(data, sys.stdout, default=_json_default, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # ensure_ascii=False leaves DEL, C1 controls and bidi overrides raw: json_safe escapes them (same values).
+    sys.stdout.write(terminal.json_safe(json.dumps(data, default=_json_default, ensure_ascii=False, indent=2)) + "\n")
 
 
 def _print_table(header: list[str], rows: list[list[str]]) -> None:
+    rows = [[terminal.visible(str(cell)) for cell in row] for row in rows]  # widths as printed
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
     for row in [header, *rows]:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -7,6 +7,11 @@ and so is a cell that already starts with `'`; import removes exactly one such p
 value comes back as it was. Export has SQLite write each whole line, shaped and quoted exactly as
 `csv.writer` would (a property test holds it to that), because per-value Python doubled its time.
 
+Export is all or nothing too: every file is written beside its final name first, and only when
+all six are complete on disk do they take their names. On any failure (a full disk) the export
+removes what it wrote and any folder it made. It makes private (0700, 0600) only the folders and
+files it creates: an existing folder such as ~/Desktop or a shared 1777 one keeps its mode.
+
 Import reads and checks every row of every file before it writes anything, and then writes all
 rows in the caller's one transaction: a bad row means nothing is imported, and the error names
 the file, line and field. Record ids are kept where they are free in the journal (so a fresh
@@ -17,9 +22,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
-from collections.abc import Callable, Iterable
-from contextlib import closing
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -29,9 +38,8 @@ from sqlalchemy import Boolean, Date, Enum, Integer, Table, insert, select
 from sqlalchemy.orm import Session
 
 from relationjournal.core import fields
-from relationjournal.core.atomicfile import atomic_writer
-from relationjournal.core.errors import CsvImportError, InvalidInput, JournalError
-from relationjournal.core.locations import make_private_dir
+from relationjournal.core.errors import CsvImportError, DiskFull, InvalidInput, JournalError, ReadOnly
+from relationjournal.core.locations import PRIVATE_DIR_MODE
 from relationjournal.core.models import (
     Handle,
     Interaction,
@@ -57,6 +65,9 @@ from relationjournal.core.vocabulary import (
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 MAX_PROBLEMS = 50
 BATCH = 5_000
+# The longest cell import reads: the longest text a journal holds, plus a formula prefix. (Python's
+# csv module stops at 128 KB by default, and the app keeps notes of millions of characters.)
+FIELD_LIMIT = fields.MAX_TEXT + 1
 
 
 _FORMULA_FIRST = frozenset(FORMULA_START)
@@ -232,24 +243,104 @@ DEFAULTS: dict[str, Any] = {
 
 # Export -------------------------------------------------------------------------------------------
 def export_all(session: Session, folder: Path, *, excel: bool = False) -> list[Path]:
-    """Write every file into `folder` (created private if missing), each one atomically.
+    """Write every file into `folder` (made private if the export creates it), all or nothing.
 
     SQLite makes each whole CSV line (see `_export_sql`), so Python only joins lines and writes
     them: 1,000,000 interactions export faster than `csv.writer` over a plain `SELECT *`.
     """
-    make_private_dir(folder)
-    written = []
-    # The driver's own cursor, inside the session's transaction: one snapshot for every file.
-    with closing(session.connection().connection.driver_connection.cursor()) as cursor:
-        for spec in FILES:
-            path = folder / spec.filename
-            cursor.execute(_export_sql(spec))
-            with atomic_writer(path, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
-                csv.writer(handle, lineterminator="\r\n").writerow([c.name for c in spec.columns])
-                while lines := cursor.fetchmany(BATCH):
-                    handle.write("".join([line for (line,) in lines]))
-            written.append(path)
-    return written
+    export = _Export(folder)
+    try:
+        export.make_folders()
+        # The driver's own cursor, inside the session's transaction: one snapshot for every file.
+        with closing(session.connection().connection.driver_connection.cursor()) as cursor:
+            for spec in FILES:
+                cursor.execute(_export_sql(spec))
+                with export.staged(folder / spec.filename, encoding="utf-8-sig" if excel else "utf-8") as handle:
+                    csv.writer(handle, lineterminator="\r\n").writerow([c.name for c in spec.columns])
+                    while lines := cursor.fetchmany(BATCH):
+                        handle.write("".join([line for (line,) in lines]))
+        return export.commit()
+    except BaseException as error:
+        left = export.undo()
+        if isinstance(error, OSError):
+            raise _export_error(error, export.writing or folder, left) from None
+        raise
+
+
+@dataclass
+class _Export:
+    """The files and folders one export run makes, so that a failure can take them all back."""
+
+    folder: Path
+    created_dirs: list[Path] = field(default_factory=list)
+    staged_files: list[tuple[Path, Path]] = field(default_factory=list)  # (temp file, final path)
+    placed: list[Path] = field(default_factory=list)  # final paths already renamed into place
+    replaced_earlier: set[Path] = field(default_factory=set)  # ... over a file of that name
+    writing: Path | None = None
+
+    def make_folders(self) -> None:
+        """Create the missing folders of `folder`, private; an existing folder is left as it is."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise InvalidInput(f"{self.folder} is a file, not a folder; nothing was exported.")
+        missing = [p for p in (self.folder, *self.folder.parents) if not os.path.lexists(p)]
+        for path in reversed(missing):
+            self.writing = path
+            path.mkdir(mode=PRIVATE_DIR_MODE)
+            self.created_dirs.append(path)
+            if sys.platform != "win32":
+                os.chmod(path, PRIVATE_DIR_MODE)  # whatever the umask
+
+    @contextmanager
+    def staged(self, path: Path, *, encoding: str) -> Iterator[io.TextIOWrapper]:
+        """A private (0600) temp file beside `path`, complete on disk when the block ends."""
+        self.writing = path
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.staged_files.append((Path(name), path))
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def commit(self) -> list[Path]:
+        """Give every staged file its name."""
+        for temp, path in self.staged_files:
+            self.writing = path
+            if os.path.lexists(path):
+                self.replaced_earlier.add(path)
+            os.replace(temp, path)
+            self.placed.append(path)
+        return [path for _, path in self.staged_files]
+
+    def undo(self) -> str:
+        """Remove what this run wrote; returns a sentence on what is left of it (if anything)."""
+        kept = []
+        for path in [*(temp for temp, _ in self.staged_files), *self.placed]:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                kept.append(path)
+        for path in reversed(self.created_dirs):
+            try:
+                path.rmdir()
+            except OSError:
+                kept.append(path)
+        if kept:
+            return f"these could not be removed: {', '.join(map(str, kept))}"
+        gone = [p.name for p in self.placed if p in self.replaced_earlier]
+        if gone:
+            return f"it removed what it had written, and the earlier {', '.join(gone)} it had replaced are gone"
+        return "nothing was exported and nothing is left" + (" (nor the folder it made)" if self.created_dirs else "")
+
+
+def _export_error(error: OSError, path: Path, left: str) -> JournalError:
+    """A failed write as one sentence a user can act on, saying what the failure left behind."""
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return DiskFull(f"The disk is full: the export could not write {path}; {left}. Free some space and try again.")
+    if error.errno == errno.EFBIG:
+        return DiskFull(f"{path} would be larger than this disk or your file size limit allows; {left}.")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ReadOnly(f"Cannot write {path}: permission denied or read-only; {left}.")
+    return JournalError(f"Cannot write {path}: {error.strerror or type(error).__name__}; {left}.")
 
 
 def _export_sql(spec: FileSpec) -> str:
@@ -351,7 +442,22 @@ def _decode(path: Path) -> str:
         ) from None
 
 
+@contextmanager
+def _long_fields() -> Iterator[None]:
+    """Let the csv module read cells as long as the longest text a journal holds, for this read only."""
+    previous = csv.field_size_limit(FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def _read_file(path: Path, spec: FileSpec, batch: ImportBatch, problems: list[str]) -> None:
+    with _long_fields():
+        _read_rows(path, spec, batch, problems)
+
+
+def _read_rows(path: Path, spec: FileSpec, batch: ImportBatch, problems: list[str]) -> None:
     name = path.name
     try:
         reader = csv.reader(io.StringIO(_decode(path), newline=""), strict=True)
@@ -391,7 +497,13 @@ def _read_file(path: Path, spec: FileSpec, batch: ImportBatch, problems: list[st
             if len(problems) >= MAX_PROBLEMS:
                 return
     except csv.Error as error:
-        problems.append(f"{name}:{reader.line_num}: not valid CSV ({error}); is the file cut short?")
+        if "field larger than field limit" in str(error):
+            problems.append(f"{name}:{reader.line_num}: a cell is longer than {FIELD_LIMIT - 1:,} characters, "
+                            "the most a text in the journal can hold")  # fmt: skip
+        elif "unexpected end of data" in str(error):
+            problems.append(f"{name}:{reader.line_num}: not valid CSV ({error}); is the file cut short?")
+        else:
+            problems.append(f"{name}:{reader.line_num}: not valid CSV ({error})")
         return
     batch.rows[name], batch.lines[name] = rows, lines
 
