@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -81,6 +82,21 @@ def journal(sandbox: Sandbox) -> Iterator[Journal]:
     created = create_journal(sandbox.location)
     yield created.journal
     created.journal.close()
+
+
+@pytest.fixture
+def window(qtbot, journal: Journal, sandbox: Sandbox) -> Iterator[Any]:
+    """The main window, shown, on the sandbox journal."""
+    from relationjournal.ui.mainwindow import MainWindow
+    from relationjournal.ui.worker import wait_for_background_work
+
+    main = MainWindow(sandbox.location, journal)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    main.close()
+    wait_for_background_work()
 
 
 def run_cli(

@@ -36,17 +36,6 @@ def answer_next_message_box(button: QMessageBox.StandardButton) -> None:
     QTimer.singleShot(0, click)
 
 
-@pytest.fixture
-def window(qtbot, journal: Journal, sandbox: Sandbox) -> Iterator[MainWindow]:
-    main = MainWindow(sandbox.location, journal)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
-    wait_for_background_work()
-
-
 def test_the_window_paints_first_and_fills_when_the_journal_is_attached(
     qtbot, journal: Journal, sandbox: Sandbox
 ) -> None:

@@ -58,7 +58,14 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
     app.setWindowIcon(icon("app"))
     location = resolve_location(data_dir)
     lock = AppLock(location)  # held while the app runs: `restore` refuses to replace the file under it
-    if location.data_dir.is_dir() and not lock.acquire():
+    try:
+        busy = location.data_dir.is_dir() and not lock.acquire()
+    except OSError as error:  # a folder it cannot write: said in a window too (a double-click has no terminal)
+        from relationjournal.ui.unlock import folder_error, report_start_error
+
+        report_start_error(folder_error(location, error), location, interactive=not quit_after_paint)
+        return 1
+    if busy:
         return _defer_to_running_app(location, quit_after_paint)
     window = MainWindow(location)
     opener = JournalOpener(window, location, lock, quit_after_paint=quit_after_paint)

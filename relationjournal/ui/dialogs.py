@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relationjournal.core import fields
-from relationjournal.core.errors import JournalError
+from relationjournal.core.errors import JournalError, JournalGone
 from relationjournal.core.records import InteractionDraft, NoteRecord, PersonDraft, PersonRecord
 from relationjournal.core.settings import SETTINGS
 from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Status, Tone
@@ -42,6 +42,7 @@ from relationjournal.ui.qt import (
     QWidget,
 )
 from relationjournal.ui.text import html_text
+from relationjournal.ui.vanished import offer_rescue
 from relationjournal.ui.widgets import ChoiceBox, ErrorLine, date_edit, date_time_edit, lay_out_dialog, text_edit
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
@@ -207,6 +208,7 @@ class NoteDialog(QDialog):
     """Write a Markdown note with a live preview. It saves as you type: closing loses nothing."""
 
     AUTOSAVE_MS = 800
+    RETRY_MS = 2000  # while the journal's file is gone, try again until it is back
 
     def __init__(self, journal: Journal, person: PersonRecord, note: NoteRecord | None = None,
                  parent: QWidget | None = None):  # fmt: skip
@@ -270,22 +272,39 @@ class NoteDialog(QDialog):
                 self.hard_event.setEnabled(False)
             elif body != self.note.body or self.pinned.isChecked() != self.note.pinned:
                 self.note = self.journal.update_note(self.note.id, body=body, pinned=self.pinned.isChecked())
+        except JournalGone as error:  # the text stays here; it saves once the journal is back
+            self.status.setText("Not saved")
+            self.error.show_error(str(error))
+            self._timer.start(self.RETRY_MS)
+            return False
         except JournalError as error:
+            self.status.setText("Not saved")
             self.error.show_error(str(error))
             return False
+        self.error.hide()
         self.status.setText("Saved")
         return True
 
-    def accept(self) -> None:
+    def _save_before_closing(self) -> bool:
+        """Save; if the journal's file is gone, offer to put it back first (closing would lose the text)."""
         if self.save():
+            return True
+        if self.journal.file_problem() is not None and offer_rescue(self.journal, self):
+            return self.save()
+        return False
+
+    def accept(self) -> None:
+        if self._save_before_closing():
             super().accept()
 
     def reject(self) -> None:  # Escape or the close button: keep what was written all the same
-        if self.save():
+        if self._save_before_closing():
             super().reject()
 
     def closeEvent(self, event: Any) -> None:
-        self.save()
+        if not self._save_before_closing():
+            event.ignore()  # what was typed is not saved anywhere yet: the window stays
+            return
         super().closeEvent(event)
 
 

@@ -25,6 +25,7 @@ from relationjournal.ui.qt import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
+    Qt,
     QTimer,
     QToolBar,
     QWidget,
@@ -54,6 +55,8 @@ class MainWindow(QMainWindow):
 
     due_refreshed = Signal()
     first_painted = Signal()
+
+    FILE_CHECK_MS = 2000  # how soon a journal file deleted or replaced by another program is noticed
 
     def __init__(self, location: JournalLocation, journal: Journal | None = None):
         super().__init__()
@@ -133,6 +136,10 @@ class MainWindow(QMainWindow):
         self._due_timer = QTimer(self, interval=60_000)
         self._due_timer.timeout.connect(self.refresh_due)
         self._due_timer.start()
+        self._file_problem: str | None = None
+        self._file_timer = QTimer(self, interval=self.FILE_CHECK_MS)
+        self._file_timer.timeout.connect(self._check_file)
+        self._file_timer.start()
         self._refresh_tags()
         self.people.reload()
         self._set_journal_actions_enabled(True)
@@ -392,13 +399,29 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.saved:
             self._after_person_change(dialog.saved.id)
 
+    def _check_file(self) -> None:
+        """Notice, once, that the journal's file was deleted or replaced by another program, and say so."""
+        from relationjournal.ui.vanished import offer_rescue
+
+        problem = self.journal.file_problem() if self.journal is not None else None
+        if problem is None or problem == self._file_problem:
+            return
+        self._file_problem = problem
+        self.statusBar().showMessage("Your journal file is gone: nothing is being saved.")
+        if offer_rescue(self.journal, self):
+            self._file_problem = None
+            self.statusBar().showMessage("Your journal is back in its place; everything saves again.", 10_000)
+
     def archive_person(self) -> None:
         person = self.person_page.person
         if person is None:
             return
-        answer = QMessageBox.question(self, "Archive person",
-                                      f"Archive {person.display_name}? Their history is kept, and reminders "
-                                      "about them stop. You can bring them back by editing their status.")  # fmt: skip
+        box = QMessageBox(QMessageBox.Icon.Question, "Archive person",
+                          f"Archive {person.display_name}? Their history is kept, and reminders about them stop. "
+                          "You can bring them back by editing their status.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)  # fmt: skip
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
+        answer = box.exec()
         if answer == QMessageBox.StandardButton.Yes:
             self.journal.archive_person(person.id)
             self._after_person_change(person.id)

@@ -42,6 +42,13 @@ class NamedColumns:
         return None
 
 
+def safe_tooltip(value: Any, role: int) -> Any:
+    """Qt reads a tooltip that looks like HTML as HTML (and loads images it names): journal text is escaped."""
+    if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str):
+        return text.rich(value)
+    return value
+
+
 class LazyRowsModel(NamedColumns, QAbstractTableModel):
     """Rows identified by integer keys; their data is fetched a page at a time and cached (LRU)."""
 
@@ -101,7 +108,7 @@ class LazyRowsModel(NamedColumns, QAbstractTableModel):
             return None
         if role == ROW_ROLE:
             return item
-        return self.cell(item, index.column(), role)
+        return safe_tooltip(self.cell(item, index.column(), role), role)
 
     def cell(self, item: Any, column: int, role: int) -> Any:
         raise NotImplementedError
@@ -236,4 +243,4 @@ class PersonTimelineModel(TimelineCells, QAbstractTableModel):
             return entry.key
         if role == ROW_ROLE:
             return entry
-        return self.cell(entry, index.column(), role)
+        return safe_tooltip(self.cell(entry, index.column(), role), role)
