@@ -1,6 +1,7 @@
 """Benchmarks: every user-facing operation beside the fastest thing the same stack can do (the floor).
 
     python -m relationjournal.bench [--people 10000] [--interactions 1000000] [--repeat 5]
+    python -m relationjournal.bench --memory-security [--people 1000] [--interactions 20000]
 
 The journal is built once with `relationjournal demo` data and cached (in the user cache folder,
 or --cache DIR) between runs. Each case runs --repeat times and prints median, min and max, the
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import platform
 import shutil
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+MEMORY_SECURITY_HEAVY = ("CSV export of the whole journal", "log 1,000 conversations, one transaction each")
 TABLES = ("tag", "person", "handle", "person_tag", "note", "interaction", "reminder", "programme_membership")
 
 
@@ -327,6 +330,80 @@ class Bench:
                    [a["journal shown"] for a in apps], None, "— (shown for the record)", None),
         ]  # fmt: skip
 
+    # SQLCipher's memory security -------------------------------------------------------------------
+    def memory_security(self) -> list[Result]:
+        """The same user actions with `PRAGMA cipher_memory_security` OFF (the default) and ON.
+
+        ON, SQLCipher wipes (and unlocks) every allocation it frees. The setting is process-wide and
+        one-way (once ON it stays ON), so each setting runs in processes of its own, alternated for
+        `--rounds`; each works on its own copy of the journal. In the table, "floor" is OFF and
+        "ratio" is ON / OFF.
+        """
+        samples: dict[str, dict[str, list[float]]] = {"OFF": {}, "ON": {}}
+        for _ in range(self.args.rounds):
+            for setting in samples:
+                command = [sys.executable, "-m", "relationjournal.bench", "--memory-security-child", setting,
+                           "--cache", str(self.cache), "--people", str(self.args.people), "--interactions",
+                           str(self.args.interactions), "--repeat", str(self.args.repeat), "--heavy-repeat",
+                           str(self.args.heavy_repeat)]  # fmt: skip
+                output = subprocess.run(command, env=self.env, check=True, capture_output=True, text=True,
+                                        timeout=3600).stdout  # fmt: skip
+                for case, times in json.loads(output.splitlines()[-1]).items():
+                    samples[setting].setdefault(case, []).extend(times)
+        units = {case: "MB" if case.startswith("peak") else "s" if case in MEMORY_SECURITY_HEAVY else "ms"
+                 for case in samples["ON"]}  # fmt: skip
+        return [Result(f"{case} (memory security ON; floor: OFF)", samples["ON"][case], samples["OFF"][case],
+                       "— (shown for the record)", None, units[case]) for case in samples["ON"]]  # fmt: skip
+
+    def memory_security_child(self, setting: str) -> dict[str, list[float]]:
+        """One process's share of `memory_security`: the cases, with the setting made first."""
+        import sqlcipher3
+
+        from relationjournal.core.access import open_journal
+        from relationjournal.core.locations import resolve_location
+        from relationjournal.core.records import InteractionDraft
+        from relationjournal.core.vocabulary import Channel
+
+        if setting == "ON":  # process-wide: before any connection holds a key
+            sqlcipher3.connect(":memory:").execute("PRAGMA cipher_memory_security = ON").close()
+        copy = resolve_location(self.cache / f"memory-security-{setting}")
+        shutil.rmtree(copy.data_dir, ignore_errors=True)
+        copy.data_dir.mkdir(mode=0o700)
+        for path in (self.location.database, self.location.meta):
+            shutil.copy2(path, copy.data_dir / path.name)
+        repeat, heavy = self.args.repeat, max(1, min(self.args.repeat, self.args.heavy_repeat))
+        times: dict[str, list[float]] = {}
+        times["open the journal"] = timed(lambda: open_journal(copy).close(), repeat)
+        journal = open_journal(copy)
+        raw = self.raw(copy)
+        effective = raw.execute("PRAGMA cipher_memory_security").fetchone()[0]
+        assert effective == ("1" if setting == "ON" else "0"), (setting, effective)
+        busiest = raw.execute(
+            "SELECT person_id FROM interaction GROUP BY person_id ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        raw.close()
+        journal.due_reminders()  # the first call makes the stay-in-touch rows that have come due
+        times["one person's timeline, newest 100"] = timed(lambda: journal.timeline(busiest, limit=100), repeat,
+                                                           inner=50)  # fmt: skip
+        times["global full-text search, top 50 of each kind"] = timed(lambda: journal.search("marathon", limit=50),
+                                                                      repeat)  # fmt: skip
+        times["due reminders"] = timed(journal.due_reminders, repeat)
+        export_dir = copy.data_dir / "export"
+        times["CSV export of the whole journal"] = timed(lambda: journal.export_csv(export_dir), heavy)
+
+        def log_1000() -> None:
+            for i in range(1000):
+                journal.log_interaction(busiest, InteractionDraft(Channel.chat, summary=f"memory security {i}"))
+
+        times["log 1,000 conversations, one transaction each"] = timed(log_1000, heavy)
+        journal.close()
+        status = Path("/proc/self/status")
+        if status.exists():  # VmHWM: this process's peak memory
+            peak = next(int(x.split()[1]) for x in status.read_text().splitlines() if x.startswith("VmHWM:"))
+            times["peak memory of the process"] = [peak / 1024]
+        shutil.rmtree(copy.data_dir)
+        return times
+
     def scroll_memory(self) -> Result:
         script = textwrap.dedent(f"""
             import sys
@@ -392,14 +469,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heavy-repeat", type=int, default=2, help="runs of the export and import cases")
     parser.add_argument("--cache", help="where the benchmark journal is kept (default: the user cache folder)")
     parser.add_argument("--out", type=Path, help="also write the table (Markdown) here")
+    parser.add_argument("--memory-security", action="store_true",
+                        help="instead: the main cases with SQLCipher's cipher_memory_security OFF and ON")  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=2, help="with --memory-security: processes per setting")
+    parser.add_argument("--memory-security-child", choices=("ON", "OFF"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.cache is None:
         args.cache = str(
             Path(platformdirs.user_cache_dir("RelationJournal")) / f"bench-{args.people}-{args.interactions}"
         )
     bench = Bench(args)
+    if args.memory_security_child:
+        print(json.dumps(bench.memory_security_child(args.memory_security_child)))
+        return 0
     bench.build()
-    bench.run()
+    if args.memory_security:
+        bench.results.extend(bench.memory_security())
+    else:
+        bench.run()
     table = bench.table()
     print(table)
     if args.out:
