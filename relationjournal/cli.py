@@ -22,6 +22,7 @@ from typing import Any, NoReturn, TextIO
 from relationjournal import __version__
 from relationjournal.core import fields, terminal
 from relationjournal.core.errors import InvalidInput, JournalError, PassphraseNeeded
+from relationjournal.core.hardening import forbid_core_dumps
 from relationjournal.core.locations import resolve_location
 from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Status, Tone
 
@@ -220,6 +221,7 @@ def _positive(text: str) -> int:
 
 # Running -----------------------------------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> int:
+    forbid_core_dumps()  # first: no core dump may ever hold the key or the journal's text
     argv = sys.argv[1:] if argv is None else list(argv)
     if (app := _app_arguments(argv)) is not None:
         return _guarded(lambda: _run_app(*app))

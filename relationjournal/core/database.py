@@ -51,7 +51,7 @@ def make_engine(path: Path, key: Key, *, wrong_key_message: str | None = None, r
     engine = create_engine(
         url,
         poolclass=QueuePool,
-        pool_size=2,  # the GUI thread and a worker; each connection keeps its own decrypted page cache
+        pool_size=3,  # the GUI thread, a worker and the journal's anchor (see Journal); each keeps its own page cache
         max_overflow=2,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
