@@ -149,6 +149,7 @@ def test_rekey_makes_the_old_key_useless(sandbox: Sandbox) -> None:
     out = cli_ok("rekey")
     new_recovery = RECOVERY_KEY.search(out).group(0)
     assert new_recovery != old_recovery
+    assert not list(sandbox.data_dir.glob(".journal.db.*")), "the re-encrypted copy's temp name is gone"
     assert "Ada" in cli_ok("person", "list")
     meta = json.loads(sandbox.location.meta.read_text())
     import keyring
