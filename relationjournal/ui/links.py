@@ -30,7 +30,7 @@ from relationjournal.ui.qt import (
 )
 
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-ADDRESS_LINE = 72  # a long address is shown whole, over several lines (a label would cut it off)
+ADDRESS_LINE = 48  # characters a line: a message box wraps only at spaces, so a long address is cut here
 NOT_OPENED = "Only web (http, https), email (mailto) and phone (tel) links open from the journal."
 
 
