@@ -341,6 +341,9 @@ def _open(args: argparse.Namespace, *, daily_backup: bool = True) -> Any:
     meta = read_meta(location)
     passphrase = _ask_passphrase() if meta is not None and meta.protection == "passphrase" else None
     journal = open_journal(location, passphrase=passphrase)
+    if journal.unseen_recovery_key:  # a key change was interrupted after it took effect; opening finished it
+        print(f"{PROG}: a key change that was interrupted has now been finished.", file=sys.stderr)
+        _print_recovery_key(journal.unseen_recovery_key, out=sys.stderr)
     if daily_backup:
         _daily_backup(journal, location)
     return journal

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 import time
 
 from relationjournal.core import backups
-from relationjournal.core.access import open_journal
 from relationjournal.core.journal import Journal
 from relationjournal.core.records import PersonDraft
 from tests.conftest import Sandbox
@@ -45,36 +45,45 @@ def test_checking_a_backup_does_not_change_it(journal: Journal, sandbox: Sandbox
     assert digest(made) == before
 
 
-def test_the_journal_kept_aside_before_a_restore_is_private_with_its_write_ahead_log(sandbox: Sandbox) -> None:
-    init_journal()
-    backup = sandbox.root / "b.db"
-    cli_ok("backup", "--to", str(backup))
-    # A writer that ends without closing leaves its newest commits in the write-ahead log.
+def leave_a_commit_only_in_the_log(sandbox: Sandbox, name: str) -> None:
+    """A writer that ends without closing leaves its newest commit in the write-ahead log."""
     subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
         import os
         from relationjournal.core.access import open_journal
         from relationjournal.core.locations import resolve_location
         from relationjournal.core.records import PersonDraft
         journal = open_journal(resolve_location({str(sandbox.data_dir)!r}))
-        journal.add_person(PersonDraft("Only In The Log"))
+        journal.add_person(PersonDraft({name!r}))
         os._exit(0)
     """)], check=True)  # fmt: skip
     assert sandbox.location.sidecars[0].stat().st_size > 0
-    cli_ok("restore", str(backup))
-    kept = sorted(sandbox.location.backups.glob("*before-restore*"))
-    assert [p.name.endswith("-wal") for p in kept] == [False, True]
-    for path in kept:
-        assert path.stat().st_mode & 0o777 == 0o600, path
-    # The copy kept aside, with its log beside it, still has the commit that was only in the log.
-    aside = sandbox.root / "aside"
-    aside.mkdir()
-    for path in kept:
-        os.link(path, aside / path.name.replace(kept[0].name, "journal.db"))
-    os.link(sandbox.location.meta, aside / "journal.meta.json")
-    from relationjournal.core.locations import JournalLocation
 
-    with open_journal(JournalLocation(aside)) as journal:
-        assert "Only In The Log" in {p.display_name for p in journal.list_people()}
+
+def test_the_journal_kept_aside_before_a_restore_is_private_and_restores_with_every_commit(sandbox: Sandbox) -> None:
+    init_journal()
+    backup = sandbox.root / "b.db"
+    cli_ok("backup", "--to", str(backup))
+    leave_a_commit_only_in_the_log(sandbox, "Only In The Log")
+    out = cli_ok("restore", str(backup))
+    assert "Only In The Log" not in cli_ok("person", "list")
+    kept = sorted(sandbox.location.backups.glob("*before-restore*"))
+    assert kept and all(path.stat().st_mode & 0o777 == 0o600 for path in kept)
+    assert str(kept[0]) in out
+    cli_ok("restore", str(kept[0]))  # undo the restore
+    assert "Only In The Log" in cli_ok("person", "list")
+
+
+def test_a_copy_with_its_write_ahead_log_beside_it_restores_with_the_log(sandbox: Sandbox) -> None:
+    init_journal()
+    leave_a_commit_only_in_the_log(sandbox, "Only In The Log")
+    copy = sandbox.location.backups / "journal-20261130-120000-before-restore.db"
+    copy.parent.mkdir(mode=0o700, exist_ok=True)
+    shutil.copyfile(sandbox.location.database, copy)
+    shutil.copyfile(sandbox.location.sidecars[0], copy.with_name(copy.name + "-wal"))
+    cli_ok("person", "add", "Later")
+    cli_ok("restore", str(copy))
+    listed = cli_ok("person", "list")
+    assert "Only In The Log" in listed and "Later" not in listed
 
 
 def test_half_written_backups_of_a_killed_process_are_removed(journal: Journal, sandbox: Sandbox) -> None:

@@ -88,6 +88,7 @@ def create_journal(location: JournalLocation, *, passphrase: str | None = None) 
     if meta.protection == "keyring":
         store_key(meta.journal_id, key)
     lock = JournalLock(location)
+    journal = None
     try:
         lock.acquire_shared()
         create_private_file(location.database)
@@ -95,6 +96,8 @@ def create_journal(location: JournalLocation, *, passphrase: str | None = None) 
         journal.meta = meta.with_key(key)
         write_meta(location, journal.meta)
     except BaseException:
+        if journal is not None:
+            journal.close()
         lock.release()
         _remove_new_files(location)
         if meta.protection == "keyring":
@@ -168,10 +171,15 @@ def _open_with_first(
         except WrongKey:
             continue
         try:
-            journal.meta = _record_working_key(location, meta, key, pending=pending)
+            journal.meta, finished = _record_working_key(location, meta, key, pending=pending)
+            if not pending and (key, True) in candidates:  # killed before the side entry was cleared
+                delete_key(meta.journal_id + _NEXT)
+                finished = True
         except BaseException:
             journal.close()
             raise
+        if finished and key.raw is not None:  # the user never saw this key's recovery form: show it now
+            journal.unseen_recovery_key = recovery_key(key.raw)
         return journal
     tried = [key for key, _ in candidates]
     if any(key_matches(meta, key) for key in tried) and not meta.next_key_check:
@@ -186,8 +194,13 @@ def _open_with_first(
     raise WrongKey(_WRONG_KEYRING_KEY)
 
 
-def _record_working_key(location: JournalLocation, meta: JournalMeta, key: Key, *, pending: bool) -> JournalMeta:
-    """Make the keyring and the metadata agree with the key that opened the file; returns the metadata."""
+def _record_working_key(
+    location: JournalLocation, meta: JournalMeta, key: Key, *, pending: bool
+) -> tuple[JournalMeta, bool]:
+    """Make the keyring and the metadata agree with the key that opened the file.
+
+    Returns the metadata now in effect, and whether this finished an interrupted key change.
+    """
     if pending:
         store_key(meta.journal_id, key)
     finished = pending or bool(meta.next_key_check and key_matches(replace(meta, key_check=meta.next_key_check), key))
@@ -197,7 +210,7 @@ def _record_working_key(location: JournalLocation, meta: JournalMeta, key: Key, 
         write_meta(location, meta)
     if pending:
         delete_key(meta.journal_id + _NEXT)
-    return meta
+    return meta, finished
 
 
 _WRONG_KEYRING_KEY = (
@@ -217,8 +230,13 @@ def unlock_with_recovery_key(location: JournalLocation, recovery_text: str) -> J
         journal = _open(location, key, lock=lock)
     except WrongKey:
         lock.release()
-        if key_matches(meta, key):  # the right key, so the first page itself fails its check
+        if key_matches(meta, key) and not (meta and meta.next_key_check):  # the right key: the first page is bad
             raise Damaged(damaged_message(location, "its first page fails its check")) from None
+        if meta and meta.next_key_check:
+            raise WrongKey(
+                "That recovery key is from before a key change that was under way; the journal now uses the new "
+                "key, kept in your keyring: open the journal normally and its new recovery key is shown."
+            ) from None
         raise WrongKey("That recovery key does not open this journal.") from None
     except BaseException:
         lock.release()
@@ -294,11 +312,12 @@ def _replace_with_reencrypted(location: JournalLocation, meta: JournalMeta, old_
         sidecar.unlink(missing_ok=True)
     try:
         os.replace(incoming, location.database)
-        fsync_dir(location.data_dir)
-    except OSError as error:
+    except OSError as error:  # not renamed: the journal is as it was, under its old key
         incoming.unlink(missing_ok=True)
         write_meta(location, meta)
         raise translate_os_error(error, location.database) from error
+    # Renamed: from here on the new key is the journal's, whatever fails (opening finishes the change).
+    fsync_dir(location.data_dir, best_effort=True)
 
 
 def current_key(location: JournalLocation, *, passphrase: str | None = None) -> Key:

@@ -53,12 +53,20 @@ def fsync_file(path: Path) -> None:
     fsync_dir(path.parent)
 
 
-def fsync_dir(folder: Path) -> None:
-    """Make a rename or new file in `folder` durable (POSIX; Windows has no directory handles)."""
+def fsync_dir(folder: Path, *, best_effort: bool = False) -> None:
+    """Make a rename or new file in `folder` durable (POSIX; Windows has no directory handles).
+
+    `best_effort` after a rename that already happened: some file systems refuse a folder's fsync,
+    and the rename must not then be reported (or undone) as if it had failed.
+    """
     if os.name != "posix":
         return
-    fd = os.open(folder, os.O_RDONLY)
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        if not best_effort:
+            raise

@@ -18,7 +18,7 @@ from pathlib import Path
 from relationjournal.core import migrate
 from relationjournal.core.atomicfile import fsync_dir, fsync_file, translate_os_error
 from relationjournal.core.database import database_errors, integrity_problems, make_engine, writer
-from relationjournal.core.errors import Busy, Damaged, InvalidInput, NotAJournal
+from relationjournal.core.errors import Busy, Damaged, InvalidInput, JournalError, NotAJournal
 from relationjournal.core.journal import Journal
 from relationjournal.core.journallock import JournalLock
 from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
@@ -121,13 +121,14 @@ def prune(location: JournalLocation) -> list[Path]:
     removed = [b.path for b in backups if b.path not in keep]
     for path in removed:
         path.unlink(missing_ok=True)
+        _sidecars_of(path)[0].unlink(missing_ok=True)  # the log kept beside a copy made before a restore
     return removed + _remove_stale_partials(location)
 
 
 def _remove_stale_partials(location: JournalLocation) -> list[Path]:
     """Half-written backups left by a process that was killed while backing up."""
     stale = []
-    for path in location.backups.glob(f".{PREFIX}*{SUFFIX}.partial"):
+    for path in location.backups.glob(f".{PREFIX}*.partial"):
         try:
             if time.time() - path.stat().st_mtime > STALE_PARTIAL_S:
                 path.unlink()
@@ -187,6 +188,8 @@ def restore(location: JournalLocation, key: Key, source: Path, *, source_key: Ke
         rekeyed = location.data_dir / (RESTORE_TEMP + ".rekeyed")
         try:
             _copy_private(source, incoming)
+            if _sidecars_of(source)[0].exists():  # a copy kept before a restore has its log beside it
+                _copy_private(_sidecars_of(source)[0], _sidecars_of(incoming)[0])
             problems = check_backup(incoming, source_key or key)
             if problems:
                 raise Damaged(f"{source.name} is damaged too ({problems[0]}); choose another backup.")
@@ -194,11 +197,12 @@ def restore(location: JournalLocation, key: Key, source: Path, *, source_key: Ke
                 reencrypt(incoming, source_key, rekeyed, key)
                 os.replace(rekeyed, incoming)
             _upgrade(incoming, key)  # a backup from an older version
+            _fold_log(location, key)
             kept = _keep_current(location)
             for sidecar in location.sidecars:
                 sidecar.unlink(missing_ok=True)
             os.replace(incoming, location.database)
-            fsync_dir(location.data_dir)
+            fsync_dir(location.data_dir, best_effort=True)  # renamed: the restore has happened
         except OSError as error:
             raise translate_os_error(error, location.database) from error
         finally:
@@ -219,12 +223,32 @@ def _keep_current(location: JournalLocation) -> Path:
     return kept
 
 
+def _fold_log(location: JournalLocation, key: Key) -> None:
+    """Fold the journal's write-ahead log into it before it is replaced, when it opens (it may be damaged)."""
+    if not location.database.exists():
+        return
+    engine = make_engine(location.database, key)
+    try:
+        with database_errors(location.database), engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except JournalError:
+        pass  # a damaged or foreign file is kept aside as it is, log and all
+    finally:
+        engine.dispose()
+
+
 def _copy_private(source: Path, target: Path) -> None:
-    """Copy `source` to a new file only the user can read (it is created 0600 before a byte is written)."""
-    target.unlink(missing_ok=True)
-    create_private_file(target)
-    shutil.copyfile(source, target)
-    fsync_file(target)
+    """Copy `source` to `target`, only the user can read it, and it appears only once whole."""
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    create_private_file(partial)  # 0600 before a byte is written
+    try:
+        shutil.copyfile(source, partial)
+        fsync_file(partial)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _upgrade(path: Path, key: Key) -> None:

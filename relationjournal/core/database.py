@@ -11,6 +11,7 @@ Facts this module relies on (see shared/SECURITY.md):
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,9 +46,7 @@ def make_engine(path: Path, key: Key, *, wrong_key_message: str | None = None, r
     of being replaced by an empty one. `read_only` opens with `mode=ro` and leaves the file's
     journal mode alone, so a backup is read without changing a byte of it.
     """
-    mode = "ro" if read_only else "rw"
-    database = f"{path.absolute().as_uri()}?mode={mode}"
-    url = URL.create("sqlite+pysqlcipher", password=key.pragma_value(), database=database, query={"uri": "true"})
+    url = URL.create("sqlite+pysqlcipher", password=key.pragma_value(), **_file_arguments(path, read_only))
     engine = create_engine(
         url,
         poolclass=QueuePool,
@@ -84,6 +83,16 @@ def make_engine(path: Path, key: Key, *, wrong_key_message: str | None = None, r
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _file_arguments(path: Path, read_only: bool) -> dict[str, Any]:
+    """The database as an SQLite URI with its open mode; a Windows network path (which a URI cannot
+    name: SQLite refuses a host) is given as a plain path, without the mode."""
+    absolute = path.absolute()
+    if sys.platform == "win32" and str(absolute).startswith("\\\\"):  # pragma: no cover - Windows only
+        return {"database": str(absolute)}
+    mode = "ro" if read_only else "rw"
+    return {"database": f"{absolute.as_uri()}?mode={mode}", "query": {"uri": "true"}}
 
 
 def writer(engine: Engine) -> Engine:

@@ -85,6 +85,7 @@ class Journal:
     ):
         self.path = path
         self.meta = meta  # how it is protected, to write back with the file if its folder went too
+        self.unseen_recovery_key: str | None = None  # set when opening finished a key change (show it once)
         self._engine = engine
         self._writer = writer(engine)
         self._key = key

@@ -275,7 +275,10 @@ def obtain_journal(
     meta = read_meta(location)
     passphrase = os.environ.get(PASSPHRASE_ENV) if meta is None or meta.protection == "passphrase" else None
     try:
-        return open_journal(location, passphrase=passphrase)
+        journal = open_journal(location, passphrase=passphrase)
+        if journal.unseen_recovery_key and interactive:  # opening finished an interrupted key change
+            RecoveryKeyDialog(journal.unseen_recovery_key, parent).exec()
+        return journal
     except PassphraseNeeded:
         if not interactive:
             raise
