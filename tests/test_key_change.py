@@ -73,7 +73,7 @@ def test_a_key_change_killed_at_any_point_opens_and_checks_sound(sandbox: Sandbo
 
     check = run_cli("check")
     assert check.returncode == 0 and "sound" in check.stdout  # never "damaged… restore a backup"
-    if point.endswith(("fsync_dir", "store_key", "write_meta")):  # the new key had taken effect: its recovery key is shown now
+    if point.endswith(("fsync_dir", "store_key", "write_meta")):  # the new key took effect: its recovery key is shown
         shown = RECOVERY_KEY.search(check.stderr).group(0)
         cli_ok("unlock", "--recovery-key", input=shown + "\n")
     else:

@@ -70,6 +70,24 @@ def test_stay_in_touch_is_ordered_by_how_overdue_relative_to_the_cadence(berlin:
     assert ("Weekly Wanda", ReminderKind.stay_in_touch) in due(berlin, now + timedelta(days=8))
 
 
+def test_today_and_the_people_list_agree_on_who_is_most_overdue_with_a_default_cadence(berlin: Journal) -> None:
+    from relationjournal.core.records import PeopleFilter
+
+    start = at("2026-01-01 10:00")
+    berlin.set_setting("default_cadence_days", 7)
+    on_default = person(berlin, "Default Dana", now=start)  # no cadence of her own: the default's 7 days
+    yearly = person(berlin, "Yearly Yusuf", now=start, cadence_days=365)
+    weekly = person(berlin, "Weekly Wanda", now=start, cadence_days=7)
+    now = at("2026-03-01 10:00")
+    talk(berlin, on_default, now - timedelta(days=60))  # 8.6 times her cadence
+    talk(berlin, yearly, now - timedelta(days=400))  # 1.1 times
+    talk(berlin, weekly, now - timedelta(days=14))  # 2 times
+    today = [name for name, _ in due(berlin, now, ReminderKind.stay_in_touch)]
+    listed = berlin.person_summaries(berlin.person_ids(PeopleFilter(order="overdue"), now=now))
+    assert today == ["Default Dana", "Weekly Wanda", "Yearly Yusuf"]
+    assert [p.display_name for p in listed] == today
+
+
 def test_done_or_dismissed_stay_in_touch_does_not_return_in_the_same_cycle(berlin: Journal) -> None:
     start = at("2026-01-01 10:00")
     ada = person(berlin, "Ada", now=start, cadence_days=14)

@@ -307,7 +307,9 @@ class Journal:
         """Ids of the people matching `wanted`, in its order: cheap even for 10,000 people."""
         with self._reading() as session:
             query = queries.filter_people(select(Person.id), wanted)
-            return list(session.scalars(query.order_by(*queries.people_order(wanted, now or utc_now()))))
+            default = self._rules(session).default_cadence_days if wanted.order == "overdue" else None
+            order = queries.people_order(wanted, now or utc_now(), default)
+            return list(session.scalars(query.order_by(*order)))
 
     def person_summaries(self, ids: Sequence[int]) -> list[PersonSummary]:
         """The list rows of the people with these ids, in the same order (missing ids are skipped)."""

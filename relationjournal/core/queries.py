@@ -41,9 +41,13 @@ def days_since_contact(now: datetime) -> Any:
     return func.julianday(now.astimezone(UTC).strftime(UTC_FORMAT)) - func.julianday(contact_since())
 
 
-def overdue_ratio(now: datetime) -> Any:
-    """Days since last contact (or since added) divided by the cadence: above 1 is overdue."""
-    return days_since_contact(now) / effective_cadence()
+def overdue_ratio(now: datetime, default_days: int | None) -> Any:
+    """Days since last contact (or since added) divided by the cadence: above 1 is overdue.
+
+    The one overdue measure: Today's stay-in-touch order (`wellbeing`) and the People list's
+    "most overdue" sort both come from the same cadence, the user's default included.
+    """
+    return days_since_contact(now) / effective_cadence(default_days)
 
 
 def person_name(session: Session, person_id: int | None) -> str | None:
@@ -83,10 +87,10 @@ def filter_people(query: Select[Any], wanted: PeopleFilter) -> Select[Any]:
     return query
 
 
-def people_order(wanted: PeopleFilter, now: datetime) -> list[Any]:
+def people_order(wanted: PeopleFilter, now: datetime, default_cadence_days: int | None = None) -> list[Any]:
     name = func.lower(Person.display_name)
     if wanted.order == "last_contact":
         return [last_contact().desc().nulls_last(), name, Person.id]
     if wanted.order == "overdue":
-        return [overdue_ratio(now).desc().nulls_last(), name, Person.id]
+        return [overdue_ratio(now, default_cadence_days).desc().nulls_last(), name, Person.id]
     return [name, Person.id]
