@@ -142,6 +142,25 @@ def build_parser() -> argparse.ArgumentParser:
                         help="what you told them (thanked them personally? said clearly what changes?), or - to "
                              "read standard input; left out on a terminal, it is asked for")  # fmt: skip
 
+    tag = commands.add_parser("tag", help="list, rename, merge or delete tags; set a tag's cadence").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    tag_list = tag.add_parser("list", help="every tag, with its cadence and how many people carry it")
+    tag_list.add_argument("--format", choices=("table", "json"), default="table")
+    tag_rename = tag.add_parser("rename", help="rename a tag (a change of letter case too)")
+    tag_rename.add_argument("old", metavar="OLD")
+    tag_rename.add_argument("new", metavar="NEW")
+    tag_merge = tag.add_parser("merge", help="merge tags into one: their people carry TARGET instead")
+    tag_merge.add_argument("sources", nargs="+", metavar="SOURCE")
+    tag_merge.add_argument("--into", required=True, metavar="TARGET",
+                           help="the tag that stays (with its cadence; else the shortest of the sources')")  # fmt: skip
+    tag_delete = tag.add_parser("delete", help="delete a tag (the people who carry it stay)")
+    tag_delete.add_argument("tag", metavar="NAME")
+    tag_cadence = tag.add_parser("cadence", help="stay in touch every DAYS days with the people who carry a tag "
+                                 "(a person's own cadence wins); off clears it")  # fmt: skip
+    tag_cadence.add_argument("tag", metavar="NAME")
+    tag_cadence.add_argument("days", type=_tag_cadence, metavar="DAYS|off")
+
     export = commands.add_parser("export", help="export everything to CSV files (not encrypted)")
     export.add_argument("--csv", required=True, metavar="DIR", type=Path)
     export.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
@@ -211,6 +230,19 @@ def _date(field: str) -> Callable[[str], Any]:
 
 _handle = _argument_type(fields.handle)
 _cadence = _argument_type(fields.cadence_days)
+
+
+def _tag_cadence(text: str) -> int | None:
+    """DAYS (1 to 3660), or off."""
+    if text.strip().lower() == "off":
+        return None
+    try:
+        days = fields.cadence_days(text) if text.strip() else None
+    except InvalidInput as error:
+        raise argparse.ArgumentTypeError(f"{error} Give a number of days, or off.") from None
+    if days is None:
+        raise argparse.ArgumentTypeError("cadence: give a number of days, or off.")
+    return days
 
 
 def _positive(text: str) -> int:
@@ -576,6 +608,45 @@ def cmd_programme(args: argparse.Namespace) -> None:
             print(f"{m.person_name} left {m.programme} on {m.left_on}; their history is kept and the change recorded.")
 
 
+def cmd_tag(args: argparse.Namespace) -> None:
+    with _open(args) as journal:
+        if args.action == "list":
+            tags = journal.tags()
+        elif args.action == "rename":
+            tag = journal.rename_tag(args.old, args.new)
+            print(f"Renamed the tag {args.old.strip()!r} to {tag.name!r}; {_carry(tag.people)} it.")
+        elif args.action == "merge":
+            tag = journal.merge_tags(args.sources, args.into)
+            cadence = f", to stay in touch every {tag.cadence_days} days" if tag.cadence_days else ""
+            print(f"Merged into {tag.name!r}: {_carry(tag.people)} it{cadence}.")
+        elif args.action == "delete":
+            tag = journal.delete_tag(args.tag)
+            print(f"Deleted the tag {tag.name!r}; {_carry(tag.people, past=True)} it, and they stay in the journal.")
+        elif args.action == "cadence":
+            tag = journal.set_tag_cadence(args.tag, args.days)
+            if tag.cadence_days:
+                print(f"Stay in touch every {tag.cadence_days} days with the people tagged {tag.name!r} "
+                      f"({_carry(tag.people)} it), unless they have a cadence of their own.")  # fmt: skip
+            else:
+                print(f"The tag {tag.name!r} no longer sets a cadence ({_carry(tag.people)} it).")
+    if args.action != "list":
+        return
+    if args.format == "json":
+        _print_json([dataclasses.asdict(t) for t in tags])
+    elif not tags:
+        print("No tags yet. Tag people as you add or edit them: relationjournal person edit PERSON --tag TAG")
+    else:
+        rows = [[t.name, str(t.people), f"every {t.cadence_days} days" if t.cadence_days else ""] for t in tags]
+        _print_table(["tag", "people", "stay in touch"], rows)
+
+
+def _carry(people: int, *, past: bool = False) -> str:
+    """How many people carry (or carried) a tag: "3 people carry", "1 person carries", "nobody carried"."""
+    if past:
+        return {0: "nobody carried", 1: "1 person carried"}.get(people, f"{people} people carried")
+    return {0: "nobody carries", 1: "1 person carries"}.get(people, f"{people} people carry")
+
+
 def cmd_export(args: argparse.Namespace) -> None:
     with _open(args) as journal:
         paths = journal.export_csv(args.csv, excel=args.excel)
@@ -712,7 +783,7 @@ def cmd_unlock(args: argparse.Namespace) -> None:
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "init": cmd_init, "person": cmd_person, "note": cmd_note, "log": cmd_log, "timeline": cmd_timeline,
     "search": cmd_search, "reminders": cmd_reminders, "export": cmd_export, "import": cmd_import,
-    "programme": cmd_programme, "settings": cmd_settings, "demo": cmd_demo, "rekey": cmd_rekey,
+    "programme": cmd_programme, "tag": cmd_tag, "settings": cmd_settings, "demo": cmd_demo, "rekey": cmd_rekey,
     "check": cmd_check, "unlock": cmd_unlock, "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
 }  # fmt: skip
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, insert, literal, select
 from sqlalchemy.orm import Session, selectinload
 
 from relationjournal.core import fields, queries, search, timeline_sql, wellbeing
@@ -56,6 +56,7 @@ from relationjournal.core.records import (
     ReflectionRecord,
     ReminderRecord,
     SearchHit,
+    TagRecord,
     TimelineEntry,
     TimelineFilter,
 )
@@ -650,13 +651,97 @@ class Journal:
             session.flush()
             return _membership_record(membership, queries.person_name(session, membership.person_id) or "")
 
-    def set_tag_cadence(self, tag: str, days: int | None) -> None:
-        """The default stay-in-touch cadence for people with this tag (their own cadence wins)."""
+    # Tags ---------------------------------------------------------------------------------------
+    # Tag names are case-insensitive (the column's NOCASE collation): "Client" finds "client".
+    def tags(self) -> list[TagRecord]:
+        """Every tag, by name, with its stay-in-touch cadence and how many people carry it."""
+        with self._reading() as session:
+            carriers = (
+                select(person_tag.c.tag_id, func.count().label("people")).group_by(person_tag.c.tag_id).subquery()
+            )
+            rows = session.execute(
+                select(Tag.id, Tag.name, Tag.cadence_days, func.coalesce(carriers.c.people, 0))
+                .outerjoin(carriers, carriers.c.tag_id == Tag.id)
+                .order_by(Tag.name, Tag.id)
+            )
+            return [TagRecord(*row) for row in rows]
+
+    def set_tag_cadence(self, tag: str, days: int | None) -> TagRecord:
+        """The default stay-in-touch cadence for people with this tag (their own cadence wins); None: none.
+
+        Check-in nudges already made for the old cadence that the new one no longer asks for go
+        (see `_drop_stale_nudges`); the next `due_reminders` makes the ones the new cadence asks for.
+        """
+        cadence = fields.cadence_days(days)
         with self._writing() as session:
-            found = session.scalars(select(Tag).where(Tag.name == tag.strip())).one_or_none()
-            if found is None:
-                raise NotFound(f"There is no tag called {tag!r}.")
-            found.cadence_days = fields.cadence_days(days)
+            found = _find_tag(session, tag)
+            found.cadence_days = cadence
+            session.flush()
+            people = _carriers(session, [found.id])
+            _drop_stale_nudges(session, people, self._rules(session))
+            return _tag_record(session, found)
+
+    def rename_tag(self, old: str, new: str) -> TagRecord:
+        """Rename a tag; the people who carry it keep it. A change of letter case is a rename too.
+
+        Renaming to the name of another tag is refused (InvalidInput, pointing to `merge_tags`):
+        a merge cannot be undone and decides whose cadence stays, so it is never done by accident.
+        """
+        name = fields.tag_name(new)
+        with self._writing() as session:
+            tag = _find_tag(session, old)
+            other = session.scalars(select(Tag).where(Tag.name == name, Tag.id != tag.id)).first()
+            if other is not None:
+                raise InvalidInput(
+                    f"tag: there is already a tag called {other.name!r}; merge {tag.name!r} into it instead."
+                )
+            tag.name = name
+            session.flush()
+            return _tag_record(session, tag)
+
+    def merge_tags(self, sources: Sequence[str], into: str) -> TagRecord:
+        """Merge the tags `sources` into the tag `into`, which must exist; the sources are deleted.
+
+        Everyone who carried a source carries `into` (once). `into` keeps its cadence; if it has
+        none, it takes the shortest of the sources' cadences, so nobody who was kept in touch with
+        through a source is forgotten (though people who carried only `into` now get that cadence).
+        Naming `into` among the sources is ignored; naming no other tag is refused.
+        """
+        with self._writing() as session:
+            target = _find_tag(session, into)
+            merged: list[Tag] = []
+            for name in sources:
+                tag = _find_tag(session, name)
+                if tag.id != target.id and tag not in merged:
+                    merged.append(tag)
+            if not merged:
+                raise InvalidInput(f"tag: name at least one other tag to merge into {target.name!r}.")
+            ids = [tag.id for tag in merged]
+            people = _carriers(session, [*ids, target.id])
+            if target.cadence_days is None:
+                target.cadence_days = min((t.cadence_days for t in merged if t.cadence_days), default=None)
+            has_target = select(person_tag.c.person_id).where(person_tag.c.tag_id == target.id)
+            session.execute(
+                insert(person_tag).from_select(
+                    ["person_id", "tag_id"],
+                    select(person_tag.c.person_id, literal(target.id))
+                    .where(person_tag.c.tag_id.in_(ids), person_tag.c.person_id.not_in(has_target))
+                    .distinct(),
+                )
+            )
+            _delete_tags(session, merged)
+            _drop_stale_nudges(session, people, self._rules(session))
+            return _tag_record(session, target)
+
+    def delete_tag(self, name: str) -> TagRecord:
+        """Delete a tag: the people who carried it stay, without it. Returns the tag as it was."""
+        with self._writing() as session:
+            tag = _find_tag(session, name)
+            gone = _tag_record(session, tag)
+            people = _carriers(session, [tag.id])
+            _delete_tags(session, [tag])
+            _drop_stale_nudges(session, people, self._rules(session))
+            return gone
 
     # Settings, export, import, checks ----------------------------------------------------------
     def setting(self, key: str, default: Any = None) -> Any:
@@ -785,6 +870,66 @@ def _tags(session: Session, names: Sequence[str]) -> list[Tag]:
         if tag not in tags:
             tags.append(tag)
     return tags
+
+
+def _find_tag(session: Session, name: str) -> Tag:
+    """The tag called `name` in any letter case, or a NotFound naming it."""
+    wanted = name.strip()
+    if not wanted:
+        raise InvalidInput("tag: name a tag.")
+    tag = session.scalars(select(Tag).where(Tag.name == wanted)).one_or_none()  # NOCASE column
+    if tag is None:
+        raise NotFound(f"There is no tag called {wanted!r}.")
+    return tag
+
+
+def _carriers(session: Session, tag_ids: Sequence[int]) -> list[int]:
+    """The ids of the people who carry any of these tags."""
+    query = select(person_tag.c.person_id).where(person_tag.c.tag_id.in_(tag_ids)).distinct()
+    return list(session.scalars(query))
+
+
+def _tag_record(session: Session, tag: Tag) -> TagRecord:
+    people = session.scalar(select(func.count()).select_from(person_tag).where(person_tag.c.tag_id == tag.id))
+    return TagRecord(tag.id, tag.name, tag.cadence_days, people or 0)
+
+
+def _delete_tags(session: Session, tags: Sequence[Tag]) -> None:
+    """Delete these tags and every person's link to them (the people stay)."""
+    session.execute(delete(person_tag).where(person_tag.c.tag_id.in_([tag.id for tag in tags])))
+    for tag in tags:
+        session.delete(tag)
+    session.flush()
+
+
+def _drop_stale_nudges(session: Session, person_ids: Sequence[int], rules: wellbeing.Rules) -> None:
+    """Delete the open stay-in-touch nudges of these people that their cadence no longer asks for.
+
+    `wellbeing.materialise_due` makes a nudge for the moment a person's cadence runs out after
+    their last contact. Once a tag's cadence changes (or a tag goes), a nudge for a moment their
+    cadence no longer gives, or for someone left with no cadence, goes; the next `due_reminders`
+    makes the one the new cadence asks for, once it is due. Deleted, not dismissed: a dismissed
+    nudge keeps its moment from being asked for again (that is how a dismissal sticks), and
+    setting the old cadence back should bring its nudge back.
+    """
+    cadence = queries.effective_cadence(rules.default_cadence_days)
+    for start in range(0, len(person_ids), KEY_CHUNK):  # SQLite takes at most 32,766 parameters
+        rows = session.execute(
+            select(Reminder.id, Reminder.due_at, cadence, queries.contact_since())
+            .join(Person, Person.id == Reminder.person_id)
+            .where(
+                Reminder.person_id.in_(person_ids[start : start + KEY_CHUNK]),
+                Reminder.kind == ReminderKind.stay_in_touch,
+                Reminder.state.in_(wellbeing.OPEN_STATES),
+            )
+        ).all()
+        stale = []
+        for reminder_id, due, days, since in rows:
+            last = since if isinstance(since, datetime) else datetime.fromisoformat(since)
+            if not days or days_later(last, days, rules.zone) != due:
+                stale.append(reminder_id)
+        if stale:
+            session.execute(delete(Reminder).where(Reminder.id.in_(stale)))
 
 
 def _filter_interactions(query: Any, wanted: TimelineFilter) -> Any:

@@ -83,6 +83,16 @@ class PersonSummary:
     cadence_days: int | None  # their own, else the shortest of their tags' cadences
 
 
+@dataclass(frozen=True)
+class TagRecord:
+    """A tag as the tag manager and `tag list` show it."""
+
+    id: int
+    name: str
+    cadence_days: int | None  # stay in touch this often with the people who carry it (their own cadence wins)
+    people: int  # how many people carry it, archived ones too
+
+
 PeopleOrder = Literal["name", "last_contact", "overdue"]
 
 

@@ -57,6 +57,7 @@ _NAMES = {
         "QStandardItem",
         "QStandardItemModel",
         "QTextDocument",
+        "QValidator",
     ),
     "PySide6.QtNetwork": (
         "QLocalServer",
@@ -79,6 +80,7 @@ _NAMES = {
         "QGroupBox",
         "QHBoxLayout",
         "QHeaderView",
+        "QInputDialog",
         "QLabel",
         "QLayout",
         "QLineEdit",
