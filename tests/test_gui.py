@@ -122,7 +122,8 @@ def test_add_person_log_note_then_find_them_everywhere(qtbot, window: MainWindow
     add.accept()
     person = add.saved
     assert person is not None and person.tags == ("client", "translator")
-    window._after_person_change(person.id)
+    window.changes.flush()  # what the main window hears after a committed write
+    window.open_person(person.id)
     assert window.people.view.isVisible() and window.people.model.rowCount() == 1
     assert "Amaka Obi" in window.person_page.header.text()
     assert "mailto:amaka@example.org" in window.person_page.header.text()
@@ -142,7 +143,7 @@ def test_add_person_log_note_then_find_them_everywhere(qtbot, window: MainWindow
     assert "<b>Ada and Obi</b>" in note.preview.toHtml() or "font-weight" in note.preview.toHtml()
     qtbot.waitUntil(lambda: note.status.text() == "Saved", timeout=5000)  # autosaved, no button pressed
     note.close()
-    window._after_entry_change(person.id)
+    window.changes.flush()  # the person page follows the journal's writes by itself
 
     summaries = [window.person_page.model.index(r, TimelineModel.SUMMARY).data()
                  for r in range(window.person_page.model.rowCount())]  # fmt: skip
@@ -273,6 +274,7 @@ def test_a_persons_page_opens_on_the_newest_page_and_reads_older_ones_on_demand(
     for i in range(1, 450):
         journal.log_interaction(person.id, InteractionDraft(Channel.email, occurred_at=start + timedelta(days=i),
                                                              summary=f"message {i}"))  # fmt: skip
+    window.changes.flush()  # the window has heard of these writes before the page is opened
     window.open_person(person.id)
     model, view = window.person_page.model, window.person_page.table
     assert model.rowCount() == 100  # only the newest page is read when the page opens

@@ -37,20 +37,20 @@ def test_a_note_typed_while_the_journal_file_is_deleted_is_kept_and_saved_once_p
     qtbot.addWidget(note)
     note.show()
     qtbot.keyClicks(note.editor, "Her twins start school.")
-    qtbot.waitUntil(lambda: note.status.text() == "Saved", timeout=5000)
+    qtbot.waitUntil(lambda: note.status.text() == "Saved", timeout=15_000)
 
     for path in (sandbox.location.database, *sandbox.location.sidecars):
         os.unlink(path)  # another program deletes the journal
     qtbot.keyClicks(note.editor, " She worries about the bus.")
-    qtbot.waitUntil(lambda: note.status.text() == "Not saved", timeout=5000)
+    qtbot.waitUntil(lambda: note.status.text() == "Not saved", timeout=15_000)
     assert "deleted" in note.error.text() and note.error.isVisible()
     assert not sandbox.location.database.exists()  # nothing pretends to be the journal
 
     seen: list[str] = []
     click_in_next_message_box("Put it back", seen)  # the main window noticed and asks
-    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    qtbot.waitUntil(lambda: bool(seen), timeout=15_000)
     assert "deleted or moved by another program" in seen[0]
-    qtbot.waitUntil(lambda: note.status.text() == "Saved", timeout=5000)  # the text waited in the editor
+    qtbot.waitUntil(lambda: note.status.text() == "Saved", timeout=15_000)  # the text waited in the editor
     note.close()
     journal.close()
     with open_journal(sandbox.location) as reopened:
@@ -69,7 +69,7 @@ def test_a_replaced_journal_file_is_reported_and_what_was_open_is_rescued(
     seen: list[str] = []
     click_in_next_message_box("Save a rescued copy", seen)
     click_in_next_message_box("OK", seen)
-    qtbot.waitUntil(lambda: len(seen) == 2, timeout=8000)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=15_000)
     assert "replaced by another file" in seen[0]
     rescued = list(sandbox.location.backups.glob("journal-*-rescued.db"))
     assert len(rescued) == 1 and str(rescued[0]) in seen[1]

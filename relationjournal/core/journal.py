@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from relationjournal.core import fields, queries, search, timeline_sql, wellbeing
 from relationjournal.core.atomicfile import fsync_file, translate_os_error
+from relationjournal.core.changes import Change, recorded, touch
 from relationjournal.core.clock import days_later, snooze_until
 from relationjournal.core.database import database_errors, integrity_problems, writer
 from relationjournal.core.errors import Ambiguous, InvalidInput, JournalExists, JournalGone, KeyUnavailable, NotFound
@@ -87,6 +88,7 @@ class Journal:
         self.path = path
         self.meta = meta  # how it is protected, to write back with the file if its folder went too
         self.unseen_recovery_key: str | None = None  # set when opening finished a key change (show it once)
+        self._listeners: list[Callable[[Change], None]] = []
         self._engine = engine
         self._writer = writer(engine)
         self._key = key
@@ -202,9 +204,24 @@ class Journal:
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
+        """One write transaction; once it commits, subscribers hear what it changed (`changes.touch`)."""
         self.ensure_file()
-        with database_errors(self.path), Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
+        with database_errors(self.path), Session(self._writer, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+            change = recorded(session)
+        if change is not None:
+            self._announce(change)
+
+    # Change notifications ----------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
+        """Call `listener(change)` after every committed write (on the writing thread); returns the unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _announce(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
 
     # People -----------------------------------------------------------------------------------
     def add_person(self, draft: PersonDraft, *, now: datetime | None = None) -> PersonRecord:
@@ -219,6 +236,7 @@ class Journal:
             session.add(person)
             session.flush()
             wellbeing.on_person_added(session, person, now or utc_now(), self._rules(session))
+            touch(session, people={person.id}, reminders=True, tags=bool(draft.tags))
             return _person_record(person)
 
     def edit_person(
@@ -255,6 +273,7 @@ class Journal:
             person.tags = kept + [t for t in _tags(session, add_tags) if t not in kept]
             person.updated_at = utc_now()
             session.flush()
+            touch(session, people={person.id}, reminders=True, tags=bool(add_tags or remove_tags))
             return _person_record(person)
 
     def archive_person(self, person_id: int) -> PersonRecord:
@@ -357,6 +376,7 @@ class Journal:
             session.add(note)
             session.flush()
             wellbeing.on_note_added(session, note, now or utc_now(), self._rules(session))
+            touch(session, entries={person.id}, reminders=hard_event)
             return _note_record(note, person.display_name)
 
     def log_interaction(
@@ -383,6 +403,7 @@ class Journal:
             session.add(interaction)
             session.flush()
             wellbeing.on_interaction_logged(session, interaction, now or utc_now(), self._rules(session))
+            touch(session, entries={person.id}, reminders=True)
             return _interaction_record(interaction, person.display_name)
 
     def timeline(
@@ -450,15 +471,20 @@ class Journal:
                 note.pinned = pinned
             note.updated_at = utc_now()
             session.flush()
+            touch(session, entries={note.person_id})
             return _note_record(note, _get(session, Person, note.person_id, "person").display_name)
 
     def delete_note(self, note_id: int) -> None:
         with self._writing() as session:
-            session.delete(_get(session, Note, note_id, "note"))
+            note = _get(session, Note, note_id, "note")
+            touch(session, entries={note.person_id}, reminders=note.hard_event)
+            session.delete(note)
 
     def delete_interaction(self, interaction_id: int) -> None:
         with self._writing() as session:
-            session.delete(_get(session, Interaction, interaction_id, "conversation"))
+            interaction = _get(session, Interaction, interaction_id, "conversation")
+            touch(session, entries={interaction.person_id}, reminders=True)
+            session.delete(interaction)
 
     def search(self, query: str, *, limit: int = 50, mark: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
         with self._reading() as session:
@@ -482,6 +508,7 @@ class Journal:
             )  # fmt: skip
             session.add(reminder)
             session.flush()
+            touch(session, reminders=True)
             return _reminder_record(reminder, name)
 
     def reminders(self, *, include_closed: bool = False) -> list[ReminderRecord]:
@@ -508,6 +535,7 @@ class Journal:
             session.add(membership)
             session.flush()
             wellbeing.on_membership_added(session, membership, self._rules(session))
+            touch(session, entries={person.id}, reminders=True)
             return _membership_record(membership, person.display_name)
 
     def memberships(self, person_id: int | None = None) -> list[MembershipRecord]:
@@ -571,6 +599,7 @@ class Journal:
                              recurrence_days=reminder.recurrence_days, business=reminder.business)
                 )  # fmt: skip
             session.flush()
+            touch(session, reminders=True)
             return _reminder_record(reminder, queries.person_name(session, reminder.person_id))
 
     def dismiss_reminder(self, reminder_id: int, *, now: datetime | None = None) -> ReminderRecord:
@@ -578,6 +607,7 @@ class Journal:
             reminder = _load_reminder(session, reminder_id)
             reminder.state, reminder.closed_at = ReminderState.dismissed, now or utc_now()
             session.flush()
+            touch(session, reminders=True)
             return _reminder_record(reminder, queries.person_name(session, reminder.person_id))
 
     def snooze_reminder(self, reminder_id: int, until: str, *, now: datetime | None = None) -> ReminderRecord:
@@ -589,6 +619,7 @@ class Journal:
             reminder.state = ReminderState.snoozed
             reminder.snoozed_until = snooze_until(until, now, rules.zone, rules.quiet)
             session.flush()
+            touch(session, reminders=True)
             return _reminder_record(reminder, queries.person_name(session, reminder.person_id))
 
     def emotional_load(self, *, now: datetime | None = None) -> wellbeing.EmotionalLoad:
@@ -612,6 +643,7 @@ class Journal:
             reflection = Reflection(created_at=now, person_id=person_id, reminder_id=reminder_id, **values)
             session.add(reflection)
             session.flush()
+            touch(session, reflections=True, reminders=True)
             return _reflection_record(reflection, queries.person_name(session, person_id))
 
     def reflections(self, *, limit: int = 100) -> list[ReflectionRecord]:
@@ -632,6 +664,7 @@ class Journal:
             if next_review is not None:
                 wellbeing.schedule_review(session, membership, self._rules(session))
             session.flush()
+            touch(session, entries={membership.person_id}, reminders=True)
             return _membership_record(membership, queries.person_name(session, membership.person_id) or "")
 
     def rotate_out(self, membership_id: int, *, record: str, left_on: date | None = None) -> MembershipRecord:
@@ -649,6 +682,7 @@ class Journal:
             heading = f"**Rotated out of {membership.programme}** on {membership.left_on}."
             session.add(Note(person_id=membership.person_id, body=f"{heading}\n\n{record}"))
             session.flush()
+            touch(session, entries={membership.person_id}, reminders=True)
             return _membership_record(membership, queries.person_name(session, membership.person_id) or "")
 
     # Tags ---------------------------------------------------------------------------------------
@@ -679,6 +713,7 @@ class Journal:
             session.flush()
             people = _carriers(session, [found.id])
             _drop_stale_nudges(session, people, self._rules(session))
+            touch(session, tags=True, people=people, reminders=True)
             return _tag_record(session, found)
 
     def rename_tag(self, old: str, new: str) -> TagRecord:
@@ -697,6 +732,7 @@ class Journal:
                 )
             tag.name = name
             session.flush()
+            touch(session, tags=True, people=_carriers(session, [tag.id]))
             return _tag_record(session, tag)
 
     def merge_tags(self, sources: Sequence[str], into: str) -> TagRecord:
@@ -731,6 +767,7 @@ class Journal:
             )
             _delete_tags(session, merged)
             _drop_stale_nudges(session, people, self._rules(session))
+            touch(session, tags=True, people=people, reminders=True)
             return _tag_record(session, target)
 
     def delete_tag(self, name: str) -> TagRecord:
@@ -741,6 +778,7 @@ class Journal:
             people = _carriers(session, [tag.id])
             _delete_tags(session, [tag])
             _drop_stale_nudges(session, people, self._rules(session))
+            touch(session, tags=True, people=people, reminders=True)
             return gone
 
     # Settings, export, import, checks ----------------------------------------------------------
@@ -759,6 +797,7 @@ class Journal:
     def set_setting(self, key: str, value: Any) -> None:
         with self._writing() as session:
             session.merge(Setting(key=key, value=json.dumps(value)))
+            touch(session, settings=True, reminders=True)
 
     def export_csv(self, folder: Path, *, excel: bool = False) -> list[Path]:
         """Write the whole journal as CSV files in `folder` (plain text: the caller warns the user)."""
@@ -773,6 +812,7 @@ class Journal:
 
         batch = csvio.read_import(source)
         with self._writing() as session:
+            touch(session, everything=True)
             return csvio.apply_import(session, batch)
 
     def fill_demo(self, *, people: int, interactions: int, seed: int = 1) -> dict[str, int]:
@@ -780,6 +820,7 @@ class Journal:
         from relationjournal.core import demo
 
         with self._writing() as session:
+            touch(session, everything=True)
             return demo.generate(session, people=people, interactions=interactions, seed=seed)
 
     def copy_to(self, target: Path) -> None:

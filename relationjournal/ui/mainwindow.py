@@ -9,6 +9,7 @@ from relationjournal.core.errors import InvalidInput, JournalError
 from relationjournal.core.locations import JournalLocation
 from relationjournal.core.vocabulary import utc_now
 from relationjournal.ui import qt
+from relationjournal.ui.changes import ChangeHub
 from relationjournal.ui.icons import icon
 from relationjournal.ui.lazy import lazy_module
 from relationjournal.ui.paint import OnNextPaint
@@ -33,6 +34,7 @@ from relationjournal.ui.qt import (
 )
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
+    from relationjournal.core.changes import Change
     from relationjournal.core.journal import Journal
 
 # What shows the journal loads after the first paint, when `attach` first reaches into it.
@@ -40,6 +42,7 @@ dialogs = lazy_module("relationjournal.ui.dialogs")
 models = lazy_module("relationjournal.ui.models")
 pages = lazy_module("relationjournal.ui.pages")
 people_ui = lazy_module("relationjournal.ui.people")
+tags_ui = lazy_module("relationjournal.ui.tags")
 today_ui = lazy_module("relationjournal.ui.today")
 tray_ui = lazy_module("relationjournal.ui.tray")
 worker = lazy_module("relationjournal.ui.worker")
@@ -126,7 +129,6 @@ class MainWindow(QMainWindow):
         self.today.reflect_on.connect(self.reflect)
         self.today.review.connect(self.review_programme)
         self.today.open_person.connect(self.open_person)
-        self.today.changed.connect(self.refresh_due)
         self.reflections_page.write.clicked.connect(self.write_reflection)
         self.tray = tray_ui.ReminderTray(self)
         self.tray.activated.connect(self._bring_forward)
@@ -140,6 +142,8 @@ class MainWindow(QMainWindow):
         self._file_timer = QTimer(self, interval=self.FILE_CHECK_MS)
         self._file_timer.timeout.connect(self._check_file)
         self._file_timer.start()
+        self.changes = ChangeHub(journal, self)  # every view follows the journal's committed writes
+        self.changes.changed.connect(self._journal_changed)
         self._refresh_tags()
         self.people.reload()
         self._set_journal_actions_enabled(True)
@@ -172,6 +176,9 @@ class MainWindow(QMainWindow):
         self.act_reflections = self._action("My &reflections", self.show_reflections, "Ctrl+4", "heart")
         self.act_programme = self._action("Add to &programme…", self.add_to_programme)
         self.act_review = self._action("Re&view programme membership…", self.review_current_programme)
+        self.act_tags = self._action(
+            "Manage &tags…", self.manage_tags, "Ctrl+Shift+T", tip="Rename, merge and delete tags; set their cadence"
+        )
         self.act_export = self._action("&Export to CSV…", self.export, "Ctrl+Shift+E", "export")
         self.act_settings = self._action("Se&ttings…", self.settings, [key.Preferences, "Ctrl+,"], "settings")
         self.act_open_entry = self._action("&Open entry", self.open_entry, "Ctrl+O")
@@ -188,6 +195,8 @@ class MainWindow(QMainWindow):
         person_menu.addActions([self.act_add, self.act_edit, self.act_archive, self.act_programme, self.act_review])
         person_menu.addSeparator()
         person_menu.addActions([self.act_log, self.act_note, self.act_open_entry, self.act_delete])
+        person_menu.addSeparator()
+        person_menu.addAction(self.act_tags)
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.act_today, self.act_people, self.act_timeline, self.act_search,
                               self.act_reflections])  # fmt: skip
@@ -307,6 +316,25 @@ class MainWindow(QMainWindow):
         self.bring_forward()
         self.show_today()
 
+    def _journal_changed(self, change: Change) -> None:
+        """Bring every view up to date with a committed write (the one place views are refreshed)."""
+        if change.tags or change.everything:
+            self._refresh_tags()
+        if change.people or change.everything:
+            self.people.reload()
+        else:
+            for person_id in change.entries:
+                self.people.model.forget(person_id)  # their last contact may have changed
+        shown = self.person_page.person
+        if shown is not None and change.touches_person(shown.id):
+            selected = self.person_page.table.currentIndex().data(models.KEY_ROLE)
+            self.person_page.show_person(shown.id, selected)  # the selected entry stays selected
+        if self.stack.currentWidget() is self.timeline_page and (change.entries or change.everything):
+            self.timeline_page.reload()
+        if self.stack.currentWidget() is self.reflections_page and change.reflections:
+            self.reflections_page.reload()
+        self.refresh_due()
+
     # Reminders ---------------------------------------------------------------------------------
     def refresh_due(self) -> None:
         """Recompute what is due off the GUI thread; update Today, the toolbar count and the tray."""
@@ -350,16 +378,11 @@ class MainWindow(QMainWindow):
                 self.journal.complete_reminder(reminder_id)
             except InvalidInput:
                 pass  # the conversation itself closed it (stay in touch, follow-up, welcome)
-            self._after_entry_change(person_id)
-            self.refresh_due()
 
     def reflect(self, reminder_id: int | None) -> None:
         dialog = today_ui.ReflectionDialog(self.journal, reminder_id, self)
         if dialog.exec():
             self.statusBar().showMessage("Reflection saved, for you alone.", 5000)
-            self.refresh_due()
-            if self.stack.currentWidget() is self.reflections_page:
-                self.reflections_page.reload()
 
     def write_reflection(self) -> None:
         self.reflect(None)
@@ -369,10 +392,7 @@ class MainWindow(QMainWindow):
         if not memberships:
             self.statusBar().showMessage("They are not in a programme any more.", 5000)
             return
-        dialog = today_ui.ProgrammeReviewDialog(self.journal, memberships[0], self)
-        if dialog.exec():
-            self._after_entry_change(person_id)
-            self.refresh_due()
+        today_ui.ProgrammeReviewDialog(self.journal, memberships[0], self).exec()
 
     def review_current_programme(self) -> None:
         if self.person_page.person is not None:
@@ -381,23 +401,20 @@ class MainWindow(QMainWindow):
     def add_to_programme(self) -> None:
         if self.person_page.person is None:
             return
-        dialog = today_ui.MembershipDialog(self.journal, self.person_page.person.id, self)
-        if dialog.exec():
-            self._after_entry_change(self.person_page.person.id)
-            self.refresh_due()
+        today_ui.MembershipDialog(self.journal, self.person_page.person.id, self).exec()
 
     # Person actions ---------------------------------------------------------------------------
     def add_person(self) -> None:
         dialog = dialogs.PersonDialog(self.journal, parent=self)
         if dialog.exec() and dialog.saved:
-            self._after_person_change(dialog.saved.id)
+            self._select_person(dialog.saved.id)
 
     def edit_person(self) -> None:
         if self.person_page.person is None:
             return
         dialog = dialogs.PersonDialog(self.journal, self.journal.person(self.person_page.person.id), parent=self)
         if dialog.exec() and dialog.saved:
-            self._after_person_change(dialog.saved.id)
+            self._select_person(dialog.saved.id)
 
     def _check_file(self) -> None:
         """Notice, once, that the journal's file was deleted or replaced by another program, and say so."""
@@ -424,13 +441,17 @@ class MainWindow(QMainWindow):
         answer = box.exec()
         if answer == QMessageBox.StandardButton.Yes:
             self.journal.archive_person(person.id)
-            self._after_person_change(person.id)
+            self._select_person(person.id)
 
-    def _after_person_change(self, person_id: int) -> None:
-        self._refresh_tags()
-        self.people.reload()
+    def _select_person(self, person_id: int) -> None:
+        """Show and select a person just added or changed, once the views have heard of the change."""
+        self.changes.flush()
         self._show_person(person_id)  # (before selecting them, which then finds them on screen)
         self.people.select(person_id)
+
+    def manage_tags(self) -> None:
+        """Rename, merge and delete tags, set their cadence: the views follow through the change notices."""
+        tags_ui.TagManagerDialog(self.journal, self).exec()
 
     def _refresh_tags(self) -> None:
         names = self.journal.tag_names()
@@ -442,29 +463,19 @@ class MainWindow(QMainWindow):
             return
         dialog = dialogs.InteractionDialog(self.journal, self.journal.person(self.person_page.person.id), self)
         if dialog.exec() and dialog.saved:
-            self._after_entry_change(dialog.saved.person_id)
             self.statusBar().showMessage(f"Logged a conversation with {dialog.saved.person_name}.", 5000)
 
     def quick_note(self) -> None:
         if self.person_page.person is None:
             return
-        dialog = dialogs.NoteDialog(self.journal, self.person_page.person, parent=self)
-        dialog.exec()
-        if dialog.note is not None:
-            self._after_entry_change(dialog.note.person_id)
-
-    def _after_entry_change(self, person_id: int) -> None:
-        self.person_page.show_person(person_id)
-        self.people.model.forget(person_id)
+        dialogs.NoteDialog(self.journal, self.person_page.person, parent=self).exec()
 
     def open_entry(self) -> None:
         entry = self.person_page.current_entry()
         if entry is None or self.person_page.person is None:
             return
         if entry.kind == "note":
-            dialog = dialogs.NoteDialog(self.journal, self.person_page.person, entry.item, parent=self)
-            dialog.exec()
-            self._after_entry_change(self.person_page.person.id)
+            dialogs.NoteDialog(self.journal, self.person_page.person, entry.item, parent=self).exec()
 
     def delete_entry(self) -> None:
         entry = self.person_page.current_entry()
@@ -478,7 +489,6 @@ class MainWindow(QMainWindow):
             self.journal.delete_note(entry.item.id)
         else:
             self.journal.delete_interaction(entry.item.id)
-        self._after_entry_change(entry.item.person_id)
 
     def export(self) -> None:
         folder = dialogs.export_csv(self.journal, self)
@@ -486,8 +496,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Exported to {folder}. These files are not encrypted.", 10000)
 
     def settings(self) -> None:
-        if dialogs.SettingsDialog(self.journal, self).exec():
-            self.refresh_due()
+        dialogs.SettingsDialog(self.journal, self).exec()
 
     def about(self) -> None:
         QMessageBox.about(self, "About Relation Journal",

@@ -36,6 +36,7 @@ _NAMES = {
         "QUrl",
         "Signal",
         "Slot",
+        "qVersion",
     ),
     "PySide6.QtGui": (
         "QAction",
@@ -91,6 +92,7 @@ _NAMES = {
         "QMenu",
         "QMessageBox",
         "QPlainTextEdit",
+        "QProgressDialog",
         "QPushButton",
         "QRadioButton",
         "QScrollArea",
