@@ -41,6 +41,7 @@ def main() -> int:
     from relationjournal.ui.app import make_application
     from relationjournal.ui.icons import icon, release_icons
     from relationjournal.ui.mainwindow import MainWindow
+    from relationjournal.ui.palette import dark_palette
     from relationjournal.ui.unlock import FirstRunDialog, RecoveryKeyDialog
     from relationjournal.ui.worker import wait_for_background_work
 
@@ -112,6 +113,19 @@ def main() -> int:
     window.run_search()
     settle(app)
     window.grab().save(str(args.out / "search.png"))
+    window.close()
+    wait_for_background_work()
+
+    # The person's page again, on a dark desktop (Fusion with a dark palette).
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette())
+    window = MainWindow(location, journal)
+    window.resize(1280, 800)
+    window.show()
+    window.open_person(busiest)
+    window.person_page.table.selectRow(0)
+    settle(app)
+    window.grab().save(str(args.out / "main-dark.png"))
     window.close()
     wait_for_background_work()
     journal.close()

@@ -51,10 +51,12 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
     """
     from relationjournal.core.applock import AppLock
     from relationjournal.core.locations import resolve_location
+    from relationjournal.ui.crash import install_crash_dialog
     from relationjournal.ui.icons import icon
     from relationjournal.ui.mainwindow import MainWindow
 
     app = make_application()
+    install_crash_dialog(app)  # a bug says "Something went wrong" (type and place, no data), and the app runs on
     app.setWindowIcon(icon("app"))
     location = resolve_location(data_dir)
     lock = AppLock(location)  # held while the app runs: `restore` refuses to replace the file under it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from relationjournal.core.records import PersonSummary
 from relationjournal.core.vocabulary import Status
-from relationjournal.ui import text
+from relationjournal.ui import palette, text
 from relationjournal.ui.models import ROW_ROLE, person_subtitle
 from relationjournal.ui.qt import (
     QFont,
@@ -40,9 +40,13 @@ class PersonDelegate(QStyledItemDelegate):
         if person is None:
             return
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette = option.palette
-        main = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        muted = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText)
+        colours = option.palette
+        if selected:
+            main = muted = colours.color(QPalette.ColorRole.HighlightedText)
+        else:
+            alternate = bool(option.features & QStyleOptionViewItem.ViewItemFeature.Alternate)
+            main = colours.color(QPalette.ColorRole.Text)
+            muted = palette.muted(colours, QPalette.ColorRole.AlternateBase if alternate else QPalette.ColorRole.Base)
         if person.status is Status.archived and not selected:
             main = muted
         rect = option.rect.adjusted(PADDING + 2, PADDING, -PADDING - 2, -PADDING)

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.records import PersonSummary, TimelineEntry
 from relationjournal.core.vocabulary import Direction, Status
-from relationjournal.ui import text
+from relationjournal.ui import palette, text
 from relationjournal.ui.icons import icon
-from relationjournal.ui.qt import QAbstractTableModel, QColor, QModelIndex, QPersistentModelIndex, Qt
+from relationjournal.ui.qt import QAbstractTableModel, QGuiApplication, QModelIndex, QPersistentModelIndex, Qt
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
@@ -129,7 +129,7 @@ class PeopleModel(LazyRowsModel):
             return ", ".join(x for x in (person.display_name, person_subtitle(person),
                                          f"last contact {text.ago(person.last_contact)}") if x)  # fmt: skip
         if role == Qt.ItemDataRole.ForegroundRole and person.status is Status.archived:
-            return QColor(Qt.GlobalColor.gray)
+            return palette.muted(QGuiApplication.palette(), palette.Role.Base)
         return None
 
 

@@ -14,7 +14,7 @@ from relationjournal.core.records import (
     TimelineFilter,
 )
 from relationjournal.core.vocabulary import Channel, Direction, Tone
-from relationjournal.ui import text
+from relationjournal.ui import palette, text
 from relationjournal.ui.icons import icon
 from relationjournal.ui.links import SafeTextBrowser, guard_label, is_openable
 from relationjournal.ui.models import ROW_ROLE, PersonTimelineModel, TimelineCells, TimelineModel
@@ -22,10 +22,12 @@ from relationjournal.ui.qt import (
     QAbstractItemView,
     QCheckBox,
     QDate,
+    QEvent,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QModelIndex,
+    QPalette,
     QSplitter,
     Qt,
     QTableView,
@@ -36,11 +38,14 @@ from relationjournal.ui.qt import (
     Signal,
 )
 from relationjournal.ui.text import html_text
-from relationjournal.ui.widgets import ChoiceBox, add_group, date_edit
+from relationjournal.ui.widgets import ChoiceBox, MutedLabel, add_group, date_edit
 from relationjournal.ui.worker import run_in_background
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
+    from relationjournal.core.records import MembershipRecord
+
+BASE = QPalette.ColorRole.Base  # what a text browser's text stands on (a label's: Window)
 
 
 def timeline_table(model: TimelineModel | PersonTimelineModel, *, show_person: bool) -> QTableView:
@@ -76,12 +81,13 @@ def above_below(top: QWidget, bottom: QWidget, sizes: tuple[int, int]) -> QSplit
     return split
 
 
-def entry_html(entry: TimelineEntry) -> tuple[str, str | None]:
+def entry_html(entry: TimelineEntry, colours: QPalette) -> tuple[str, str | None]:
     """A heading (HTML) and the Markdown body of a timeline entry, for the detail pane."""
     item = entry.item
+    hard_event = palette.span("hard event", palette.accent(colours, BASE))
     if isinstance(item, NoteRecord):
         flags = " · pinned" if item.pinned else ""
-        flags += " · <span style='color:#c05621'>hard event</span>" if item.hard_event else ""
+        flags += f" · {hard_event}" if item.hard_event else ""
         return f"<p><b>Note</b> · {text.local_time(item.created_at)}{flags}</p>", item.body
     assert isinstance(item, InteractionRecord)
     parts = [
@@ -90,7 +96,7 @@ def entry_html(entry: TimelineEntry) -> tuple[str, str | None]:
         text.TONE_LABELS[item.tone], text.CONTEXT_LABELS[item.context],
     ]  # fmt: skip
     if item.hard_event:
-        parts.append("<span style='color:#c05621'>hard event</span>")
+        parts.append(hard_event)
     if item.follow_up_on:
         parts.append(f"follow up {item.follow_up_on:%d %b %Y}")
     heading = f"<p>{' · '.join(parts)}</p>"
@@ -106,13 +112,21 @@ class EntryView(SafeTextBrowser):
     def __init__(self) -> None:
         super().__init__()
         self.setAccessibleName("Selected entry")
+        self.entry: TimelineEntry | None = None
         self.show_entry(None)
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "entry"):
+            self.show_entry(self.entry)  # its colours are chosen for the palette
+
     def show_entry(self, entry: TimelineEntry | None) -> None:
+        self.entry = entry
         if entry is None:
-            self.setHtml("<p style='color:gray'>Select a conversation or a note to read it here.</p>")
+            hint = palette.span("Select a conversation or a note to read it here.", palette.muted(self.palette(), BASE))
+            self.setHtml(f"<p>{hint}</p>")
             return
-        heading, body = entry_html(entry)
+        heading, body = entry_html(entry, self.palette())
         self.setMarkdown(body or "")
         cursor = self.textCursor()
         cursor.movePosition(cursor.MoveOperation.Start)
@@ -128,6 +142,7 @@ class PersonPage(QWidget):
         super().__init__()
         self.journal = journal
         self.person: PersonRecord | None = None
+        self._shown: tuple[PersonRecord, list[MembershipRecord], list[NoteRecord]] | None = None
         self.header = guard_label(QLabel())
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
@@ -138,8 +153,8 @@ class PersonPage(QWidget):
         self.table = timeline_table(self.model, show_person=False)
         self.table.setAccessibleName("Timeline")
         self.detail = EntryView()
-        self.empty = QLabel("Nothing here yet. Log a conversation (Ctrl+L) or write a note (Ctrl+N).")
-        self.empty.setStyleSheet("color: gray; padding: 8px;")
+        self.empty = MutedLabel("Nothing here yet. Log a conversation (Ctrl+L) or write a note (Ctrl+N).")
+        self.empty.setMargin(8)
         split = above_below(self.table, self.detail, (400, 200))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -150,7 +165,8 @@ class PersonPage(QWidget):
 
     def show_person(self, person_id: int, select_key: int | None = None) -> None:
         self.person = self.journal.person(person_id)
-        self.header.setText(self._header_html(self.person))
+        self._shown = (self.person, self.journal.memberships(person_id), self.journal.pinned_notes(person_id))
+        self.header.setText(self._header_html(*self._shown))
         self.model.show_person(person_id)
         self.empty.setVisible(self.model.rowCount() == 0)
         self.detail.show_entry(None)
@@ -162,6 +178,11 @@ class PersonPage(QWidget):
         if self.person is not None:
             self.show_person(self.person.id)
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._shown is not None:
+            self.header.setText(self._header_html(*self._shown))  # its colours are chosen for the palette
+
     def current_entry(self) -> TimelineEntry | None:
         index = self.table.currentIndex()
         return index.data(ROW_ROLE) if index.isValid() else None
@@ -169,16 +190,18 @@ class PersonPage(QWidget):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.detail.show_entry(current.data(ROW_ROLE) if current.isValid() else None)
 
-    def _header_html(self, p: PersonRecord) -> str:
+    def _header_html(self, p: PersonRecord, memberships: list[MembershipRecord], pinned: list[NoteRecord]) -> str:
+        colours = self.palette()  # (the header's own may not have caught up yet in a palette change)
+        muted = palette.muted(colours)
         title = f"<span style='font-size:20pt; font-weight:600'>{html_text(p.display_name)}</span>"
         if p.pronouns:
-            title += f" <span style='color:gray'>({html_text(p.pronouns)})</span>"
+            title += " " + palette.span(f"({html_text(p.pronouns)})", muted)
         lines = [title]
         job = " · ".join(html_text(x) for x in (p.role, p.organisation) if x)
         meta = [job] if job else []
         if p.tags:
-            meta.append(" ".join(f"<span style='background:#e6f2f4; color:#1f5f6b'>&nbsp;{html_text(t)}&nbsp;</span>"
-                                 for t in p.tags))  # fmt: skip
+            chip_back, chip_text = palette.chip(colours)
+            meta.append(" ".join(palette.span(f"&nbsp;{html_text(t)}&nbsp;", chip_text, chip_back) for t in p.tags))
         meta.append(f"last contact {text.ago(p.last_contact)}")
         if p.status.value != "active":
             meta.append(f"<i>{p.status.value}</i>")
@@ -194,21 +217,22 @@ class PersonPage(QWidget):
                 ("Remember", p.remember), ("How we met", p.how_we_met)]  # fmt: skip
         if p.cadence_days:
             rows.append(("Stay in touch", f"every {p.cadence_days} days"))
-        for m in self.journal.memberships(p.id):
+        for m in memberships:
             review = f", review {m.review_on:%d %b %Y}" if m.review_on else ""
             left = f", left {m.left_on:%d %b %Y}" if m.left_on else ""
             rows.append(("Programme", f"{m.programme} since {m.joined_on:%d %b %Y}{review}{left}"))
         table = "".join(
-            f"<tr><td style='color:gray; padding-right:12px'>{label}</td><td>{html_text(value, breaks=True)}</td></tr>"
+            f"<tr><td style='{palette.css(muted)}; padding-right:12px'>{label}</td>"
+            f"<td>{html_text(value, breaks=True)}</td></tr>"
             for label, value in rows
             if value
         )
         if table:
             lines.append(f"<table>{table}</table>")
-        pinned = self.journal.pinned_notes(p.id)
+        pin_back, pin_text = palette.pinned(colours)
         for note in pinned[:3]:
             first = html_text(" ".join(note.body.split())[:200])
-            lines.append(f"<span style='background:#fff8e1; color:#5f4b00'>&nbsp;Pinned: {first}&nbsp;</span>")
+            lines.append(palette.span(f"&nbsp;Pinned: {first}&nbsp;", pin_text, pin_back))
         head = f"<div>{lines[0]}</div><div style='margin-top:2px'>{lines[1]}</div>"
         return head + "".join(f"<div style='margin-top:8px'>{line}</div>" for line in lines[2:])
 

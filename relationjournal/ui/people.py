@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 from relationjournal.core.records import PeopleFilter
 from relationjournal.core.vocabulary import Status
+from relationjournal.ui import palette
 from relationjournal.ui.delegates import PersonDelegate
 from relationjournal.ui.icons import icon
 from relationjournal.ui.models import KEY_ROLE, PeopleModel
 from relationjournal.ui.qt import (
     QAbstractItemView,
+    QEvent,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,7 +23,7 @@ from relationjournal.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from relationjournal.ui.widgets import ChoiceBox
+from relationjournal.ui.widgets import ChoiceBox, MutedLabel
 
 if TYPE_CHECKING:  # only for annotations: importing it would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
@@ -53,12 +55,9 @@ class PeoplePanel(QWidget):
         self.view.setAccessibleName("People")
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
-        self.count = QLabel()
-        self.count.setStyleSheet("color: gray;")
+        self.count = MutedLabel()
         self.empty = QWidget()
-        empty_text = QLabel("<p style='font-size:13pt'>Add the first person you want to get to know better.</p>"
-                            "<p style='color:gray'>Their notes and your conversations with them stay here, "
-                            "encrypted on this computer.</p>")  # fmt: skip
+        self.empty_text = empty_text = QLabel(self._empty_html())
         empty_text.setWordWrap(True)
         empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.add_first = QPushButton(icon("person-add"), "Add a person")
@@ -83,6 +82,16 @@ class PeoplePanel(QWidget):
         self.filter.textChanged.connect(self._debounce.start)
         for box in (self.tag, self.status, self.sort):
             box.currentIndexChanged.connect(self.reload)
+
+    def _empty_html(self) -> str:
+        more = "Their notes and your conversations with them stay here, encrypted on this computer."
+        return ("<p style='font-size:13pt'>Add the first person you want to get to know better.</p>"
+                f"<p>{palette.span(more, palette.muted(self.palette()))}</p>")  # fmt: skip
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "empty_text"):
+            self.empty_text.setText(self._empty_html())
 
     def current_filter(self) -> PeopleFilter:
         return PeopleFilter(text=self.filter.text(), tag=self.tag.value(), status=self.status.value(),

@@ -18,6 +18,7 @@ from relationjournal.core.records import (
     ReflectionDraft,
 )
 from relationjournal.core.vocabulary import ReminderKind
+from relationjournal.ui import palette
 from relationjournal.ui.icons import icon
 from relationjournal.ui.links import SafeTextBrowser, guard_label
 from relationjournal.ui.qt import (
@@ -27,11 +28,13 @@ from relationjournal.ui.qt import (
     QDateTime,
     QDialog,
     QDialogButtonBox,
+    QEvent,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
+    QPalette,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -72,7 +75,6 @@ class TodayPage(QWidget):
         self.title = QLabel("<span style='font-size:16pt; font-weight:600'>Today</span>")
         self.load_banner = QLabel()
         self.load_banner.setWordWrap(True)
-        self.load_banner.setStyleSheet("background:#fff4e5; color:#7b341e; padding:10px; border-radius:6px;")
         self.load_banner.hide()
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
@@ -80,9 +82,7 @@ class TodayPage(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.currentItemChanged.connect(self._selection_changed)
         self.tree.itemActivated.connect(lambda *_: self.act())
-        self.empty = QLabel("<p style='font-size:13pt'>Nothing is due.</p><p style='color:gray'>Relationships "
-                            "grow in small, personal moments. Reminders appear here when someone would be "
-                            "glad to hear from you.</p>")  # fmt: skip
+        self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.detail = guard_label(QLabel())
@@ -122,7 +122,23 @@ class TodayPage(QWidget):
         layout.addWidget(self.detail)
         layout.addLayout(buttons)
         layout.addWidget(self.error)
+        self._colour()
         self._selection_changed(None, None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "items"):
+            self._colour()
+            self._selection_changed()
+
+    def _colour(self) -> None:
+        """What takes its colours from the palette, again when it changes."""
+        back, text = palette.notice(self.palette())
+        self.load_banner.setStyleSheet(f"{palette.css(text, back)}; padding:10px; border-radius:6px;")
+        more = ("Relationships grow in small, personal moments. Reminders appear here when someone would be "
+                "glad to hear from you.")  # fmt: skip
+        more = palette.span(more, palette.muted(self.palette()))
+        self.empty.setText(f"<p style='font-size:13pt'>Nothing is due.</p><p>{more}</p>")
 
     def show_due(self, items: list[DueReminder], load: EmotionalLoad) -> None:
         """Show a freshly computed list (the window computes it off the GUI thread)."""
@@ -169,14 +185,13 @@ class TodayPage(QWidget):
         )  # fmt: skip
         self.open_button.setEnabled(due.reminder.person_id is not None)
         lines = []
+        muted = palette.muted(self.palette())
         if due.reminder.person_name and kind is not ReminderKind.self_care:
             lines.append(f"<b>{html_text(due.reminder.person_name, breaks=True)}</b>")
         if due.remember and kind is not ReminderKind.self_care:
-            lines.append(f"<span style='color:gray'>Remember:</span> {html_text(due.remember, breaks=True)}")
+            lines.append(f"{palette.span('Remember:', muted)} {html_text(due.remember, breaks=True)}")
         if due.why_it_matters and kind is not ReminderKind.self_care:
-            lines.append(
-                f"<span style='color:gray'>Why it matters:</span> {html_text(due.why_it_matters, breaks=True)}"
-            )
+            lines.append(f"{palette.span('Why it matters:', muted)} {html_text(due.why_it_matters, breaks=True)}")
         if kind is ReminderKind.welcome:
             lines.append("<i>Write it yourself, about them: there are no templates here, on purpose.</i>")
         self.detail.setText("<br>".join(lines))
@@ -281,12 +296,24 @@ class ReflectionsPage(QWidget):
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        self.reflections: list[Any] | None = None
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and getattr(self, "reflections", None) is not None:
+            self._show()  # its colours are chosen for the palette
 
     def reload(self) -> None:
-        reflections = self.journal.reflections()
+        self.reflections = self.journal.reflections()
+        self._show()
+
+    def _show(self) -> None:
+        reflections = self.reflections or []
+        muted = palette.muted(self.palette(), QPalette.ColorRole.Base)
         if not reflections:
-            self.view.setHtml("<p style='color:gray'>Your reflections after hard events appear here, "
-                              "for you alone.</p>")  # fmt: skip
+            self.view.setHtml(
+                f"<p>{palette.span('Your reflections after hard events appear here, for you alone.', muted)}</p>"
+            )
             return
         parts = []
         for r in reflections:
@@ -296,9 +323,7 @@ class ReflectionsPage(QWidget):
             for key, question in REFLECTION_QUESTIONS.items():
                 answer = getattr(r, key)
                 if answer:
-                    parts.append(
-                        f"<p><span style='color:gray'>{question}</span><br>{html_text(answer, breaks=True)}</p>"
-                    )
+                    parts.append(f"<p>{palette.span(question, muted)}<br>{html_text(answer, breaks=True)}</p>")
         self.view.setHtml("".join(parts))
 
 

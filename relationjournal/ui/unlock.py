@@ -31,6 +31,7 @@ from relationjournal.ui.qt import (
     QFileDialog,
     QFont,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -153,7 +154,8 @@ class RecoveryKeyDialog(QDialog):
         self.key_label.setFont(font)
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.key_label.setStyleSheet("padding: 12px; border: 1px solid #cbd5e0; border-radius: 6px;")
+        self.key_label.setFrameShape(QFrame.Shape.StyledPanel)  # drawn by the style, in the palette's colours
+        self.key_label.setMargin(12)
         self.key_label.setAccessibleName("Recovery key")
         copy = QPushButton("&Copy")
         copy.clicked.connect(self.copy)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from relationjournal.ui import palette
 from relationjournal.ui.qt import (
     QComboBox,
     QDate,
@@ -12,6 +13,7 @@ from relationjournal.ui.qt import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QEvent,
     QIcon,
     QLabel,
     QLayout,
@@ -56,14 +58,38 @@ class ChoiceBox(QComboBox):
         self.setCurrentIndex(self._values.index(value) if value in self._values else 0)
 
 
-class ErrorLine(QLabel):
+class ColouredLabel(QLabel):
+    """A label whose text colour comes from `palette.py`, computed again when the palette changes
+    (the desktop switched to dark, say)."""
+
+    colour = staticmethod(palette.muted)
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self._recolour()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._recolour()  # (setting the same colour again is no change: no loop)
+
+    def _recolour(self) -> None:
+        palette.set_text_colour(self, self.colour(self.palette()))
+
+
+class MutedLabel(ColouredLabel):
+    """Secondary text: counts, hints."""
+
+
+class ErrorLine(ColouredLabel):
     """One line under a form saying what was refused; hidden until there is something to say."""
+
+    colour = staticmethod(palette.error)
 
     def __init__(self) -> None:
         super().__init__()
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed, which may look like HTML
-        self.setStyleSheet("color: #c53030;")
         self.setAccessibleName("Error")
         self.hide()
 
