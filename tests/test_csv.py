@@ -166,3 +166,21 @@ def test_export_lines_made_in_sql_match_csv_writer(values: list[str]) -> None:
     csv.writer(expected, lineterminator="\r\n").writerow([csvio.neutralise(v) for v in values])
     assert made == expected.getvalue()
     assert [csvio.restore(cell) for cell in next(csv.reader(io.StringIO(made, newline="")))] == values
+
+
+def test_a_cancelled_export_leaves_nothing_and_reports_its_progress(journal: Journal, tmp_path) -> None:
+    from relationjournal.core.progress import Cancelled
+
+    journal.fill_demo(people=30, interactions=3000)
+    heard: list[tuple[int, int]] = []
+
+    def cancel_midway(done: int, total: int, what: str) -> None:
+        heard.append((done, total))
+        if done >= 1000:
+            raise Cancelled("Cancelled: nothing was changed.")
+
+    folder = tmp_path / "export"
+    with pytest.raises(Cancelled):
+        journal.export_csv(folder, progress=cancel_midway)
+    assert not folder.exists()  # the folder it made is gone with the files
+    assert heard[0][0] == 0 and heard[-1][0] >= 1000 and heard[-1][1] > 3000  # rows of every file counted

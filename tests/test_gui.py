@@ -204,10 +204,16 @@ def test_export_csv_from_the_dialog_warns_first(qtbot, window: MainWindow, journ
     journal.add_person(PersonDraft("Ada Lovelace"))
     folder = tmp_path / "export"
     answer_next_message_box(QMessageBox.StandardButton.Cancel)
-    assert dialogs.export_csv(journal, window, folder) is None
+    window.export_to(folder)
     assert not folder.exists()
     answer_next_message_box(QMessageBox.StandardButton.Yes)
-    assert dialogs.export_csv(journal, window, folder) == folder
+    ticks: list[int] = []
+    clock = QTimer(window, interval=5, timeout=lambda: ticks.append(1))
+    clock.start()
+    window.export_to(folder)  # returns at once: the export runs in the background
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Exported to"), timeout=10_000)
+    clock.stop()
+    assert ticks, "the window's event loop kept running during the export"
     with (folder / "people.csv").open(encoding="utf-8", newline="") as handle:
         assert [row["display_name"] for row in csv.DictReader(handle)] == ["Ada Lovelace"]
 

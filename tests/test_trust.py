@@ -56,7 +56,7 @@ def test_no_plaintext_at_rest_after_using_the_cli_and_the_app(qtbot, sandbox: Sa
         window.run_search()
         window.open_person(journal.find_person(name).id)
         answer_next_message_box(QMessageBox.StandardButton.Cancel)
-        assert dialogs.export_csv(journal, window) is None  # export dialog cancelled
+        assert dialogs.ask_export_folder(window) is None  # export warning cancelled
         settings = dialogs.SettingsDialog(journal, window)
         qtbot.addWidget(settings)
         settings.me.setText("Sam")

@@ -39,6 +39,7 @@ from relationjournal.core.models import (
     Tag,
     person_tag,
 )
+from relationjournal.core.progress import Progress, no_progress
 from relationjournal.core.records import (
     GROUP_TITLES,
     PERSON_SCALAR_FIELDS,
@@ -799,12 +800,15 @@ class Journal:
             session.merge(Setting(key=key, value=json.dumps(value)))
             touch(session, settings=True, reminders=True)
 
-    def export_csv(self, folder: Path, *, excel: bool = False) -> list[Path]:
-        """Write the whole journal as CSV files in `folder` (plain text: the caller warns the user)."""
+    def export_csv(self, folder: Path, *, excel: bool = False, progress: Progress = no_progress) -> list[Path]:
+        """Write the whole journal as CSV files in `folder` (plain text: the caller warns the user).
+
+        `progress` hears the rows written; raising from it (Cancel) leaves no file behind.
+        """
         from relationjournal.core import csvio
 
         with self._reading() as session:
-            return csvio.export_all(session, folder, excel=excel)
+            return csvio.export_all(session, folder, excel=excel, progress=progress)
 
     def import_csv(self, source: Path) -> dict[str, int]:
         """Import CSV files (a folder of exports, or one file); all rows or none. Returns counts."""

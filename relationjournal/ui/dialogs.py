@@ -369,8 +369,8 @@ def backup_summary(journal: Journal) -> str:
     return f"Last made {last}; {len(found)} kept (encrypted) in {location.backups}.{note}"
 
 
-def export_csv(journal: Journal, parent: QWidget | None = None, folder: Path | None = None) -> Path | None:
-    """Warn that CSV is plain text, ask for a folder, export; returns the folder or None if cancelled."""
+def ask_export_folder(parent: QWidget | None = None, folder: Path | None = None) -> Path | None:
+    """Warn that CSV is plain text, then ask for a folder (unless given); None if the user stops."""
     answer = QMessageBox.warning(
         parent, "Export to CSV",
         "CSV files are not encrypted: anyone who can open the folder you choose can read every note "
@@ -384,9 +384,4 @@ def export_csv(journal: Journal, parent: QWidget | None = None, folder: Path | N
         if not chosen:
             return None
         folder = Path(chosen)
-    try:
-        journal.export_csv(folder)
-    except JournalError as error:
-        QMessageBox.critical(parent, "Export to CSV", str(error))
-        return None
     return folder

@@ -34,6 +34,8 @@ from relationjournal.ui.qt import (
 )
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
+    from pathlib import Path
+
     from relationjournal.core.changes import Change
     from relationjournal.core.journal import Journal
 
@@ -46,6 +48,7 @@ tags_ui = lazy_module("relationjournal.ui.tags")
 today_ui = lazy_module("relationjournal.ui.today")
 tray_ui = lazy_module("relationjournal.ui.tray")
 worker = lazy_module("relationjournal.ui.worker")
+ops = lazy_module("relationjournal.ui.ops")
 
 
 class MainWindow(QMainWindow):
@@ -491,9 +494,21 @@ class MainWindow(QMainWindow):
             self.journal.delete_interaction(entry.item.id)
 
     def export(self) -> None:
-        folder = dialogs.export_csv(self.journal, self)
-        if folder is not None:
-            self.statusBar().showMessage(f"Exported to {folder}. These files are not encrypted.", 10000)
+        self.export_to(None)
+
+    def export_to(self, folder: Path | None) -> None:
+        """Export to CSV after the plain-text warning, in the background with progress and Cancel."""
+        folder = dialogs.ask_export_folder(self, folder)
+        if folder is None:
+            return
+        journal = self.journal
+        ops.run_operation(
+            self,
+            "Export to CSV",
+            lambda progress: journal.export_csv(folder, progress=progress),
+            lambda _paths: self.statusBar().showMessage(f"Exported to {folder}. These files are not encrypted.", 10000),
+            on_cancelled=lambda: self.statusBar().showMessage("Export cancelled: no file was left behind.", 10000),
+        )
 
     def settings(self) -> None:
         dialogs.SettingsDialog(self.journal, self).exec()
