@@ -111,6 +111,7 @@ def main() -> int:
     window.grab().save(str(args.out / "today.png"))
     window.search.setText("marathon")
     window.run_search()
+    wait_for_background_work()  # the search runs in the background
     settle(app)
     window.grab().save(str(args.out / "search.png"))
     window.close()

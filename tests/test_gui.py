@@ -151,7 +151,8 @@ def test_add_person_log_note_then_find_them_everywhere(qtbot, window: MainWindow
     assert "Asked about the marathon in Berlin" in summaries
 
     window.search.setText("marathon")
-    window.run_search()
+    with qtbot.waitSignal(window.search_page.searched):  # results come from a background search
+        window.run_search()
     assert window.stack.currentWidget() is window.search_page
     tree = window.search_page.tree
     assert tree.topLevelItem(0).text(0) == "Conversations (1)"
@@ -163,10 +164,12 @@ def test_add_person_log_note_then_find_them_everywhere(qtbot, window: MainWindow
     assert "Asked about the marathon in Berlin" in window.person_page.detail.toPlainText()
 
     window.search.setText("twins")
-    window.run_search()
+    with qtbot.waitSignal(window.search_page.searched):  # results come from a background search
+        window.run_search()
     assert window.search_page.tree.topLevelItem(0).text(0) == "Notes (1)"
     window.search.setText("lagos")
-    window.run_search()
+    with qtbot.waitSignal(window.search_page.searched):  # results come from a background search
+        window.run_search()
     assert window.search_page.tree.topLevelItem(0).text(0) == "People (1)"
 
     with qtbot.waitSignal(window.timeline_page.loaded):
@@ -290,7 +293,8 @@ def test_a_persons_page_opens_on_the_newest_page_and_reads_older_ones_on_demand(
     assert model.rowCount() == 200 and model.index(199, TimelineModel.SUMMARY).data() == "message 250"
 
     window.search.setText("zine")  # the oldest entry: the page reads on until it finds it
-    window.run_search()
+    with qtbot.waitSignal(window.search_page.searched):
+        window.run_search()
     window.search_page._activate(window.search_page.tree.topLevelItem(0).child(0))
     selected = window.person_page.current_entry()
     assert selected is not None and "zine" in selected.item.body

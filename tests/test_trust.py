@@ -53,7 +53,8 @@ def test_no_plaintext_at_rest_after_using_the_cli_and_the_app(qtbot, sandbox: Sa
         qtbot.addWidget(window)
         window.show()
         window.search.setText(body.split()[0])
-        window.run_search()
+        with qtbot.waitSignal(window.search_page.searched):
+            window.run_search()
         window.open_person(journal.find_person(name).id)
         answer_next_message_box(QMessageBox.StandardButton.Cancel)
         assert dialogs.ask_export_folder(window) is None  # export warning cancelled

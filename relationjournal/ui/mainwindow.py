@@ -145,6 +145,10 @@ class MainWindow(QMainWindow):
         self._file_timer = QTimer(self, interval=self.FILE_CHECK_MS)
         self._file_timer.timeout.connect(self._check_file)
         self._file_timer.start()
+        # The same as the frame's style sheet, but a style sheet stops the toolbar following a palette
+        # change (a desktop turning dark); `Qt.*` costs nothing any more once the frame is painted.
+        self.toolbar.setStyleSheet("")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.changes = ChangeHub(journal, self)  # every view follows the journal's committed writes
         self.changes.changed.connect(self._journal_changed)
         self._refresh_tags()
@@ -205,7 +209,7 @@ class MainWindow(QMainWindow):
                               self.act_reflections])  # fmt: skip
         bar.addMenu("&Help").addAction(self.act_about)
 
-        toolbar = QToolBar("Main")
+        self.toolbar = toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setStyleSheet("QToolBar { qproperty-toolButtonStyle: ToolButtonTextBesideIcon; }")  # no `Qt.*`

@@ -10,6 +10,7 @@ from relationjournal.core.records import (
     InteractionRecord,
     NoteRecord,
     PersonRecord,
+    SearchHit,
     TimelineEntry,
     TimelineFilter,
 )
@@ -333,10 +334,12 @@ class SearchPage(QWidget):
     """Search results grouped into people, notes and conversations; activating one opens it."""
 
     open_person = Signal(int, int)  # person id, timeline key (-1: none)
+    searched = Signal(int)  # the results of the newest query are on screen (how many)
 
     def __init__(self, journal: Journal):
         super().__init__()
         self.journal = journal
+        self._generation = 0
         self.title = QLabel()
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
@@ -349,8 +352,32 @@ class SearchPage(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.tree, 1)
 
-    def search(self, query: str) -> int:
-        hits = self.journal.search(query, limit=50, mark=("<b>", "</b>")) if query.strip() else []
+    def search(self, query: str) -> None:
+        """Search in the background; `searched` is emitted once the results are on screen.
+
+        The newest query wins: results of a query typed over arrive too late and are dropped.
+        """
+        self._generation += 1
+        generation = self._generation
+        if not query.strip():
+            self._show(generation, query, [])
+            return
+        journal = self.journal
+        run_in_background(
+            self,
+            lambda: journal.search(query, limit=50, mark=("<b>", "</b>")),
+            lambda hits: self._show(generation, query, hits),
+            self._failed,
+        )
+
+    def _failed(self, error: Exception) -> None:
+        if not isinstance(error, JournalError):
+            raise error
+        self.title.setText(html_text(str(error)))
+
+    def _show(self, generation: int, query: str, hits: list[SearchHit]) -> None:
+        if generation != self._generation:
+            return
         self.tree.clear()
         self.title.setText(
             f"<span style='font-size:16pt; font-weight:600'>{len(hits)} result{'s' if len(hits) != 1 else ''}</span>"
@@ -376,7 +403,7 @@ class SearchPage(QWidget):
         first = self.tree.topLevelItem(0)
         if first is not None and first.childCount():
             self.tree.setCurrentItem(first.child(0))
-        return len(hits)
+        self.searched.emit(len(hits))
 
     def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         target = item.data(0, Qt.ItemDataRole.UserRole)
