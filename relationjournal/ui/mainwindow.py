@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relationjournal import __version__
@@ -16,6 +17,7 @@ from relationjournal.ui.paint import OnNextPaint
 from relationjournal.ui.qt import (
     QAction,
     QCloseEvent,
+    QFileDialog,
     QKeySequence,
     QLabel,
     QLineEdit,
@@ -34,8 +36,6 @@ from relationjournal.ui.qt import (
 )
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
-    from pathlib import Path
-
     from relationjournal.core.changes import Change
     from relationjournal.core.journal import Journal
 
@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
         self.act_tags = self._action(
             "Manage &tags…", self.manage_tags, "Ctrl+Shift+T", tip="Rename, merge and delete tags; set their cadence"
         )
+        self.act_import = self._action("&Import from CSV…", self.import_csv, "Ctrl+Shift+I", tip="Import CSV files")
         self.act_export = self._action("&Export to CSV…", self.export, "Ctrl+Shift+E", "export")
         self.act_settings = self._action("Se&ttings…", self.settings, [key.Preferences, "Ctrl+,"], "settings")
         self.act_open_entry = self._action("&Open entry", self.open_entry, "Ctrl+O")
@@ -195,7 +196,7 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.act_export, self.act_settings])
+        file_menu.addActions([self.act_import, self.act_export, self.act_settings])
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         person_menu = bar.addMenu("&Person")
@@ -513,6 +514,24 @@ class MainWindow(QMainWindow):
             lambda _paths: self.statusBar().showMessage(f"Exported to {folder}. These files are not encrypted.", 10000),
             on_cancelled=lambda: self.statusBar().showMessage("Export cancelled: no file was left behind.", 10000),
         )
+
+    def import_csv(self) -> None:
+        self.import_from(None)
+
+    def import_from(self, source: Path | None) -> None:
+        """Import CSV files (a folder of exports) in the background; all rows or none, then every view follows."""
+        if source is None:
+            chosen = QFileDialog.getExistingDirectory(self, "Import the CSV files in this folder")
+            if not chosen:
+                return
+            source = Path(chosen)
+        journal = self.journal
+
+        def imported(counts: dict[str, int]) -> None:
+            rows = sum(counts.values())
+            self.statusBar().showMessage(f"Imported {rows:,} rows from {source}.", 10000)
+
+        ops.run_operation(self, "Import from CSV", lambda _progress: journal.import_csv(source), imported)
 
     def settings(self) -> None:
         dialogs.SettingsDialog(self.journal, self).exec()
