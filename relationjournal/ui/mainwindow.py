@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relationjournal import __version__
-from relationjournal.core.errors import InvalidInput, JournalError
+from relationjournal.core.errors import JournalError
 from relationjournal.core.locations import JournalLocation
-from relationjournal.core.vocabulary import utc_now
 from relationjournal.ui import qt
 from relationjournal.ui.changes import ChangeHub
 from relationjournal.ui.icons import icon
@@ -17,7 +16,6 @@ from relationjournal.ui.paint import OnNextPaint
 from relationjournal.ui.qt import (
     QAction,
     QCloseEvent,
-    QFileDialog,
     QKeySequence,
     QLabel,
     QLineEdit,
@@ -48,7 +46,10 @@ tags_ui = lazy_module("relationjournal.ui.tags")
 today_ui = lazy_module("relationjournal.ui.today")
 tray_ui = lazy_module("relationjournal.ui.tray")
 worker = lazy_module("relationjournal.ui.worker")
-ops = lazy_module("relationjournal.ui.ops")
+person_actions = lazy_module("relationjournal.ui.person_actions")
+entry_actions = lazy_module("relationjournal.ui.entry_actions")
+reminder_actions = lazy_module("relationjournal.ui.reminder_actions")
+data_actions = lazy_module("relationjournal.ui.data_actions")
 
 
 class MainWindow(QMainWindow):
@@ -125,19 +126,21 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
 
         self.people.view.selectionModel().currentRowChanged.connect(self._person_selected)
-        self.people.add_first.clicked.connect(self.add_person)
+        self.persons = person_actions.PersonActions(self)
+        self.entries = entry_actions.EntryActions(self)
+        self.reminders = reminder_actions.ReminderActions(self)
+        self.data = data_actions.DataActions(self)
+        self.people.add_first.clicked.connect(self.persons.add)
         self.timeline_page.open_person.connect(self.open_person)
         self.search_page.open_person.connect(self.open_person)
-        self.today.log_with.connect(self.log_for_reminder)
-        self.today.reflect_on.connect(self.reflect)
-        self.today.review.connect(self.review_programme)
+        self.today.log_with.connect(self.reminders.log_for)
+        self.today.reflect_on.connect(self.reminders.reflect)
+        self.today.review.connect(self.reminders.review_programme)
         self.today.open_person.connect(self.open_person)
-        self.reflections_page.write.clicked.connect(self.write_reflection)
+        self.reflections_page.write.clicked.connect(lambda: self.reminders.reflect(None))
         self.tray = tray_ui.ReminderTray(self)
         self.tray.activated.connect(self._bring_forward)
         self.tray.quit_requested.connect(self.close)
-        self._seen_due: set[int] | None = None  # None until the first refresh: no notification at start
-        self._due_generation = 0
         self._due_timer = QTimer(self, interval=60_000)
         self._due_timer.timeout.connect(self.refresh_due)
         self._due_timer.start()
@@ -170,27 +173,36 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
-        self.act_add = self._action("&New person…", self.add_person, "Ctrl+Shift+N", "person-add", "Add a person")
-        self.act_edit = self._action("&Edit person…", self.edit_person, "Ctrl+E", "person")
-        self.act_archive = self._action("&Archive person", self.archive_person)
-        self.act_log = self._action("&Log conversation…", self.log_interaction, "Ctrl+L", "log")
-        self.act_note = self._action("&Quick note…", self.quick_note, key.New, "note")
+        self.act_add = self._action(
+            "&New person…", lambda: self.persons.add(), "Ctrl+Shift+N", "person-add", "Add a person"
+        )
+        self.act_edit = self._action("&Edit person…", lambda: self.persons.edit(), "Ctrl+E", "person")
+        self.act_archive = self._action("&Archive person", lambda: self.persons.archive())
+        self.act_log = self._action("&Log conversation…", lambda: self.entries.log(), "Ctrl+L", "log")
+        self.act_note = self._action("&Quick note…", lambda: self.entries.note(), key.New, "note")
         self.act_search = self._action("&Search…", self.focus_search, [key.Find, "Ctrl+K"], "search",
                                        "Search everything")  # fmt: skip
         self.act_people = self._action("&People filter", self.focus_people, "Ctrl+1", "person", "Filter people")
         self.act_timeline = self._action("&Timeline", self.show_timeline, ["Ctrl+2", "Ctrl+T"], "timeline")
         self.act_today = self._action("To&day", self.show_today, ["Ctrl+3", "Ctrl+D"], "today", "What is due today")
         self.act_reflections = self._action("My &reflections", self.show_reflections, "Ctrl+4", "heart")
-        self.act_programme = self._action("Add to &programme…", self.add_to_programme)
-        self.act_review = self._action("Re&view programme membership…", self.review_current_programme)
+        self.act_programme = self._action("Add to &programme…", lambda: self.persons.add_to_programme())
+        self.act_review = self._action("Re&view programme membership…", lambda: self.persons.review_current_programme())
         self.act_tags = self._action(
-            "Manage &tags…", self.manage_tags, "Ctrl+Shift+T", tip="Rename, merge and delete tags; set their cadence"
+            "Manage &tags…",
+            lambda: self.persons.manage_tags(),
+            "Ctrl+Shift+T",
+            tip="Rename, merge and delete tags; set their cadence",
         )
-        self.act_import = self._action("&Import from CSV…", self.import_csv, "Ctrl+Shift+I", tip="Import CSV files")
-        self.act_export = self._action("&Export to CSV…", self.export, "Ctrl+Shift+E", "export")
-        self.act_settings = self._action("Se&ttings…", self.settings, [key.Preferences, "Ctrl+,"], "settings")
-        self.act_open_entry = self._action("&Open entry", self.open_entry, "Ctrl+O")
-        self.act_delete = self._action("&Delete entry…", self.delete_entry, key.Delete)
+        self.act_import = self._action(
+            "&Import from CSV…", lambda: self.import_from(None), "Ctrl+Shift+I", tip="Import CSV files"
+        )
+        self.act_export = self._action("&Export to CSV…", lambda: self.export_to(None), "Ctrl+Shift+E", "export")
+        self.act_settings = self._action(
+            "Se&ttings…", lambda: self.data.settings(), [key.Preferences, "Ctrl+,"], "settings"
+        )
+        self.act_open_entry = self._action("&Open entry", lambda: self.entries.open(), "Ctrl+O")
+        self.act_delete = self._action("&Delete entry…", lambda: self.entries.delete(), key.Delete)
         self.act_quit = self._action("&Quit", self.close, key.Quit)
         self.act_about = self._action("&About Relation Journal", self.about)
 
@@ -343,86 +355,16 @@ class MainWindow(QMainWindow):
             self.reflections_page.reload()
         self.refresh_due()
 
-    # Reminders ---------------------------------------------------------------------------------
+    # What the actions do: small controllers, created with the journal in `attach` -----------------
     def refresh_due(self) -> None:
-        """Recompute what is due off the GUI thread; update Today, the toolbar count and the tray."""
-        self._due_generation += 1
-        generation = self._due_generation
+        """Read what is due again (Today, the toolbar count, the tray)."""
+        self.reminders.refresh()
 
-        def work() -> tuple[Any, Any, bool]:
-            now = utc_now()
-            rules = self.journal.rules()
-            return (
-                self.journal.due_reminders(now=now),
-                self.journal.emotional_load(now=now),
-                rules.quiet.contains(now, rules.zone),
-            )
+    def export_to(self, folder: Path | None) -> None:
+        self.data.export_to(folder)
 
-        worker.run_in_background(self, work, lambda result: self._due_loaded(generation, *result), self._due_failed)
-
-    def _due_loaded(self, generation: int, items: list[Any], load: Any, quiet: bool) -> None:
-        if generation != self._due_generation:
-            return
-        self.today.show_due(items, load)
-        count = len(items)
-        self.act_today.setText(f"To&day ({count})" if count else "To&day")
-        ids = {d.reminder.id for d in items}
-        new = 0 if self._seen_due is None else len(ids - self._seen_due)
-        self._seen_due = ids if self._seen_due is None else self._seen_due | ids
-        self.tray.update(count, new, quiet=quiet)
-        self.due_refreshed.emit()
-
-    def _due_failed(self, error: Exception) -> None:
-        if isinstance(error, JournalError):
-            self.statusBar().showMessage(str(error), 10000)
-        else:
-            raise error
-
-    def log_for_reminder(self, person_id: int, reminder_id: int) -> None:
-        """Log the conversation a reminder asked for; then the reminder is done (if the rules left it open)."""
-        dialog = dialogs.InteractionDialog(self.journal, self.journal.person(person_id), self)
-        if dialog.exec() and dialog.saved:
-            try:
-                self.journal.complete_reminder(reminder_id)
-            except InvalidInput:
-                pass  # the conversation itself closed it (stay in touch, follow-up, welcome)
-
-    def reflect(self, reminder_id: int | None) -> None:
-        dialog = today_ui.ReflectionDialog(self.journal, reminder_id, self)
-        if dialog.exec():
-            self.statusBar().showMessage("Reflection saved, for you alone.", 5000)
-
-    def write_reflection(self) -> None:
-        self.reflect(None)
-
-    def review_programme(self, person_id: int) -> None:
-        memberships = [m for m in self.journal.memberships(person_id) if m.left_on is None]
-        if not memberships:
-            self.statusBar().showMessage("They are not in a programme any more.", 5000)
-            return
-        today_ui.ProgrammeReviewDialog(self.journal, memberships[0], self).exec()
-
-    def review_current_programme(self) -> None:
-        if self.person_page.person is not None:
-            self.review_programme(self.person_page.person.id)
-
-    def add_to_programme(self) -> None:
-        if self.person_page.person is None:
-            return
-        today_ui.MembershipDialog(self.journal, self.person_page.person.id, self).exec()
-
-    # Person actions ---------------------------------------------------------------------------
-    def add_person(self) -> None:
-        dialog = dialogs.PersonDialog(self.journal, parent=self)
-        if dialog.exec() and dialog.saved:
-            self._select_person(dialog.saved.id)
-
-    def edit_person(self) -> None:
-        if self.person_page.person is None:
-            return
-        dialog = dialogs.PersonDialog(self.journal, self.journal.person(self.person_page.person.id), parent=self)
-        if dialog.exec() and dialog.saved:
-            self._select_person(dialog.saved.id)
+    def import_from(self, source: Path | None) -> None:
+        self.data.import_from(source)
 
     def _check_file(self) -> None:
         """Notice, once, that the journal's file was deleted or replaced by another program, and say so."""
@@ -437,104 +379,10 @@ class MainWindow(QMainWindow):
             self._file_problem = None
             self.statusBar().showMessage("Your journal is back in its place; everything saves again.", 10_000)
 
-    def archive_person(self) -> None:
-        person = self.person_page.person
-        if person is None:
-            return
-        box = QMessageBox(QMessageBox.Icon.Question, "Archive person",
-                          f"Archive {person.display_name}? Their history is kept, and reminders about them stop. "
-                          "You can bring them back by editing their status.",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)  # fmt: skip
-        box.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
-        answer = box.exec()
-        if answer == QMessageBox.StandardButton.Yes:
-            self.journal.archive_person(person.id)
-            self._select_person(person.id)
-
-    def _select_person(self, person_id: int) -> None:
-        """Show and select a person just added or changed, once the views have heard of the change."""
-        self.changes.flush()
-        self._show_person(person_id)  # (before selecting them, which then finds them on screen)
-        self.people.select(person_id)
-
-    def manage_tags(self) -> None:
-        """Rename, merge and delete tags, set their cadence: the views follow through the change notices."""
-        tags_ui.TagManagerDialog(self.journal, self).exec()
-
     def _refresh_tags(self) -> None:
         names = self.journal.tag_names()
         self.people.set_tags(names)
         self.timeline_page.set_tags(names)
-
-    def log_interaction(self) -> None:
-        if self.person_page.person is None:
-            return
-        dialog = dialogs.InteractionDialog(self.journal, self.journal.person(self.person_page.person.id), self)
-        if dialog.exec() and dialog.saved:
-            self.statusBar().showMessage(f"Logged a conversation with {dialog.saved.person_name}.", 5000)
-
-    def quick_note(self) -> None:
-        if self.person_page.person is None:
-            return
-        dialogs.NoteDialog(self.journal, self.person_page.person, parent=self).exec()
-
-    def open_entry(self) -> None:
-        entry = self.person_page.current_entry()
-        if entry is None or self.person_page.person is None:
-            return
-        if entry.kind == "note":
-            dialogs.NoteDialog(self.journal, self.person_page.person, entry.item, parent=self).exec()
-
-    def delete_entry(self) -> None:
-        entry = self.person_page.current_entry()
-        if entry is None:
-            return
-        what = "note" if entry.kind == "note" else "conversation"
-        answer = QMessageBox.question(self, f"Delete {what}", f"Delete this {what}? This cannot be undone.")
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        if entry.kind == "note":
-            self.journal.delete_note(entry.item.id)
-        else:
-            self.journal.delete_interaction(entry.item.id)
-
-    def export(self) -> None:
-        self.export_to(None)
-
-    def export_to(self, folder: Path | None) -> None:
-        """Export to CSV after the plain-text warning, in the background with progress and Cancel."""
-        folder = dialogs.ask_export_folder(self, folder)
-        if folder is None:
-            return
-        journal = self.journal
-        ops.run_operation(
-            self,
-            "Export to CSV",
-            lambda progress: journal.export_csv(folder, progress=progress),
-            lambda _paths: self.statusBar().showMessage(f"Exported to {folder}. These files are not encrypted.", 10000),
-            on_cancelled=lambda: self.statusBar().showMessage("Export cancelled: no file was left behind.", 10000),
-        )
-
-    def import_csv(self) -> None:
-        self.import_from(None)
-
-    def import_from(self, source: Path | None) -> None:
-        """Import CSV files (a folder of exports) in the background; all rows or none, then every view follows."""
-        if source is None:
-            chosen = QFileDialog.getExistingDirectory(self, "Import the CSV files in this folder")
-            if not chosen:
-                return
-            source = Path(chosen)
-        journal = self.journal
-
-        def imported(counts: dict[str, int]) -> None:
-            rows = sum(counts.values())
-            self.statusBar().showMessage(f"Imported {rows:,} rows from {source}.", 10000)
-
-        ops.run_operation(self, "Import from CSV", lambda _progress: journal.import_csv(source), imported)
-
-    def settings(self) -> None:
-        dialogs.SettingsDialog(self.journal, self).exec()
 
     def about(self) -> None:
         QMessageBox.about(self, "About Relation Journal",

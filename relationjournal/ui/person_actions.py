@@ -1,0 +1,66 @@
+"""What the user does to people from the main window: add, edit, archive, programmes, tags.
+
+A controller, not a widget: it opens the dialogs and, after a change, shows and selects the
+person. The views refresh themselves from the journal's change notices (see `ui/changes.py`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from relationjournal.ui import dialogs, tags, today
+from relationjournal.ui.qt import QMessageBox, Qt
+
+if TYPE_CHECKING:
+    from relationjournal.ui.mainwindow import MainWindow
+
+
+class PersonActions:
+    def __init__(self, window: MainWindow):
+        self.window = window
+
+    def add(self) -> None:
+        dialog = dialogs.PersonDialog(self.window.journal, parent=self.window)
+        if dialog.exec() and dialog.saved:
+            self.select(dialog.saved.id)
+
+    def edit(self) -> None:
+        window = self.window
+        if window.person_page.person is None:
+            return
+        dialog = dialogs.PersonDialog(
+            window.journal, window.journal.person(window.person_page.person.id), parent=window
+        )
+        if dialog.exec() and dialog.saved:
+            self.select(dialog.saved.id)
+
+    def archive(self) -> None:
+        window = self.window
+        person = window.person_page.person
+        if person is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Archive person",
+                          f"Archive {person.display_name}? Their history is kept, and reminders about them stop. "
+                          "You can bring them back by editing their status.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)  # fmt: skip
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
+        if box.exec() == QMessageBox.StandardButton.Yes:
+            window.journal.archive_person(person.id)
+            self.select(person.id)
+
+    def select(self, person_id: int) -> None:
+        """Show and select a person just added or changed, once the views have heard of the change."""
+        self.window.changes.flush()
+        self.window.open_person(person_id)
+
+    def add_to_programme(self) -> None:
+        if self.window.person_page.person is not None:
+            today.MembershipDialog(self.window.journal, self.window.person_page.person.id, self.window).exec()
+
+    def review_current_programme(self) -> None:
+        if self.window.person_page.person is not None:
+            self.window.reminders.review_programme(self.window.person_page.person.id)
+
+    def manage_tags(self) -> None:
+        """Rename, merge and delete tags, set their cadence: the views follow through the change notices."""
+        tags.TagManagerDialog(self.window.journal, self.window).exec()
