@@ -41,7 +41,7 @@ STDIN_TEXTS = {
 }  # fmt: skip
 STDIN_HELP = "; - reads it from standard input"
 # Texts a command needs: left out, they are asked for on a terminal (see `terminal.ask`).
-REQUIRED_TEXTS = {("note", "add"): "text", ("programme", "rotate-out"): "record"}
+REQUIRED_TEXTS: dict[tuple[str, str | None], str] = {("note", "add"): "text", ("programme", "rotate-out"): "record"}
 
 
 # Parsing -----------------------------------------------------------------------------------------
@@ -843,9 +843,9 @@ def _print_people(people: list[Any], output: str) -> None:
     elif not people:
         print("No people yet. Add the first person you want to get to know better: relationjournal person add NAME")
     else:
-        rows = [[f"#{r['id']}", _one_line(r["name"], 40), _one_line(r["organisation"], 30), r["tags"], r["status"],
-                 _local(r["last_contact"]) or "never"] for r in _people_rows(people)]  # fmt: skip
-        _print_table(["id", "name", "organisation", "tags", "status", "last contact"], rows)
+        table = [[f"#{r['id']}", _one_line(r["name"], 40), _one_line(r["organisation"], 30), r["tags"], r["status"],
+                  _local(r["last_contact"]) or "never"] for r in _people_rows(people)]  # fmt: skip
+        _print_table(["id", "name", "organisation", "tags", "status", "last contact"], table)
 
 
 def _print_person(person: Any, memberships: list[Any], entries: list[Any]) -> None:

@@ -9,7 +9,10 @@ carries a `Change` to the GUI thread.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 _KEY = "relationjournal.change"
 
@@ -41,7 +44,7 @@ class Change:
         return self.everything or person_id in self.people or person_id in self.entries
 
 
-def touch(session: Any, **what: Any) -> None:
+def touch(session: Session, **what: Any) -> None:
     """Record, on a write's session, what it changes (announced once the transaction commits)."""
     people = frozenset(what.pop("people", ()))
     entries = frozenset(what.pop("entries", ()))
@@ -49,5 +52,6 @@ def touch(session: Any, **what: Any) -> None:
     session.info[_KEY] = session.info[_KEY] | change if _KEY in session.info else change
 
 
-def recorded(session: Any) -> Change | None:
-    return session.info.get(_KEY)
+def recorded(session: Session) -> Change | None:
+    change: Change | None = session.info.get(_KEY)
+    return change

@@ -50,6 +50,7 @@ from relationjournal.core.models import (
     Tag,
     UtcDateTime,
     person_tag,
+    table_of,
 )
 from relationjournal.core.progress import Progress, no_progress
 from relationjournal.core.vocabulary import (
@@ -192,19 +193,19 @@ PEOPLE_SCALARS = (
 HANDLE_COLUMNS = tuple(p.value for p in Platform)
 PEOPLE = FileSpec(
     "people.csv",
-    Person.__table__,  # type: ignore[arg-type]
+    table_of(Person),
     (ID, PEOPLE_SCALARS[0], Column("tags", _text, _read_text), *(_text_col(h) for h in HANDLE_COLUMNS),
      *PEOPLE_SCALARS[1:]),
 )  # fmt: skip
 NOTES = FileSpec(
     "notes.csv",
-    Note.__table__,  # type: ignore[arg-type]
+    table_of(Note),
     (ID, PERSON_ID, PERSON_NAME, _text_col("body", required=True), _bool_col("pinned"), _bool_col("hard_event"),
      Column("created_at", _write_time, _read_optional_time), Column("updated_at", _write_time, _read_optional_time)),
 )  # fmt: skip
 INTERACTIONS = FileSpec(
     "interactions.csv",
-    Interaction.__table__,  # type: ignore[arg-type]
+    table_of(Interaction),
     (ID, PERSON_ID, PERSON_NAME, Column("occurred_at", _write_time, _read_time, required=True),
      Column("channel", _text, _enum(Channel), required=True), Column("direction", _text, _enum(Direction)),
      _text_col("summary"), _text_col("body"), Column("tone", _text, _enum(Tone)),
@@ -214,7 +215,7 @@ INTERACTIONS = FileSpec(
 )  # fmt: skip
 REMINDERS = FileSpec(
     "reminders.csv",
-    Reminder.__table__,  # type: ignore[arg-type]
+    table_of(Reminder),
     (ID, Column("person_id", _text, _read_id), PERSON_NAME, Column("kind", _text, _enum(ReminderKind), required=True),
      Column("due_at", _write_time, _read_time, required=True), Column("recurrence_days", _text, _cadence),
      _text_col("text"), Column("state", _text, _enum(ReminderState)),
@@ -222,7 +223,7 @@ REMINDERS = FileSpec(
 )  # fmt: skip
 PROGRAMMES = FileSpec(
     "programmes.csv",
-    ProgrammeMembership.__table__,  # type: ignore[arg-type]
+    table_of(ProgrammeMembership),
     (ID, PERSON_ID, PERSON_NAME, _text_col("programme", required=True),
      Column("joined_on", _text, _read_date, required=True),
      Column("review_on", _text, lambda t, n: fields.optional_date(t, n)),
@@ -230,7 +231,7 @@ PROGRAMMES = FileSpec(
 )  # fmt: skip
 TAGS = FileSpec(
     "tags.csv",
-    Tag.__table__,  # type: ignore[arg-type]
+    table_of(Tag),
     (Column("name", _text, lambda t, n: fields.tag_name(t), required=True), Column("cadence_days", _text, _cadence)),
 )
 FILES = (PEOPLE, TAGS, NOTES, INTERACTIONS, REMINDERS, PROGRAMMES)
@@ -254,7 +255,9 @@ def export_all(session: Session, folder: Path, *, excel: bool = False, progress:
     try:
         export.make_folders()
         # The driver's own cursor, inside the session's transaction: one snapshot for every file.
-        with closing(session.connection().connection.driver_connection.cursor()) as cursor:
+        driver = session.connection().connection.driver_connection
+        assert driver is not None  # the session's connection is open
+        with closing(driver.cursor()) as cursor:
             total = sum(cursor.execute(f"SELECT count(*) FROM {spec.table.name}").fetchone()[0] for spec in FILES)
             done = 0
             progress(done, total, "rows")
@@ -428,7 +431,8 @@ def read_import(source: Path) -> ImportBatch:
     else:
         raise InvalidInput(f"{source} does not exist.")
 
-    batch, problems = ImportBatch(), []
+    batch = ImportBatch()
+    problems: list[str] = []
     for path in paths:
         _read_file(path, BY_NAME[path.name], batch, problems)
     if problems:

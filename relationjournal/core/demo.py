@@ -24,6 +24,7 @@ from relationjournal.core.models import (
     Reminder,
     Tag,
     person_tag,
+    table_of,
 )
 from relationjournal.core.vocabulary import (
     Channel,
@@ -90,7 +91,9 @@ def generate(session: Session, *, people: int, interactions: int, seed: int = 1,
             or session.execute(insert(Tag).values(name=name, cadence_days=cadence).returning(Tag.id)).scalar_one()
         )
     first_id = _next_id(session, Person)
-    person_rows, handle_rows, tag_rows = [], [], []
+    person_rows: list[dict[str, Any]] = []
+    handle_rows: list[dict[str, Any]] = []
+    tag_rows: list[dict[str, int]] = []
     for n in range(people):
         pid = first_id + n
         first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -117,7 +120,7 @@ def generate(session: Session, *, people: int, interactions: int, seed: int = 1,
         if rng.random() < 0.4:
             handle_rows.append({"person_id": pid, "platform": Platform.linkedin, "value": f"{_ascii(last)}-{pid}"})
         tag_rows.extend({"person_id": pid, "tag_id": tag_ids[t]} for t in tags)
-    for rows, table in ((person_rows, Person.__table__), (handle_rows, Handle.__table__), (tag_rows, person_tag)):
+    for rows, table in ((person_rows, table_of(Person)), (handle_rows, table_of(Handle)), (tag_rows, person_tag)):
         for chunk in _chunks(rows, batch):
             session.execute(insert(table), chunk)
 
@@ -125,7 +128,7 @@ def generate(session: Session, *, people: int, interactions: int, seed: int = 1,
     span = (now - start).total_seconds()
     count = 0
     for chunk in _chunks(_interactions(rng, interactions, first_id, people, start, span, channels, tones), batch):
-        session.execute(insert(Interaction.__table__), chunk)
+        session.execute(insert(table_of(Interaction)), chunk)
         count += len(chunk)
 
     note_rows, reminder_rows, member_rows = [], [], []
@@ -145,8 +148,8 @@ def generate(session: Session, *, people: int, interactions: int, seed: int = 1,
         joined = (start + timedelta(days=rng.randrange(900))).date()
         member_rows.append({"person_id": pid, "programme": "Brand advocates", "joined_on": joined,
                             "review_on": joined + timedelta(days=180), "left_on": None, "notes": ""})  # fmt: skip
-    for rows, table in ((note_rows, Note.__table__), (reminder_rows, Reminder.__table__),
-                        (member_rows, ProgrammeMembership.__table__)):  # fmt: skip
+    for rows, table in ((note_rows, table_of(Note)), (reminder_rows, table_of(Reminder)),
+                        (member_rows, table_of(ProgrammeMembership))):  # fmt: skip
         for chunk in _chunks(rows, batch):
             session.execute(insert(table), chunk)
     return {"people": people, "interactions": count, "notes": len(note_rows), "reminders": len(reminder_rows),

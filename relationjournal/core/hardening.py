@@ -61,7 +61,8 @@ def _not_dumpable() -> bool:
         return False
     prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
     prctl.restype = ctypes.c_int
-    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0
+    result: int = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    return result == 0
 
 
 def _windows() -> list[str]:

@@ -79,6 +79,13 @@ class Base(DeclarativeBase):
     )
 
 
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's table, typed as one (SQLAlchemy types `__table__` as any `FromClause`)."""
+    table = model.__table__
+    assert isinstance(table, Table)  # each model here maps one declared table
+    return table
+
+
 person_tag = Table(
     "person_tag",
     Base.metadata,

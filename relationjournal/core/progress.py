@@ -17,7 +17,7 @@ class Cancelled(JournalError):
 
 
 class Progress(Protocol):
-    def __call__(self, done: int, total: int, what: str) -> None:
+    def __call__(self, done: int, total: int, what: str, /) -> None:  # positional: any such callable will do
         """`done` of `total` units of `what` (e.g. rows of "conversations"); may raise `Cancelled`."""
 
 

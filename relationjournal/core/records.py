@@ -265,9 +265,12 @@ class MembershipRecord:
     notes: str
 
 
+SearchKind = Literal["person", "note", "interaction"]
+
+
 @dataclass(frozen=True)
 class SearchHit:
-    kind: Literal["person", "note", "interaction"]
+    kind: SearchKind
     id: int
     person_id: int
     person_name: str

@@ -13,19 +13,19 @@ import unicodedata
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from relationjournal.core.records import SearchHit
+from relationjournal.core.records import SearchHit, SearchKind
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_CHARS = 160
 
 # The FTS5 tables and the columns they index (as made by migration 0002).
-INDEXED = {
+INDEXED: dict[SearchKind, tuple[str, ...]] = {
     "person": ("display_name", "organisation", "role", "how_we_met", "why_it_matters", "remember", "source"),
     "note": ("body",),
     "interaction": ("summary", "body", "reached_out_by"),
 }
 # the content table's person id column, per kind
-_PERSON_COLUMN = {"person": "c.id", "note": "c.person_id", "interaction": "c.person_id"}
+_PERSON_COLUMN: dict[SearchKind, str] = {"person": "c.id", "note": "c.person_id", "interaction": "c.person_id"}
 
 
 def fts_query(user_text: str) -> str | None:
@@ -96,7 +96,7 @@ def search(session: Session, user_text: str, *, limit: int = 50, mark: tuple[str
                 kind=kind,
                 id=row[0],
                 person_id=row[1],
-                person_name=row[2],  # type: ignore[arg-type]
+                person_name=row[2],
                 snippet=make_snippet(row[3] or "", words, mark),
                 score=row[4],
             )  # fmt: skip

@@ -66,6 +66,7 @@ class SafeOutput(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
+    # typeshed declares these two as writable attributes; on io.TextIOBase they are read-only properties.
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return self._stream.encoding

@@ -39,7 +39,8 @@ def page_query(person_id: int | None, before: TimelineEntry | None, limit: int) 
     Each kind is cut to `limit` on its own index first, so a page reads about `2 * limit` rows
     however long the timeline is.
     """
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for select, alias, time_column, key_column in ((_INTERACTIONS, "i", "i.occurred_at", "i.id * 2"),
                                                    (_NOTES, "n", "n.created_at", "n.id * 2 + 1")):  # fmt: skip
         where: list[str] = []

@@ -222,7 +222,11 @@ def key_check(key: Key, journal_id: str) -> str:
 
 
 def key_matches(meta: JournalMeta | None, key: Key) -> bool:
-    return bool(meta and meta.key_check) and hmac.compare_digest(meta.key_check, key_check(key, meta.journal_id))
+    return (
+        meta is not None
+        and bool(meta.key_check)
+        and hmac.compare_digest(meta.key_check, key_check(key, meta.journal_id))
+    )
 
 
 def read_meta(location: JournalLocation) -> JournalMeta | None:

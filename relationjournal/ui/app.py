@@ -36,6 +36,7 @@ def quit_after_next_paint(widget: QWidget, announce: str = "") -> None:
 
 def make_application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)  # never a bare QCoreApplication in this process
     app.setApplicationName("Relation Journal")
     app.setOrganizationName(APP_NAME)  # QSettings: window geometry only
     app.setApplicationVersion(__import__("relationjournal").__version__)
@@ -100,14 +101,14 @@ def _defer_to_running_app(location: JournalLocation, quit_after_paint: bool) -> 
     return 0
 
 
-def _report(message: str, quit_after_paint: bool, parent: object = None) -> None:
+def _report(message: str, quit_after_paint: bool, parent: QWidget | None = None) -> None:
     """A one-line error: on stderr for tests and benchmarks, in a message box for the user."""
     if quit_after_paint:
         print(f"relationjournal: {message}", file=sys.stderr)
     else:
         from relationjournal.ui.qt import QMessageBox
 
-        QMessageBox.critical(parent, "Relation Journal", message)  # type: ignore[arg-type]
+        QMessageBox.critical(parent, "Relation Journal", message)
 
 
 class JournalOpener(QObject):

@@ -54,7 +54,7 @@ def full_address(url: QUrl | str) -> str:
     read is shown as it was written."""
     parsed = as_url(url)
     if parsed.isValid():
-        return parsed.toEncoded().data().decode("ascii")
+        return bytes(parsed.toEncoded().data()).decode("ascii")
     return url if isinstance(url, str) else "(an address that cannot be read)"
 
 
@@ -112,14 +112,14 @@ class SafeTextBrowser(QTextBrowser):
     def _open(self, url: QUrl) -> None:
         open_link(self, url)
 
-    def loadResource(self, kind: int, name: QUrl) -> object:
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
         if kind == QTextDocument.ResourceType.ImageResource:
             blank = QImage(1, 1, QImage.Format.Format_ARGB32)
             blank.fill(Qt.GlobalColor.transparent)
             return blank
         return ""
 
-    def doSetSource(self, name: QUrl, kind: object = None) -> None:
+    def doSetSource(self, name: QUrl | str, kind: object = None) -> None:
         """Never navigate: the browser shows the text it was given, not another file or page."""
 
 

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from relationjournal.core.records import PersonSummary, TimelineEntry
+from relationjournal.core.records import InteractionRecord, NoteRecord, PersonSummary, TimelineEntry
 from relationjournal.core.vocabulary import Direction, Status
 from relationjournal.ui import palette, text
 from relationjournal.ui.icons import icon
@@ -145,33 +145,47 @@ class TimelineCells(NamedColumns):
 
     def cell(self, entry: TimelineEntry, column: int, role: int) -> Any:
         item = entry.item
-        is_note = entry.kind == "note"
         display = role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
         if column == self.WHEN and display:
             return text.local_time(entry.when)
         if column == self.PERSON and display:
             return item.person_name
+        if isinstance(item, NoteRecord):
+            return self._note_cell(item, column, role, display)
+        return self._interaction_cell(item, column, role, display)
+
+    def _note_cell(self, note: NoteRecord, column: int, role: int, display: bool) -> Any:
         if column == self.CHANNEL:
             if display:
-                return ("Pinned note" if item.pinned else "Note") if is_note else text.CHANNEL_LABELS[item.channel]
+                return "Pinned note" if note.pinned else "Note"
             if role == Qt.ItemDataRole.DecorationRole:
-                return icon("note" if is_note else f"channel-{item.channel.value}")
-        if column == self.DIRECTION and not is_note:
-            if role == Qt.ItemDataRole.DecorationRole:
-                return icon("arrow-in" if item.direction is Direction.incoming else "arrow-out")
-            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-                by = f" ({item.reached_out_by})" if item.reached_out_by else ""
-                return text.DIRECTION_LABELS[item.direction] + by
+                return icon("note")
         if column == self.SUMMARY:
             if display:
-                summary = item.body if is_note else (item.summary or item.body)
-                return " ".join(summary.split())[:300]
+                return " ".join(note.body.split())[:300]
+            if role == Qt.ItemDataRole.DecorationRole and note.hard_event:
+                return icon("heart")
+        return None
+
+    def _interaction_cell(self, interaction: InteractionRecord, column: int, role: int, display: bool) -> Any:
+        if column == self.CHANNEL:
+            if display:
+                return text.CHANNEL_LABELS[interaction.channel]
             if role == Qt.ItemDataRole.DecorationRole:
-                if item.hard_event:
-                    return icon("heart")
-                return None if is_note else icon(f"tone-{item.tone.value}")
-        if column == self.FOLLOW_UP and display and not is_note and item.follow_up_on:
-            return f"{item.follow_up_on:%d %b %Y}"
+                return icon(f"channel-{interaction.channel.value}")
+        if column == self.DIRECTION:
+            if role == Qt.ItemDataRole.DecorationRole:
+                return icon("arrow-in" if interaction.direction is Direction.incoming else "arrow-out")
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                by = f" ({interaction.reached_out_by})" if interaction.reached_out_by else ""
+                return text.DIRECTION_LABELS[interaction.direction] + by
+        if column == self.SUMMARY:
+            if display:
+                return " ".join((interaction.summary or interaction.body).split())[:300]
+            if role == Qt.ItemDataRole.DecorationRole:
+                return icon("heart" if interaction.hard_event else f"tone-{interaction.tone.value}")
+        if column == self.FOLLOW_UP and display and interaction.follow_up_on:
+            return f"{interaction.follow_up_on:%d %b %Y}"
         return None
 
 

@@ -12,7 +12,12 @@ render, and again when the palette changes (`QEvent.PaletteChange`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from relationjournal.ui.qt import QColor, QPalette
+
+if TYPE_CHECKING:
+    from relationjournal.ui.qt import QWidget
 
 MIN_CONTRAST = 4.5  # WCAG 2 AA for body text
 
@@ -163,11 +168,11 @@ def span(html: str, text: QColor, background: QColor | None = None) -> str:
     return f"<span style='{css(text, background)}'>{html}</span>"
 
 
-def set_text_colour(widget: object, colour: QColor) -> None:
+def set_text_colour(widget: QWidget, colour: QColor) -> None:
     """Set a widget's text colour in its own palette (no style sheet: the palette stays live)."""
-    palette = widget.palette()  # type: ignore[attr-defined]
-    palette.setColor(widget.foregroundRole(), colour)  # type: ignore[attr-defined]
-    widget.setPalette(palette)  # type: ignore[attr-defined]
+    palette = widget.palette()
+    palette.setColor(widget.foregroundRole(), colour)
+    widget.setPalette(palette)
 
 
 def _rgb(colour: QColor) -> tuple[float, float, float]:

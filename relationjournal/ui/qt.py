@@ -134,8 +134,10 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    # Each module's stubs declare their own QIntList (and QtGui its own QPointList, QPointFList and
+    # qFuzzyCompare): names the app does not use, reported as incompatible redefinitions.
     from PySide6.QtCore import *  # noqa: F403
-    from PySide6.QtGui import *  # noqa: F403
-    from PySide6.QtNetwork import *  # noqa: F403
-    from PySide6.QtWidgets import *  # noqa: F403
+    from PySide6.QtGui import *  # type: ignore[assignment]  # noqa: F403
+    from PySide6.QtNetwork import *  # type: ignore[assignment]  # noqa: F403
+    from PySide6.QtWidgets import *  # type: ignore[assignment]  # noqa: F403
     from shiboken6 import isValid as is_alive

@@ -79,7 +79,8 @@ def peer_uid(descriptor: int) -> int | None:
 
         with socket.fromfd(descriptor, socket.AF_UNIX, socket.SOCK_STREAM) as connection:  # a duplicate
             credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("iII"))
-        return struct.unpack("iII", credentials)[1]  # struct ucred: pid, uid, gid
+        uid: int = struct.unpack("iII", credentials)[1]  # struct ucred: pid, uid, gid
+        return uid
     if sys.platform == "darwin" or "bsd" in sys.platform:
         import ctypes
 
@@ -151,7 +152,7 @@ class InstanceServer(QObject):
 
     def _read(self) -> None:
         for connection in list(self._connections):
-            if connection.bytesAvailable() and bytes(connection.readAll()).startswith(b"raise"):
+            if connection.bytesAvailable() and bytes(connection.readAll().data()).startswith(b"raise"):
                 self.raise_requested.emit()
             if connection.state() != QLocalSocket.LocalSocketState.ConnectedState:
                 self._connections.remove(connection)

@@ -42,6 +42,7 @@ from relationjournal.ui.widgets import ErrorLine
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
     from relationjournal.core.records import TagRecord
+    from relationjournal.ui.qt import QAbstractItemModel, QPersistentModelIndex, QStyleOptionViewItem
 
 NAME, PEOPLE, CADENCE = range(3)
 CADENCE_ROLE = Qt.ItemDataRole.UserRole + 1  # the cadence in days, or None (the text says "30 days")
@@ -74,16 +75,22 @@ class CadenceDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._commit = commit
 
-    def createEditor(self, parent: QWidget, option: Any, index: QModelIndex) -> QWidget:
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QWidget:
         box = CadenceBox(parent)
         box.setFrame(False)
         return box
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, CadenceBox)  # made by createEditor
         editor.setValue(index.data(CADENCE_ROLE) or 0)
         editor.selectAll()
 
-    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex) -> None:
+    def setModelData(
+        self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        assert isinstance(editor, CadenceBox)
         editor.interpretText()
         self._commit(index.row(), editor.value() or None)
 

@@ -6,7 +6,6 @@ the user writes in their own words.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.errors import JournalError
@@ -16,6 +15,7 @@ from relationjournal.core.records import (
     DueReminder,
     MembershipRecord,
     ReflectionDraft,
+    ReflectionRecord,
 )
 from relationjournal.core.vocabulary import ReminderKind
 from relationjournal.ui import palette
@@ -47,7 +47,16 @@ from relationjournal.ui.qt import (
     Signal,
 )
 from relationjournal.ui.text import html_text, rich
-from relationjournal.ui.widgets import ErrorLine, add_group, date_edit, date_time_edit, lay_out_dialog, text_edit
+from relationjournal.ui.widgets import (
+    ErrorLine,
+    add_group,
+    date_edit,
+    date_time_edit,
+    lay_out_dialog,
+    text_edit,
+    to_date,
+    to_datetime,
+)
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
@@ -161,8 +170,10 @@ class TodayPage(QWidget):
             header.setExpanded(True)
         self.tree.setVisible(bool(items))
         self.empty.setVisible(not items)
-        if self.tree.currentItem() is None and self.tree.topLevelItemCount():
-            self.tree.setCurrentItem(self.tree.topLevelItem(0).child(0))
+        if self.tree.currentItem() is None and (top := self.tree.topLevelItem(0)) is not None:
+            first = top.child(0)  # every group holds at least one reminder
+            if first is not None:
+                self.tree.setCurrentItem(first)
         self._selection_changed(self.tree.currentItem(), None)
 
     def current(self) -> DueReminder | None:
@@ -235,7 +246,7 @@ class TodayPage(QWidget):
         when.setAccessibleName("Snooze until")
         lay_out_dialog(dialog, when, save=False)
         if dialog.exec():
-            self.snooze(when.dateTime().toPython().astimezone().isoformat())
+            self.snooze(to_datetime(when.dateTime()).astimezone().isoformat())
 
     def done(self) -> None:
         self._apply(self.journal.complete_reminder)
@@ -249,7 +260,8 @@ class ReflectionDialog(QDialog):
 
     def __init__(self, journal: Journal, reminder_id: int | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.journal, self.reminder_id, self.saved = journal, reminder_id, None
+        self.journal, self.reminder_id = journal, reminder_id
+        self.saved: ReflectionRecord | None = None
         self.setWindowTitle("A moment for yourself")
         self.setMinimumWidth(620)
         intro = QLabel(
@@ -332,7 +344,8 @@ class ProgrammeReviewDialog(QDialog):
 
     def __init__(self, journal: Journal, membership: MembershipRecord, parent: QWidget | None = None):
         super().__init__(parent)
-        self.journal, self.membership, self.result_record = journal, membership, None
+        self.journal, self.membership = journal, membership
+        self.result_record: MembershipRecord | None = None
         self.setWindowTitle(f"Review {membership.person_name} in {membership.programme}")
         self.setMinimumWidth(560)
         who, programme = html_text(membership.person_name, breaks=True), html_text(membership.programme, breaks=True)
@@ -379,7 +392,7 @@ class ProgrammeReviewDialog(QDialog):
             if self.rotate.isChecked():
                 self.result_record = self.journal.rotate_out(self.membership.id, record=self.record.text())
             else:
-                next_review: date = self.next_review.date().toPython()
+                next_review = to_date(self.next_review.date())
                 self.result_record = self.journal.keep_in_programme(self.membership.id, next_review)
         except JournalError as error:
             self.error.show_error(str(error))
@@ -392,7 +405,8 @@ class MembershipDialog(QDialog):
 
     def __init__(self, journal: Journal, person_id: int, parent: QWidget | None = None):
         super().__init__(parent)
-        self.journal, self.person_id, self.saved = journal, person_id, None
+        self.journal, self.person_id = journal, person_id
+        self.saved: MembershipRecord | None = None
         self.setWindowTitle("Add to a programme")
         self.programme = QLineEdit()
         self.programme.setPlaceholderText("e.g. Brand advocates")
@@ -410,8 +424,8 @@ class MembershipDialog(QDialog):
     def accept(self) -> None:
         try:
             self.saved = self.journal.add_membership(
-                self.person_id, self.programme.text(), self.joined.date().toPython(),
-                review_on=self.review.date().toPython(),
+                self.person_id, self.programme.text(), to_date(self.joined.date()),
+                review_on=to_date(self.review.date()),
             )  # fmt: skip
         except JournalError as error:
             self.error.show_error(str(error))

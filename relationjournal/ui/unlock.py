@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,7 +115,8 @@ class FirstRunDialog(QDialog):
         layout.addStretch()
         layout.addLayout(buttons)
 
-    def create(self) -> None:
+    # Shadows QWidget.create, which is not virtual: Qt never calls this one, only the button does.
+    def create(self) -> None:  # type: ignore[override]
         passphrase = None
         if self.use_passphrase.isChecked():
             passphrase = self.passphrase.text()
@@ -211,9 +213,12 @@ class RecoveryKeyDialog(QDialog):
 class SecretDialog(QDialog):
     """Asks for a passphrase or a recovery key, and retries until it opens the journal."""
 
-    def __init__(self, title: str, explanation: str, label: str, attempt, parent: QWidget | None = None):
+    def __init__(
+        self, title: str, explanation: str, label: str, attempt: Callable[[str], Journal], parent: QWidget | None = None
+    ):
         super().__init__(parent)
-        self.attempt, self.journal = attempt, None
+        self.attempt = attempt
+        self.journal: Journal | None = None
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
         text = QLabel(explanation)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from relationjournal.ui import palette
@@ -146,6 +147,20 @@ def date_time_edit(value: QDateTime) -> QDateTimeEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("d MMM yyyy HH:mm")
     return edit
+
+
+def to_date(value: QDate) -> date:
+    """`value` as a Python date (PySide6 types `QDate.toPython()` as any object)."""
+    converted = value.toPython()
+    assert isinstance(converted, date)
+    return converted
+
+
+def to_datetime(value: QDateTime) -> datetime:
+    """`value` as a Python datetime, naive like Qt's local time (PySide6 types `toPython()` as any object)."""
+    converted = value.toPython()
+    assert isinstance(converted, datetime)
+    return converted
 
 
 def text_edit(value: str = "", placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
