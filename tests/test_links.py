@@ -271,7 +271,9 @@ def test_a_search_result_tooltip_shows_a_notes_markup_as_text_and_loads_no_image
     qtbot.addWidget(page)
     page.show()
     qtbot.waitExposed(page)
-    assert page.search("zine") == 1
+    with qtbot.waitSignal(page.searched) as found:  # the search runs in the background
+        page.search("zine")
+    assert found.args == [1]
     item = page.tree.currentItem()
     where = page.tree.visualItemRect(item).center()
     hover = QHelpEvent(QEvent.Type.ToolTip, where, page.tree.viewport().mapToGlobal(where))

@@ -9,12 +9,13 @@ from relationjournal.ui import dialogs, ops
 from relationjournal.ui.qt import QFileDialog
 
 if TYPE_CHECKING:
+    from relationjournal.core.journal import Journal
     from relationjournal.ui.mainwindow import MainWindow
 
 
 class DataActions:
-    def __init__(self, window: MainWindow):
-        self.window = window
+    def __init__(self, window: MainWindow, journal: Journal):
+        self.window, self.journal = window, journal
 
     def export_to(self, folder: Path | None) -> None:
         """Export to CSV after the plain-text warning, in the background with progress and Cancel."""
@@ -22,7 +23,7 @@ class DataActions:
         folder = dialogs.ask_export_folder(window, folder)
         if folder is None:
             return
-        journal, status = window.journal, window.statusBar()
+        journal, status = self.journal, window.statusBar()
         ops.run_operation(
             window,
             "Export to CSV",
@@ -39,7 +40,7 @@ class DataActions:
             if not chosen:
                 return
             source = Path(chosen)
-        journal, status = window.journal, window.statusBar()
+        journal, status = self.journal, window.statusBar()
 
         def imported(counts: dict[str, int]) -> None:
             status.showMessage(f"Imported {sum(counts.values()):,} rows from {source}.", 10000)
@@ -47,4 +48,4 @@ class DataActions:
         ops.run_operation(window, "Import from CSV", lambda _progress: journal.import_csv(source), imported)
 
     def settings(self) -> None:
-        dialogs.SettingsDialog(self.window.journal, self.window).exec()
+        dialogs.SettingsDialog(self.journal, self.window).exec()

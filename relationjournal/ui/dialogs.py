@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from relationjournal.core import fields
 from relationjournal.core.errors import JournalError, JournalGone
-from relationjournal.core.records import InteractionDraft, NoteRecord, PersonDraft, PersonRecord
+from relationjournal.core.records import InteractionDraft, InteractionRecord, NoteRecord, PersonDraft, PersonRecord
 from relationjournal.core.settings import SETTINGS
 from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Status, Tone
 from relationjournal.ui import text
@@ -43,7 +43,15 @@ from relationjournal.ui.qt import (
 )
 from relationjournal.ui.text import html_text
 from relationjournal.ui.vanished import offer_rescue
-from relationjournal.ui.widgets import ChoiceBox, ErrorLine, date_edit, date_time_edit, lay_out_dialog, text_edit
+from relationjournal.ui.widgets import (
+    ChoiceBox,
+    ErrorLine,
+    date_edit,
+    date_time_edit,
+    lay_out_dialog,
+    text_edit,
+    to_datetime,
+)
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
@@ -151,7 +159,8 @@ class InteractionDialog(QDialog):
 
     def __init__(self, journal: Journal, person: PersonRecord, parent: QWidget | None = None):
         super().__init__(parent)
-        self.journal, self.person, self.saved = journal, person, None
+        self.journal, self.person = journal, person
+        self.saved: InteractionRecord | None = None
         self.setWindowTitle(f"Log a conversation with {person.display_name}")
         self.setMinimumWidth(560)
         self.channel = ChoiceBox(text.CHANNEL_LABELS, Channel.email)
@@ -185,7 +194,7 @@ class InteractionDialog(QDialog):
         self.summary.setFocus()
 
     def accept(self) -> None:
-        when = self.when.dateTime().toPython()
+        when = to_datetime(self.when.dateTime())
         draft = InteractionDraft(
             channel=self.channel.value(), direction=self.direction.value(),
             occurred_at=when.astimezone().astimezone(UTC), summary=self.summary.text().strip(),

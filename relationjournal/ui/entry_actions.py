@@ -8,30 +8,31 @@ from relationjournal.ui import dialogs
 from relationjournal.ui.qt import QMessageBox
 
 if TYPE_CHECKING:
+    from relationjournal.core.journal import Journal
     from relationjournal.ui.mainwindow import MainWindow
 
 
 class EntryActions:
-    def __init__(self, window: MainWindow):
-        self.window = window
+    def __init__(self, window: MainWindow, journal: Journal):
+        self.window, self.journal = window, journal
 
     def log(self) -> None:
         window = self.window
         if window.person_page.person is None:
             return
-        dialog = dialogs.InteractionDialog(window.journal, window.journal.person(window.person_page.person.id), window)
+        dialog = dialogs.InteractionDialog(self.journal, self.journal.person(window.person_page.person.id), window)
         if dialog.exec() and dialog.saved:
             window.statusBar().showMessage(f"Logged a conversation with {dialog.saved.person_name}.", 5000)
 
     def note(self) -> None:
         if self.window.person_page.person is not None:
-            dialogs.NoteDialog(self.window.journal, self.window.person_page.person, parent=self.window).exec()
+            dialogs.NoteDialog(self.journal, self.window.person_page.person, parent=self.window).exec()
 
     def open(self) -> None:
         page = self.window.person_page
         entry = page.current_entry()
         if entry is not None and page.person is not None and entry.kind == "note":
-            dialogs.NoteDialog(self.window.journal, page.person, entry.item, parent=self.window).exec()
+            dialogs.NoteDialog(self.journal, page.person, entry.item, parent=self.window).exec()
 
     def delete(self) -> None:
         entry = self.window.person_page.current_entry()
@@ -42,6 +43,6 @@ class EntryActions:
         if answer != QMessageBox.StandardButton.Yes:
             return
         if entry.kind == "note":
-            self.window.journal.delete_note(entry.item.id)
+            self.journal.delete_note(entry.item.id)
         else:
-            self.window.journal.delete_interaction(entry.item.id)
+            self.journal.delete_interaction(entry.item.id)

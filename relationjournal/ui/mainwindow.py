@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
     """
 
     due_refreshed = Signal()
+    act_delete: QAction
+    toolbar: QToolBar
     first_painted = Signal()
 
     FILE_CHECK_MS = 2000  # how soon a journal file deleted or replaced by another program is noticed
@@ -126,10 +128,10 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
 
         self.people.view.selectionModel().currentRowChanged.connect(self._person_selected)
-        self.persons = person_actions.PersonActions(self)
-        self.entries = entry_actions.EntryActions(self)
-        self.reminders = reminder_actions.ReminderActions(self)
-        self.data = data_actions.DataActions(self)
+        self.persons = person_actions.PersonActions(self, journal)
+        self.entries = entry_actions.EntryActions(self, journal)
+        self.reminders = reminder_actions.ReminderActions(self, journal)
+        self.data = data_actions.DataActions(self, journal)
         self.people.add_first.clicked.connect(self.persons.add)
         self.timeline_page.open_person.connect(self.open_person)
         self.search_page.open_person.connect(self.open_person)
@@ -327,7 +329,7 @@ class MainWindow(QMainWindow):
 
         worker.run_in_background(
             self,
-            lambda: backups.daily_backup(self.journal, self.location),
+            lambda: backups.daily_backup(self._journal(), self.location),
             done,
             lambda error: self.statusBar().showMessage(f"The daily backup failed: {error}", 15000),
         )
@@ -349,13 +351,21 @@ class MainWindow(QMainWindow):
         if shown is not None and change.touches_person(shown.id):
             selected = self.person_page.table.currentIndex().data(models.KEY_ROLE)
             self.person_page.show_person(shown.id, selected)  # the selected entry stays selected
-        if self.stack.currentWidget() is self.timeline_page and (change.entries or change.everything):
+        showing = self.stack.currentWidget()
+        on_timeline, on_reflections = showing is self.timeline_page, showing is self.reflections_page
+        if on_timeline and (change.entries or change.everything):
             self.timeline_page.reload()
-        if self.stack.currentWidget() is self.reflections_page and change.reflections:
+        if on_reflections and change.reflections:
             self.reflections_page.reload()
         self.refresh_due()
 
     # What the actions do: small controllers, created with the journal in `attach` -----------------
+    def _journal(self) -> Journal:
+        """The journal, once `attach` has shown one (everything below runs only after that)."""
+        if self.journal is None:
+            raise RuntimeError("no journal is attached yet")
+        return self.journal
+
     def refresh_due(self) -> None:
         """Read what is due again (Today, the toolbar count, the tray)."""
         self.reminders.refresh()
@@ -370,17 +380,18 @@ class MainWindow(QMainWindow):
         """Notice, once, that the journal's file was deleted or replaced by another program, and say so."""
         from relationjournal.ui.vanished import offer_rescue
 
-        problem = self.journal.file_problem() if self.journal is not None else None
+        journal = self._journal()
+        problem = journal.file_problem()
         if problem is None or problem == self._file_problem:
             return
         self._file_problem = problem
         self.statusBar().showMessage("Your journal file is gone: nothing is being saved.")
-        if offer_rescue(self.journal, self):
+        if offer_rescue(journal, self):
             self._file_problem = None
             self.statusBar().showMessage("Your journal is back in its place; everything saves again.", 10_000)
 
     def _refresh_tags(self) -> None:
-        names = self.journal.tag_names()
+        names = self._journal().tag_names()
         self.people.set_tags(names)
         self.timeline_page.set_tags(names)
 

@@ -39,7 +39,7 @@ from relationjournal.ui.qt import (
     Signal,
 )
 from relationjournal.ui.text import html_text
-from relationjournal.ui.widgets import ChoiceBox, MutedLabel, add_group, date_edit
+from relationjournal.ui.widgets import ChoiceBox, MutedLabel, add_group, date_edit, to_date
 from relationjournal.ui.worker import run_in_background
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
@@ -295,8 +295,8 @@ class TimelinePage(QWidget):
     def current_filter(self) -> TimelineFilter:
         since = until = None
         if self.use_dates.isChecked():
-            since = datetime.combine(self.since.date().toPython(), time()).astimezone().astimezone(UTC)
-            until = datetime.combine(self.until.date().addDays(1).toPython(), time()).astimezone().astimezone(UTC)
+            since = datetime.combine(to_date(self.since.date()), time()).astimezone().astimezone(UTC)
+            until = datetime.combine(to_date(self.until.date().addDays(1)), time()).astimezone().astimezone(UTC)
         channel: Channel | None = self.channel.value()
         direction: Direction | None = self.direction.value()
         tone: Tone | None = self.tone.value()
@@ -401,8 +401,9 @@ class SearchPage(QWidget):
                 item.setData(0, Qt.ItemDataRole.UserRole, (hit.person_id, key))
             group.setExpanded(True)
         first = self.tree.topLevelItem(0)
-        if first is not None and first.childCount():
-            self.tree.setCurrentItem(first.child(0))
+        top_hit = first.child(0) if first is not None else None
+        if top_hit is not None:
+            self.tree.setCurrentItem(top_hit)
         self.searched.emit(len(hits))
 
     def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:

@@ -12,15 +12,16 @@ from relationjournal.ui import dialogs, tags, today
 from relationjournal.ui.qt import QMessageBox, Qt
 
 if TYPE_CHECKING:
+    from relationjournal.core.journal import Journal
     from relationjournal.ui.mainwindow import MainWindow
 
 
 class PersonActions:
-    def __init__(self, window: MainWindow):
-        self.window = window
+    def __init__(self, window: MainWindow, journal: Journal):
+        self.window, self.journal = window, journal
 
     def add(self) -> None:
-        dialog = dialogs.PersonDialog(self.window.journal, parent=self.window)
+        dialog = dialogs.PersonDialog(self.journal, parent=self.window)
         if dialog.exec() and dialog.saved:
             self.select(dialog.saved.id)
 
@@ -28,9 +29,7 @@ class PersonActions:
         window = self.window
         if window.person_page.person is None:
             return
-        dialog = dialogs.PersonDialog(
-            window.journal, window.journal.person(window.person_page.person.id), parent=window
-        )
+        dialog = dialogs.PersonDialog(self.journal, self.journal.person(window.person_page.person.id), parent=window)
         if dialog.exec() and dialog.saved:
             self.select(dialog.saved.id)
 
@@ -45,7 +44,7 @@ class PersonActions:
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)  # fmt: skip
         box.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
         if box.exec() == QMessageBox.StandardButton.Yes:
-            window.journal.archive_person(person.id)
+            self.journal.archive_person(person.id)
             self.select(person.id)
 
     def select(self, person_id: int) -> None:
@@ -55,7 +54,7 @@ class PersonActions:
 
     def add_to_programme(self) -> None:
         if self.window.person_page.person is not None:
-            today.MembershipDialog(self.window.journal, self.window.person_page.person.id, self.window).exec()
+            today.MembershipDialog(self.journal, self.window.person_page.person.id, self.window).exec()
 
     def review_current_programme(self) -> None:
         if self.window.person_page.person is not None:
@@ -63,4 +62,4 @@ class PersonActions:
 
     def manage_tags(self) -> None:
         """Rename, merge and delete tags, set their cadence: the views follow through the change notices."""
-        tags.TagManagerDialog(self.window.journal, self.window).exec()
+        tags.TagManagerDialog(self.journal, self.window).exec()

@@ -13,19 +13,20 @@ from relationjournal.core.vocabulary import utc_now
 from relationjournal.ui import dialogs, today, worker
 
 if TYPE_CHECKING:
+    from relationjournal.core.journal import Journal
     from relationjournal.ui.mainwindow import MainWindow
 
 
 class ReminderActions:
-    def __init__(self, window: MainWindow):
-        self.window = window
+    def __init__(self, window: MainWindow, journal: Journal):
+        self.window, self.journal = window, journal
         self._seen: set[int] | None = None  # None until the first refresh: no notification at start
         self._generation = 0
 
     def refresh(self) -> None:
         """Recompute what is due off the GUI thread; update Today, the toolbar count and the tray."""
         self._generation += 1
-        generation, journal = self._generation, self.window.journal
+        generation, journal = self._generation, self.journal
 
         def work() -> tuple[Any, Any, bool]:
             now = utc_now()
@@ -58,7 +59,7 @@ class ReminderActions:
 
     def log_for(self, person_id: int, reminder_id: int) -> None:
         """Log the conversation a reminder asked for; then the reminder is done (if the rules left it open)."""
-        journal = self.window.journal
+        journal = self.journal
         dialog = dialogs.InteractionDialog(journal, journal.person(person_id), self.window)
         if dialog.exec() and dialog.saved:
             try:
@@ -67,12 +68,12 @@ class ReminderActions:
                 pass  # the conversation itself closed it (stay in touch, follow-up, welcome)
 
     def reflect(self, reminder_id: int | None = None) -> None:
-        if today.ReflectionDialog(self.window.journal, reminder_id, self.window).exec():
+        if today.ReflectionDialog(self.journal, reminder_id, self.window).exec():
             self.window.statusBar().showMessage("Reflection saved, for you alone.", 5000)
 
     def review_programme(self, person_id: int) -> None:
-        memberships = [m for m in self.window.journal.memberships(person_id) if m.left_on is None]
+        memberships = [m for m in self.journal.memberships(person_id) if m.left_on is None]
         if not memberships:
             self.window.statusBar().showMessage("They are not in a programme any more.", 5000)
             return
-        today.ProgrammeReviewDialog(self.window.journal, memberships[0], self.window).exec()
+        today.ProgrammeReviewDialog(self.journal, memberships[0], self.window).exec()
