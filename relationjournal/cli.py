@@ -21,7 +21,7 @@ from typing import Any, NoReturn, TextIO
 
 from relationjournal import __version__
 from relationjournal.core import fields, terminal
-from relationjournal.core.errors import InvalidInput, JournalError, PassphraseNeeded
+from relationjournal.core.errors import InvalidInput, JournalError, PassphraseNeeded, RemedyKind
 from relationjournal.core.hardening import forbid_core_dumps
 from relationjournal.core.locations import resolve_location
 from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Status, Tone
@@ -341,12 +341,30 @@ def _run_app(data_dir: str | None, quit_after_paint: bool) -> int:
     return run(data_dir, quit_after_paint=quit_after_paint)
 
 
+def said(error: JournalError) -> str:
+    """An error as one line for the command line: what went wrong, then the command that fixes it."""
+    remedy = error.remedy
+    if remedy is None:
+        return str(error)
+    if remedy.kind is RemedyKind.RECOVERY_KEY:
+        command = "Run `relationjournal unlock --recovery-key` with the recovery key you saved."
+    elif remedy.kind is RemedyKind.RESTORE_BACKUP and remedy.target is not None:
+        command = f"Restore it with `relationjournal restore {remedy.target}`."
+    elif remedy.kind is RemedyKind.RESTORE_BACKUP:
+        command = "Restore a backup with `relationjournal restore FILE` (`relationjournal backups` lists them)."
+    elif remedy.kind is RemedyKind.CREATE:
+        command = "Run `relationjournal init` to create one."
+    else:
+        command = "Run `relationjournal check`."
+    return f"{error} {command}"
+
+
 def _guarded(command: Callable[[], int | None]) -> int:
     """Run a command; errors a user can act on become one line on stderr, and an exit status."""
     try:
         return command() or 0
     except JournalError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        print(f"{PROG}: {said(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; nothing more was changed.", file=sys.stderr)

@@ -59,7 +59,7 @@ def test_a_bug_in_a_slot_says_what_and_where_but_not_the_data(
         secret = f"{SECRET} (id {person_id})"  # a local value the report must not show either
         raise ValueError(secret)
 
-    monkeypatch.setattr(journal, "person", failing_read)
+    monkeypatch.setattr(journal, "person_page", failing_read)
     # A real slot: choosing a person in the list opens their page, which reads them from the journal.
     QTimer.singleShot(0, lambda: window.people.select(amaka.id))
     dialog = crash_dialog(qtbot)

@@ -10,7 +10,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from relationjournal.core.access import create_journal, open_journal, unlock_with_recovery_key
-from relationjournal.core.errors import InvalidInput, KeyringEntryMissing, KeyUnavailable
+from relationjournal.core.errors import InvalidInput, KeyringEntryMissing, KeyUnavailable, Remedy, RemedyKind
 from relationjournal.core.records import PersonDraft
 from relationjournal.core.vault import Key, parse_recovery_key, recovery_key
 from tests.conftest import Sandbox
@@ -67,8 +67,9 @@ def test_keyring_backend_replaced_then_recovery_key_restores(sandbox: Sandbox) -
     created.journal.close()
     replacement = MemoryKeyring()
     keyring.set_keyring(replacement)  # e.g. KWallet swapped for GNOME Keyring
-    with pytest.raises(KeyringEntryMissing, match="recovery-key"):
+    with pytest.raises(KeyringEntryMissing) as missing:
         open_journal(sandbox.location)
+    assert missing.value.remedy == Remedy(RemedyKind.RECOVERY_KEY)  # the CLI says `unlock --recovery-key`
     with unlock_with_recovery_key(sandbox.location, created.recovery_key) as journal:
         assert journal.find_person("grace hopper").display_name == "Grace Hopper"
     assert len(replacement.entries) == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from relationjournal.core import migrate
 from relationjournal.core.atomicfile import fsync_dir, translate_os_error
@@ -20,12 +21,15 @@ from relationjournal.core.errors import (
     Damaged,
     DiskFull,
     InvalidInput,
+    JournalError,
     JournalExists,
     KeyringEntryMissing,
     KeyUnavailable,
     NoJournal,
     NotAJournal,
     PassphraseNeeded,
+    Remedy,
+    RemedyKind,
     WrongKey,
 )
 from relationjournal.core.journal import Journal
@@ -52,6 +56,7 @@ MIN_PASSPHRASE = 8
 PAGE_SIZE = 4096  # SQLCipher 4's default page size: a whole journal file is a multiple of it
 PASSPHRASE_ENV = "RELATIONJOURNAL_PASSPHRASE"
 _NEXT = ":next"  # keyring entry holding a new key while `change_key` is under way
+E = TypeVar("E", bound=JournalError)
 REKEY_TEMP = ".journal.db.rekeying"  # the journal under its new key, before it is proven and renamed
 
 
@@ -75,7 +80,7 @@ def create_journal(location: JournalLocation, *, passphrase: str | None = None) 
     if location.exists():
         raise JournalExists(f"A journal already exists in {location.data_dir}; nothing was changed.")
     if location.meta.exists():
-        raise JournalExists(missing_file_message(location))
+        raise missing_file(location, JournalExists)
     if passphrase is None:
         problem = keyring_problem()
         if problem:
@@ -114,7 +119,7 @@ def open_journal(location: JournalLocation, *, passphrase: str | None = None) ->
     keyring's side entry, or the passphrase the user changed to); opening then finishes the change.
     """
     if not location.database.exists():
-        raise NoJournal(missing_file_message(location)) if location.meta.exists() else _no_journal(location)
+        raise missing_file(location, NoJournal) if location.meta.exists() else _no_journal(location)
     lock = JournalLock(location).acquire_shared()
     try:
         _remove_leftovers(location)
@@ -122,8 +127,9 @@ def open_journal(location: JournalLocation, *, passphrase: str | None = None) ->
         if meta is None:
             if passphrase is None:
                 raise KeyUnavailable(
-                    f"The journal's settings file {location.meta.name} is missing or unreadable. "
-                    "Run `relationjournal unlock --recovery-key`, or give the passphrase if it has one."
+                    f"The journal's settings file {location.meta.name} is missing or unreadable: unlock the "
+                    "journal with your recovery key, or give the passphrase if it has one.",
+                    remedy=Remedy(RemedyKind.RECOVERY_KEY),
                 )
             return _open(location, Key(passphrase=passphrase), lock=lock)
         if meta.protection == "passphrase":
@@ -183,7 +189,7 @@ def _open_with_first(
         return journal
     tried = [key for key, _ in candidates]
     if any(key_matches(meta, key) for key in tried) and not meta.next_key_check:
-        raise Damaged(damaged_message(location, "its first page fails its check, or it is not a journal"))
+        raise damaged(location, "its first page fails its check, or it is not a journal")
     if meta.protection == "passphrase":
         if meta.next_key_check:
             raise WrongKey(
@@ -191,7 +197,7 @@ def _open_with_first(
                 "last used, so try the new passphrase."
             )
         raise WrongKey("That passphrase does not open this journal.")
-    raise WrongKey(_WRONG_KEYRING_KEY)
+    raise WrongKey(_WRONG_KEYRING_KEY, remedy=Remedy(RemedyKind.RECOVERY_KEY))
 
 
 def _record_working_key(
@@ -215,7 +221,7 @@ def _record_working_key(
 
 _WRONG_KEYRING_KEY = (
     "The key in the keyring does not open this journal (the file was replaced, or the keyring entry is "
-    "from another journal). Run `relationjournal unlock --recovery-key` with this journal's recovery key."
+    "from another journal)."
 )
 
 
@@ -223,7 +229,7 @@ def unlock_with_recovery_key(location: JournalLocation, recovery_text: str) -> J
     """Open the journal with its recovery key and store the key in the keyring again."""
     key = parse_recovery_key(recovery_text)
     if not location.database.exists():
-        raise NoJournal(missing_file_message(location)) if location.meta.exists() else _no_journal(location)
+        raise missing_file(location, NoJournal) if location.meta.exists() else _no_journal(location)
     meta = read_meta(location)
     lock = JournalLock(location).acquire_shared()
     try:
@@ -231,7 +237,7 @@ def unlock_with_recovery_key(location: JournalLocation, recovery_text: str) -> J
     except WrongKey:
         lock.release()
         if key_matches(meta, key) and not (meta and meta.next_key_check):  # the right key: the first page is bad
-            raise Damaged(damaged_message(location, "its first page fails its check")) from None
+            raise damaged(location, "its first page fails its check") from None
         if meta and meta.next_key_check:
             raise WrongKey(
                 "That recovery key is from before a key change that was under way; the journal now uses the new "
@@ -330,26 +336,26 @@ def current_key(location: JournalLocation, *, passphrase: str | None = None) -> 
     return Key(passphrase=passphrase)
 
 
-def missing_file_message(location: JournalLocation) -> str:
-    """What to do when the journal's folder has its settings (and maybe backups) but no journal file."""
+def missing_file(location: JournalLocation, error: type[E]) -> E:
+    """The journal's folder has its settings (and maybe backups) but no journal file: restore the newest."""
     found = list_backups(location)
     if found:
         newest = found[0]
-        return (
+        return error(
             f"The journal file {location.database} is missing, but its backups are there (the newest is from "
-            f"{newest.made_at.astimezone():%Y-%m-%d %H:%M}). Restore it with `relationjournal restore {newest.path}`. "
-            f"To start a new, empty journal instead, first move {location.meta.name} and the backups folder out "
-            f"of {location.data_dir}."
+            f"{newest.made_at.astimezone():%Y-%m-%d %H:%M}). To start a new, empty journal instead, first move "
+            f"{location.meta.name} and the backups folder out of {location.data_dir}.",
+            remedy=Remedy(RemedyKind.RESTORE_BACKUP, newest.path),
         )
-    return (
-        f"The journal file {location.database} is missing, though its settings file is there. If you have a copy "
-        f"or backup, restore it with `relationjournal restore FILE`; to start a new, empty journal instead, "
-        f"first move {location.meta.name} out of {location.data_dir}."
+    return error(
+        f"The journal file {location.database} is missing, though its settings file is there. To start a new, "
+        f"empty journal instead, first move {location.meta.name} out of {location.data_dir}.",
+        remedy=Remedy(RemedyKind.RESTORE_BACKUP),
     )
 
 
 def _no_journal(location: JournalLocation) -> NoJournal:
-    return NoJournal(f"There is no journal in {location.data_dir} yet. Run `relationjournal init` to create one.")
+    return NoJournal(f"There is no journal in {location.data_dir} yet.", remedy=Remedy(RemedyKind.CREATE))
 
 
 def _remove_leftovers(location: JournalLocation) -> None:
@@ -359,10 +365,11 @@ def _remove_leftovers(location: JournalLocation) -> None:
             (location.data_dir / (name + suffix)).unlink(missing_ok=True)
 
 
-def damaged_message(location: JournalLocation, what: str) -> str:
-    return (
-        f"The journal at {location.database} is damaged ({what}). Nothing was changed. Restore a backup with "
-        f"`relationjournal restore FILE`; automatic backups are in {location.backups}."
+def damaged(location: JournalLocation, what: str) -> Damaged:
+    return Damaged(
+        f"The journal at {location.database} is damaged ({what}). Nothing was changed; automatic backups are "
+        f"in {location.backups}.",
+        remedy=Remedy(RemedyKind.RESTORE_BACKUP),
     )
 
 
@@ -374,7 +381,7 @@ def _open(location: JournalLocation, key: Key, *, lock: JournalLock | None = Non
         if size == 0:
             raise NotAJournal(f"{path} is empty: it is not a journal (restore it from a backup).")
         if size % PAGE_SIZE:
-            raise Damaged(damaged_message(location, "the file is cut short"))
+            raise damaged(location, "the file is cut short")
     engine = make_engine(path, key)
     try:
         with database_errors(path), writer(engine).begin() as connection:

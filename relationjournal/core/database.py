@@ -29,6 +29,8 @@ from relationjournal.core.errors import (
     JournalGone,
     NotAJournal,
     ReadOnly,
+    Remedy,
+    RemedyKind,
     WrongKey,
 )
 from relationjournal.core.vault import Key
@@ -132,8 +134,8 @@ def translate(error: BaseException, path: Path) -> JournalError:
         return DiskFull("The disk is full; the last change was not saved. Free some space and try again.")
     if "unable to open database file" in text and not path.exists():
         return JournalGone(
-            f"The journal file {path} is gone (deleted or moved by another program); nothing was saved to it. "
-            "Put it back, or restore a backup with `relationjournal restore FILE`."
+            f"The journal file {path} is gone (deleted or moved by another program); nothing was saved to it.",
+            remedy=Remedy(RemedyKind.RESTORE_BACKUP),
         )
     if "readonly" in text or "read-only" in text or "unable to open database file" in text:
         return ReadOnly(
@@ -147,8 +149,9 @@ def translate(error: BaseException, path: Path) -> JournalError:
         )
     if "malformed" in text or "hmac" in text or "corrupt" in text:
         return Damaged(
-            f"The journal at {path} is damaged. Nothing was changed. Run `relationjournal check`, then restore "
-            "a backup with `relationjournal restore FILE` (automatic backups are in the backups folder beside it)."
+            f"The journal at {path} is damaged. Nothing was changed; automatic backups are in the backups folder "
+            "beside it.",
+            remedy=Remedy(RemedyKind.RESTORE_BACKUP),
         )
     raise error
 

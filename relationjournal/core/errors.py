@@ -1,16 +1,43 @@
 """Errors a user can act on.
 
 Every error the journal expects (a wrong key, a damaged file, a bad CSV row, an unknown person)
-is a `JournalError` whose `str()` is one sentence saying what went wrong and what to do. The CLI
-prints it on one line; the app shows it in a dialog. Anything else is a bug.
-Messages never contain note text or keys; they may name a file path or a line number.
+is a `JournalError` whose `str()` says what went wrong, in words for anyone. Where the way out is
+one of the journal's own actions, the error carries it as a `Remedy`: the CLI words it as the
+command to run, the app as a button that does it (no one parses the message). Anything else is a
+bug. Messages never contain note text or keys; they may name a file path or a line number.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class RemedyKind(Enum):
+    RECOVERY_KEY = "recovery_key"  # unlock with the recovery key, which puts the key back in the keyring
+    RESTORE_BACKUP = "restore_backup"  # replace the journal with a backup (`target`: the one to use, if known)
+    CREATE = "create"  # make a new journal
+    CHECK = "check"  # run the integrity checks
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """The journal action that gets the user out of an error."""
+
+    kind: RemedyKind
+    target: Path | None = None
+
 
 class JournalError(Exception):
-    """Base class: `str(error)` is the one-line message for the user."""
+    """Base class: `str(error)` is the one-line message; `remedy` what to do about it, when it is ours to offer."""
+
+    remedy: Remedy | None = None
+
+    def __init__(self, message: str = "", *, remedy: Remedy | None = None):
+        super().__init__(message)
+        if remedy is not None:
+            self.remedy = remedy
 
 
 class NoJournal(JournalError):

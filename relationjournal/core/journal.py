@@ -52,6 +52,7 @@ from relationjournal.core.records import (
     NoteRecord,
     PeopleFilter,
     PersonDraft,
+    PersonPageView,
     PersonRecord,
     PersonSummary,
     ReflectionDraft,
@@ -284,6 +285,25 @@ class Journal:
         with self._reading() as session:
             person = _load_person(session, person_id)
             return _person_record(person)
+
+    def person_page(self, person_id: int) -> PersonPageView:
+        """What a person's page header shows, read in one transaction: who they are, programmes, pinned notes."""
+        with self._reading() as session:
+            person = _load_person(session, person_id)
+            memberships = session.scalars(
+                select(ProgrammeMembership)
+                .where(ProgrammeMembership.person_id == person_id)
+                .order_by(ProgrammeMembership.joined_on, ProgrammeMembership.id)
+            )
+            pinned = session.scalars(
+                select(Note).where(Note.person_id == person_id, Note.pinned.is_(True)).order_by(Note.created_at.desc())
+            )
+            name = person.display_name
+            return PersonPageView(
+                _person_record(person),
+                tuple(_membership_record(m, name) for m in memberships),
+                tuple(_note_record(n, name) for n in pinned),
+            )
 
     def find_person(self, ref: str) -> PersonRecord:
         """A person by id or by unique case-insensitive name; an ambiguous name lists the matches."""

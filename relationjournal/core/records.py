@@ -276,3 +276,12 @@ class SearchHit:
     person_name: str
     snippet: str
     score: float  # lower is a better match (SQLite's bm25)
+
+
+@dataclass(frozen=True)
+class PersonPageView:
+    """A person's page header in one read: the person, their programmes and their pinned notes."""
+
+    person: PersonRecord
+    memberships: tuple[MembershipRecord, ...]
+    pinned: tuple[NoteRecord, ...]

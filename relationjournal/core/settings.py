@@ -23,6 +23,7 @@ class Setting:
     description: str
     parse: Callable[[str], Any]
     show: Callable[[Any], str] = lambda value: "" if value is None else str(value)
+    label: str = ""  # the app's label, with its mnemonic (&); the CLI names it by `key`
 
 
 def _quiet(text: str) -> list[str]:
@@ -68,12 +69,13 @@ def _count(name: str) -> Callable[[str], int]:
 SETTINGS = {
     s.key: s
     for s in (
-        Setting("me", "", "your name on the team, for “who reached out”", str.strip),
+        Setting("me", "", "your name on the team, for “who reached out”", str.strip, label="&Me on the team"),
         Setting(
             "default_cadence_days",
             None,
             "stay-in-touch cadence for people without their own or their tags'",
             fields.cadence_days,
+            label="Default check-in &cadence (days)",
         ),  # fmt: skip
         Setting(
             "quiet_hours",
@@ -81,6 +83,7 @@ SETTINGS = {
             "no reminders shown or notified between these times (or off)",
             _quiet,
             lambda v: "off" if v[0] == v[1] else f"{v[0]}-{v[1]}",
+            "&Quiet hours",
         ),  # fmt: skip
         Setting(
             "timezone",
@@ -88,6 +91,7 @@ SETTINGS = {
             "IANA time zone for reminders (empty: the system's)",
             _zone,
             lambda v: v or f"system ({getattr(local_zone(), 'key', 'local')})",
+            "&Time zone",
         ),  # fmt: skip
         Setting(
             "check_in_days",
@@ -95,17 +99,35 @@ SETTINGS = {
             "check-ins after a hard event, in days",
             _days_list,
             lambda v: ",".join(str(d) for d in v),
+            "Check-ins after a &hard event (days)",
         ),  # fmt: skip
-        Setting("business_pause_days", 30, "days business reminders pause after a hard event", _count("days")),
-        Setting("load_window_days", 14, "days counted for the emotional load", _count("days")),
+        Setting(
+            "business_pause_days",
+            30,
+            "days business reminders pause after a hard event",
+            _count("days"),
+            label="&Pause business after a hard event (days)",
+        ),  # fmt: skip
+        Setting(
+            "load_window_days",
+            14,
+            "days counted for the emotional load",
+            _count("days"),
+            label="Emotional load &window (days)",
+        ),  # fmt: skip
         Setting(
             "load_threshold",
             3,
             "hard events in that window above which the app suggests stepping back",
             _count("threshold"),
+            label="Emotional load &threshold",
         ),  # fmt: skip
         Setting(
-            "programme_silence_days", 21, "days without contact before “don't leave them hanging”", _count("days")
+            "programme_silence_days",
+            21,
+            "days without contact before “don't leave them hanging”",
+            _count("days"),
+            label="Programme: nudge after (&days)",
         ),  # fmt: skip
     )
 }

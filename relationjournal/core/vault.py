@@ -18,7 +18,14 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from relationjournal.core.atomicfile import atomic_writer
-from relationjournal.core.errors import InvalidInput, KeyringEntryMissing, KeyUnavailable, NoJournal
+from relationjournal.core.errors import (
+    InvalidInput,
+    KeyringEntryMissing,
+    KeyUnavailable,
+    NoJournal,
+    Remedy,
+    RemedyKind,
+)
 from relationjournal.core.locations import JournalLocation
 
 KEYRING_SERVICE = "relationjournal"
@@ -140,20 +147,21 @@ def load_key(journal_id: str) -> Key:
         stored = _time_boxed(keyring.get_password, KEYRING_SERVICE, journal_id)
     except KeyringError as error:
         raise KeyUnavailable(
-            f"The system keyring could not be read ({type(error).__name__}). "
-            "Unlock it and try again, or run `relationjournal unlock --recovery-key`."
+            f"The system keyring could not be read ({type(error).__name__}): unlock it and try again, "
+            "or unlock the journal with your recovery key.",
+            remedy=Remedy(RemedyKind.RECOVERY_KEY),
         ) from None
     if not stored:
         raise KeyringEntryMissing(
-            "The keyring holds no key for this journal (it may have been reset or replaced). "
-            "Run `relationjournal unlock --recovery-key` with the recovery key you saved."
+            "The keyring holds no key for this journal (it may have been reset or replaced).",
+            remedy=Remedy(RemedyKind.RECOVERY_KEY),
         )
     try:
         return Key(raw=bytes.fromhex(stored))
     except ValueError:
         raise KeyringEntryMissing(
-            "The keyring entry for this journal is not a valid key. "
-            "Run `relationjournal unlock --recovery-key` with the recovery key you saved."
+            "The keyring entry for this journal is not a valid key.",
+            remedy=Remedy(RemedyKind.RECOVERY_KEY),
         ) from None
 
 
@@ -232,7 +240,7 @@ def key_matches(meta: JournalMeta | None, key: Key) -> bool:
 def read_meta(location: JournalLocation) -> JournalMeta | None:
     """The journal's metadata; None if the file is missing (the recovery key can recreate it)."""
     if not location.database.exists() and not location.meta.exists():
-        raise NoJournal(f"There is no journal in {location.data_dir} yet. Run `relationjournal init` to create one.")
+        raise NoJournal(f"There is no journal in {location.data_dir} yet.", remedy=Remedy(RemedyKind.CREATE))
     try:
         data = json.loads(location.meta.read_text(encoding="utf-8"))
         protection = data["protection"]

@@ -17,6 +17,7 @@ ALREADY_OPEN = "Relation Journal is already open on this journal"
 
 if TYPE_CHECKING:
     from relationjournal.core.applock import AppLock
+    from relationjournal.core.errors import JournalError
     from relationjournal.core.journal import Journal
     from relationjournal.core.locations import JournalLocation
     from relationjournal.ui.mainwindow import MainWindow
@@ -140,9 +141,12 @@ class JournalOpener(QObject):
         from relationjournal.ui.unlock import show_error
 
         if isinstance(error, JournalError) and not self.quit_after_paint:
-            show_error(error, self.location, self.window)
+            if show_error(error, self.location, self.window) and self._remedy(error):
+                return  # the way out worked: the journal is on screen
         elif isinstance(error, JournalError):
-            _report(str(error), quit_after_paint=True)
+            from relationjournal.cli import said  # on a terminal: the command that fixes it, as the CLI says it
+
+            _report(said(error), quit_after_paint=True)
         elif os.environ.get("RELATIONJOURNAL_DEBUG"):
             raise error
         else:
@@ -165,6 +169,33 @@ class JournalOpener(QObject):
             else:
                 QApplication.exit(0)  # the user closed the welcome or unlock dialog
             return
+        self._show(journal)
+
+    def _remedy(self, error: JournalError) -> bool:
+        """Do what the error offered (a button in its dialog); True once the journal is on screen."""
+        from relationjournal.core.errors import RemedyKind
+        from relationjournal.ui.qt import QDialog
+        from relationjournal.ui.unlock import recovery_dialog, restore_from_backup
+
+        assert error.remedy is not None
+        if error.remedy.kind is RemedyKind.RECOVERY_KEY:
+            dialog = recovery_dialog(self.location, str(error), self.window)
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.journal is None:
+                return False
+            self._show(dialog.journal)
+            return True
+        self.lock.release()  # restoring needs the journal alone; this window has it only in name yet
+        restored = restore_from_backup(self.location, error.remedy.target, self.window)
+        if not self.lock.acquire():
+            return False
+        if restored:
+            try:
+                self._open()
+            except Exception as again:
+                self._fail(again)
+        return restored
+
+    def _show(self, journal: Journal) -> None:
         self.journal = journal
         if not self.lock.held:  # a first run: the journal's folder has only just been made
             if not self.lock.acquire():

@@ -317,15 +317,6 @@ class NoteDialog(QDialog):
         super().closeEvent(event)
 
 
-SETTING_LABELS = {
-    "me": "&Me on the team", "default_cadence_days": "Default check-in &cadence (days)",
-    "quiet_hours": "&Quiet hours", "timezone": "&Time zone", "check_in_days": "Check-ins after a &hard event (days)",
-    "business_pause_days": "&Pause business after a hard event (days)",
-    "load_window_days": "Emotional load &window (days)",
-    "load_threshold": "Emotional load &threshold", "programme_silence_days": "Programme: nudge after (&days)",
-}  # fmt: skip
-
-
 class SettingsDialog(QDialog):
     """Journal settings, from their single declaration in `core.settings`; kept inside the encrypted journal."""
 
@@ -341,7 +332,7 @@ class SettingsDialog(QDialog):
             edit = QLineEdit("" if key == "timezone" and value is None else setting.show(value))
             edit.setPlaceholderText(setting.description)
             edit.setToolTip(setting.description)
-            label = SETTING_LABELS.get(key, key)
+            label = setting.label or key
             edit.setAccessibleName(label.replace("&", ""))
             form.addRow(label, edit)
             self.edits[key] = edit

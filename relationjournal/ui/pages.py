@@ -165,8 +165,9 @@ class PersonPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
     def show_person(self, person_id: int, select_key: int | None = None) -> None:
-        self.person = self.journal.person(person_id)
-        self._shown = (self.person, self.journal.memberships(person_id), self.journal.pinned_notes(person_id))
+        view = self.journal.person_page(person_id)
+        self.person = view.person
+        self._shown = (view.person, list(view.memberships), list(view.pinned))
         self.header.setText(self._header_html(*self._shown))
         self.model.show_person(person_id)
         self.empty.setVisible(self.model.rowCount() == 0)

@@ -18,6 +18,7 @@ from relationjournal.core.errors import (
     KeyringEntryMissing,
     PassphraseNeeded,
     ReadOnly,
+    RemedyKind,
     WrongKey,
 )
 from relationjournal.core.locations import JournalLocation
@@ -34,6 +35,7 @@ from relationjournal.ui.qt import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -293,19 +295,62 @@ def obtain_journal(
     except (KeyringEntryMissing, WrongKey) as error:
         if not interactive:
             raise
-        dialog = recovery_dialog(location, str(error).split(" Run ")[0], parent)
+        dialog = recovery_dialog(location, str(error), parent)
     return dialog.journal if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def show_error(error: JournalError, location: JournalLocation, parent: QWidget | None = None) -> None:
-    """A known error, in a dialog: what went wrong and what to do (the message), and where the journal is."""
+REMEDY_BUTTONS = {
+    RemedyKind.RECOVERY_KEY: "Unlock with my &recovery key…",
+    RemedyKind.RESTORE_BACKUP: "&Restore a backup…",
+}
+
+
+def show_error(error: JournalError, location: JournalLocation, parent: QWidget | None = None) -> bool:
+    """A known error, in a dialog: what went wrong, and where the journal is. Where the journal has
+    a way out (the error's remedy), a button offers it: True if the user chose it."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle("Relation Journal")
     box.setTextFormat(Qt.TextFormat.PlainText)  # a path may hold anything, `<` included
     box.setText(f"{error}\n\nYour journal is in {location.data_dir}.")
-    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    remedy = None
+    if error.remedy is not None and error.remedy.kind in REMEDY_BUTTONS:
+        remedy = box.addButton(REMEDY_BUTTONS[error.remedy.kind], QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(remedy)
+    box.addButton(QMessageBox.StandardButton.Close)
     box.exec()
+    return remedy is not None and box.clickedButton() is remedy
+
+
+def restore_from_backup(location: JournalLocation, start: Path | None, parent: QWidget | None = None) -> bool:
+    """Ask for a backup (starting at `start`, else the backups folder) and put it in place of the
+    journal; True once restored. The journal must not be open (the restore needs it alone)."""
+    from relationjournal.core import backups
+    from relationjournal.core.access import current_key
+
+    chosen, _ = QFileDialog.getOpenFileName(
+        parent, "Restore the journal from a backup", str(start or location.backups), "Journal backups (*.db)"
+    )
+    if not chosen:
+        return False
+    meta = read_meta(location)
+    passphrase = None
+    if meta is not None and meta.protection == "passphrase":
+        passphrase, given = QInputDialog.getText(
+            parent, "Restore a backup", "The journal's passphrase:", QLineEdit.EchoMode.Password
+        )
+        if not given:
+            return False
+    try:
+        kept = backups.restore(location, current_key(location, passphrase=passphrase), Path(chosen))
+    except JournalError as error:
+        show_error(error, location, parent)
+        return False
+    done = f"Restored {Path(chosen).name}. The journal as it was is kept in {kept}."
+    box = QMessageBox(QMessageBox.Icon.Information, "Relation Journal", done, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+    return True
 
 
 def folder_error(location: JournalLocation, error: OSError) -> JournalError:
@@ -325,6 +370,8 @@ def report_start_error(
     """An error that stops the app before the journal opens: one line on stderr, as the command
     line says it, and, for a user who started the app from their desktop and sees no terminal,
     the same in a dialog."""
-    print(f"relationjournal: {error}", file=sys.stderr, flush=True)
+    from relationjournal.cli import said  # on a terminal: the command that fixes it, as the CLI says it
+
+    print(f"relationjournal: {said(error)}", file=sys.stderr, flush=True)
     if interactive:
         show_error(error, location, parent)
