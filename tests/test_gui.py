@@ -16,8 +16,9 @@ from relationjournal.core.vocabulary import Channel, Direction
 from relationjournal.ui import dialogs
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.models import ROW_ROLE, PeopleModel, PersonTimelineModel, TimelineModel
+from relationjournal.ui.programmes import ProgrammeReviewDialog
 from relationjournal.ui.qt import QApplication, QDialog, QDialogButtonBox, QMessageBox, QTimer
-from relationjournal.ui.today import ProgrammeReviewDialog, ReflectionDialog
+from relationjournal.ui.reflections import ReflectionDialog
 from relationjournal.ui.unlock import FirstRunDialog, RecoveryKeyDialog, passphrase_dialog
 from relationjournal.ui.worker import wait_for_background_work
 from tests.conftest import Sandbox

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from relationjournal.ui import dialogs, tags, today
+from relationjournal.ui import dialogs, programmes, tags
 from relationjournal.ui.qt import QMessageBox, Qt
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class PersonActions:
 
     def add_to_programme(self) -> None:
         if self.window.person_page.person is not None:
-            today.MembershipDialog(self.journal, self.window.person_page.person.id, self.window).exec()
+            programmes.MembershipDialog(self.journal, self.window.person_page.person.id, self.window).exec()
 
     def review_current_programme(self) -> None:
         if self.window.person_page.person is not None:

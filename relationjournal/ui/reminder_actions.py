@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.errors import InvalidInput, JournalError
 from relationjournal.core.vocabulary import utc_now
-from relationjournal.ui import dialogs, today, worker
+from relationjournal.ui import dialogs, programmes, reflections, worker
 
 if TYPE_CHECKING:
     from relationjournal.core.journal import Journal
@@ -68,7 +68,7 @@ class ReminderActions:
                 pass  # the conversation itself closed it (stay in touch, follow-up, welcome)
 
     def reflect(self, reminder_id: int | None = None) -> None:
-        if today.ReflectionDialog(self.journal, reminder_id, self.window).exec():
+        if reflections.ReflectionDialog(self.journal, reminder_id, self.window).exec():
             self.window.statusBar().showMessage("Reflection saved, for you alone.", 5000)
 
     def review_programme(self, person_id: int) -> None:
@@ -76,4 +76,4 @@ class ReminderActions:
         if not memberships:
             self.window.statusBar().showMessage("They are not in a programme any more.", 5000)
             return
-        today.ProgrammeReviewDialog(self.journal, memberships[0], self.window).exec()
+        programmes.ProgrammeReviewDialog(self.journal, memberships[0], self.window).exec()

@@ -1,4 +1,4 @@
-"""Today: what is due, grouped, with what helps act on it; and the dialogs for acting on it.
+"""Today: what is due, grouped, with what helps act on it (reflections and programmes have their own modules).
 
 Nothing here writes a message for the user: reminders show what is known about the person, and
 the user writes in their own words.
@@ -11,33 +11,21 @@ from typing import TYPE_CHECKING, Any
 from relationjournal.core.errors import JournalError
 from relationjournal.core.records import (
     GROUP_TITLES,
-    REFLECTION_QUESTIONS,
     DueReminder,
-    MembershipRecord,
-    ReflectionDraft,
-    ReflectionRecord,
 )
 from relationjournal.core.vocabulary import ReminderKind
 from relationjournal.ui import palette
 from relationjournal.ui.icons import icon
-from relationjournal.ui.links import SafeTextBrowser, guard_label
+from relationjournal.ui.links import guard_label
 from relationjournal.ui.qt import (
     QAction,
-    QCheckBox,
-    QDate,
     QDateTime,
     QDialog,
-    QDialogButtonBox,
     QEvent,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
-    QPalette,
-    QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     Qt,
     QToolButton,
     QTreeWidget,
@@ -50,11 +38,8 @@ from relationjournal.ui.text import html_text, rich
 from relationjournal.ui.widgets import (
     ErrorLine,
     add_group,
-    date_edit,
     date_time_edit,
     lay_out_dialog,
-    text_edit,
-    to_date,
     to_datetime,
 )
 
@@ -253,181 +238,3 @@ class TodayPage(QWidget):
 
     def dismiss(self) -> None:
         self._apply(self.journal.dismiss_reminder)
-
-
-class ReflectionDialog(QDialog):
-    """A short guided reflection after a hard event, saved privately (encrypted) for the user alone."""
-
-    def __init__(self, journal: Journal, reminder_id: int | None = None, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.journal, self.reminder_id = journal, reminder_id
-        self.saved: ReflectionRecord | None = None
-        self.setWindowTitle("A moment for yourself")
-        self.setMinimumWidth(620)
-        intro = QLabel(
-            "Caring for people who are going through something hard takes something from you too. "
-            "Take a few minutes. Short answers are fine; only you will ever see them."
-        )
-        intro.setWordWrap(True)
-        form = QFormLayout()
-        self.answers: dict[str, QPlainTextEdit] = {}
-        for key, question in REFLECTION_QUESTIONS.items():
-            edit = text_edit(lines=2)
-            edit.setAccessibleName(question)
-            self.answers[key] = edit
-            label = QLabel(question)
-            label.setWordWrap(True)
-            form.addRow(label, edit)
-        self.error, _ = lay_out_dialog(self, intro, form, ok="&Save reflection")
-
-    def accept(self) -> None:
-        draft = ReflectionDraft(**{key: edit.toPlainText() for key, edit in self.answers.items()})
-        try:
-            self.saved = self.journal.save_reflection(draft, reminder_id=self.reminder_id)
-        except JournalError as error:
-            self.error.show_error(str(error))
-            return
-        super().accept()
-
-
-class ReflectionsPage(QWidget):
-    """The user's own timeline: their reflections, newest first. Never shown on anyone's page."""
-
-    def __init__(self, journal: Journal):
-        super().__init__()
-        self.journal = journal
-        self.view = SafeTextBrowser()
-        self.view.setAccessibleName("My reflections")
-        write = QPushButton(icon("heart"), "Write a reflection…")
-        self.write = write
-        top = QHBoxLayout()
-        top.addWidget(QLabel("<span style='font-size:16pt; font-weight:600'>My reflections</span>"))
-        top.addStretch()
-        top.addWidget(write)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 12, 12, 12)
-        layout.addLayout(top)
-        layout.addWidget(self.view, 1)
-        self.reflections: list[Any] | None = None
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and getattr(self, "reflections", None) is not None:
-            self._show()  # its colours are chosen for the palette
-
-    def reload(self) -> None:
-        self.reflections = self.journal.reflections()
-        self._show()
-
-    def _show(self) -> None:
-        reflections = self.reflections or []
-        muted = palette.muted(self.palette(), QPalette.ColorRole.Base)
-        if not reflections:
-            self.view.setHtml(
-                f"<p>{palette.span('Your reflections after hard events appear here, for you alone.', muted)}</p>"
-            )
-            return
-        parts = []
-        for r in reflections:
-            about = f" · after {html_text(r.person_name, breaks=True)}'s news" if r.person_name else ""
-            when = r.created_at.astimezone().strftime("%d %b %Y, %H:%M") if r.created_at else ""
-            parts.append(f"<h3>{when}{about}</h3>")
-            for key, question in REFLECTION_QUESTIONS.items():
-                answer = getattr(r, key)
-                if answer:
-                    parts.append(f"<p>{palette.span(question, muted)}<br>{html_text(answer, breaks=True)}</p>")
-        self.view.setHtml("".join(parts))
-
-
-class ProgrammeReviewDialog(QDialog):
-    """Review a member: keep them (with the next review date) or rotate them out with a short checklist."""
-
-    def __init__(self, journal: Journal, membership: MembershipRecord, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.journal, self.membership = journal, membership
-        self.result_record: MembershipRecord | None = None
-        self.setWindowTitle(f"Review {membership.person_name} in {membership.programme}")
-        self.setMinimumWidth(560)
-        who, programme = html_text(membership.person_name, breaks=True), html_text(membership.programme, breaks=True)
-        intro = QLabel(f"<b>{who}</b> has been in <b>{programme}</b> since {membership.joined_on:%d %b %Y}. "
-                       "Be gracious, and be clear.")  # fmt: skip
-        guard_label(intro)
-        intro.setWordWrap(True)
-        self.keep = QRadioButton("&Keep them in the programme")
-        self.keep.setChecked(True)
-        self.next_review = date_edit(QDate.currentDate().addMonths(6))
-        self.next_review.setAccessibleName("Next review")
-        self.rotate = QRadioButton("&Rotate them out")
-        self.thanked = QCheckBox("I thanked them personally, in my own words")
-        self.told = QCheckBox("I told them clearly what changes for them, and when")
-        self.record = QLineEdit()
-        self.record.setPlaceholderText("What you told them, so nobody is left unsure")
-        self.record.setAccessibleName("What you told them")
-        form = QFormLayout()
-        form.addRow("Next review", self.next_review)
-        rotate_box = QWidget()
-        rotate_layout = QVBoxLayout(rotate_box)
-        rotate_layout.setContentsMargins(24, 0, 0, 0)
-        for widget in (self.thanked, self.told, self.record):
-            rotate_layout.addWidget(widget)
-        self.error, self.buttons = lay_out_dialog(self, intro, self.keep, form, self.rotate, rotate_box, save=False)
-        for signal in (self.keep.toggled, self.thanked.toggled, self.told.toggled, self.record.textChanged):
-            signal.connect(self._update)
-        self._update()
-
-    def _update(self, *_: Any) -> None:
-        rotating = self.rotate.isChecked()
-        for widget in (self.thanked, self.told, self.record):
-            widget.setEnabled(rotating)
-        self.next_review.setEnabled(not rotating)
-        ready = not rotating or (
-            self.thanked.isChecked() and self.told.isChecked() and bool(self.record.text().strip())
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Rotate &out" if rotating else "&Keep")
-        ok.setEnabled(ready)
-
-    def accept(self) -> None:
-        try:
-            if self.rotate.isChecked():
-                self.result_record = self.journal.rotate_out(self.membership.id, record=self.record.text())
-            else:
-                next_review = to_date(self.next_review.date())
-                self.result_record = self.journal.keep_in_programme(self.membership.id, next_review)
-        except JournalError as error:
-            self.error.show_error(str(error))
-            return
-        super().accept()
-
-
-class MembershipDialog(QDialog):
-    """Add a person to a programme, with a review date."""
-
-    def __init__(self, journal: Journal, person_id: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.journal, self.person_id = journal, person_id
-        self.saved: MembershipRecord | None = None
-        self.setWindowTitle("Add to a programme")
-        self.programme = QLineEdit()
-        self.programme.setPlaceholderText("e.g. Brand advocates")
-        known = sorted({m.programme for m in journal.memberships()})
-        if known:
-            self.programme.setText(known[0])
-        self.joined = date_edit(QDate.currentDate())
-        self.review = date_edit(QDate.currentDate().addMonths(3))
-        form = QFormLayout()
-        form.addRow("&Programme", self.programme)
-        form.addRow("&Joined", self.joined)
-        form.addRow("&Review on", self.review)
-        self.error, _ = lay_out_dialog(self, form)
-
-    def accept(self) -> None:
-        try:
-            self.saved = self.journal.add_membership(
-                self.person_id, self.programme.text(), to_date(self.joined.date()),
-                review_on=to_date(self.review.date()),
-            )  # fmt: skip
-        except JournalError as error:
-            self.error.show_error(str(error))
-            return
-        super().accept()
