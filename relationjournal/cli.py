@@ -384,13 +384,10 @@ def _location(args: argparse.Namespace) -> Any:
 
 
 def _open(args: argparse.Namespace, *, daily_backup: bool = True) -> Any:
-    from relationjournal.core.access import open_journal
-    from relationjournal.core.vault import read_meta
+    from relationjournal.core.access import open_for_use
 
     location = _location(args)
-    meta = read_meta(location)
-    passphrase = _ask_passphrase() if meta is not None and meta.protection == "passphrase" else None
-    journal = open_journal(location, passphrase=passphrase)
+    journal = open_for_use(location, ask_passphrase=_ask_passphrase)
     if journal.unseen_recovery_key:  # a key change was interrupted after it took effect; opening finished it
         print(f"{PROG}: a key change that was interrupted has now been finished.", file=sys.stderr)
         _print_recovery_key(journal.unseen_recovery_key, out=sys.stderr)

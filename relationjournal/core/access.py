@@ -10,6 +10,7 @@ This is where keys (vault), the file (locations) and the database meet:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -217,6 +218,19 @@ def _record_working_key(
     if pending:
         delete_key(meta.journal_id + _NEXT)
     return meta, finished
+
+
+def open_for_use(location: JournalLocation, *, ask_passphrase: Callable[[], str] | None = None) -> Journal:
+    """The one way the CLI and the app open the journal: metadata, then the key from the keyring or
+    the passphrase (from the environment, else `ask_passphrase`, asked only for a passphrase journal),
+    then the schema. Without a way to ask, a passphrase journal raises `PassphraseNeeded`."""
+    meta = read_meta(location)
+    passphrase = None
+    if meta is None or meta.protection == "passphrase":
+        passphrase = os.environ.get(PASSPHRASE_ENV) or None
+        if passphrase is None and meta is not None and ask_passphrase is not None:
+            passphrase = ask_passphrase()
+    return open_journal(location, passphrase=passphrase)
 
 
 _WRONG_KEYRING_KEY = (

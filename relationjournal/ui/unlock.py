@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import errno
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relationjournal.core.access import PASSPHRASE_ENV, create_journal, open_journal, unlock_with_recovery_key
+from relationjournal.core.access import create_journal, open_for_use, open_journal, unlock_with_recovery_key
 from relationjournal.core.atomicfile import atomic_writer
 from relationjournal.core.errors import (
     DiskFull,
@@ -281,10 +280,8 @@ def obtain_journal(
         if first.recovery_key:
             RecoveryKeyDialog(first.recovery_key, parent).exec()
         return first.journal
-    meta = read_meta(location)
-    passphrase = os.environ.get(PASSPHRASE_ENV) if meta is None or meta.protection == "passphrase" else None
     try:
-        journal = open_journal(location, passphrase=passphrase)
+        journal = open_for_use(location)  # a passphrase journal raises PassphraseNeeded: the dialog asks
         if journal.unseen_recovery_key and interactive:  # opening finished an interrupted key change
             RecoveryKeyDialog(journal.unseen_recovery_key, parent).exec()
         return journal
