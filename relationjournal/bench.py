@@ -25,11 +25,22 @@ import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 MEMORY_SECURITY_HEAVY = ("CSV export of the whole journal", "log 1,000 conversations, one transaction each")
 TABLES = ("tag", "person", "handle", "person_tag", "note", "interaction", "reminder", "programme_membership")
+STALL_TARGET = 0.050  # the longest the app's event loop may be blocked during any user action
+STALL_CASES = {  # the probe's name of each action → its row in the table
+    "idle": "GUI stall probe, the window idle for 1 s (the probe's own floor)",
+    "people filter": "GUI stall: type “amaka” in the people filter, 150 ms a key, until the list shows",
+    "search": "GUI stall: type “marathon” in Search, 120 ms a key, until the results show",
+    "today": "GUI stall: open Today until the due list shows",
+    "log": "GUI stall: log a conversation (Log dialog, Save) until their page and Today are refreshed",
+    "export": "GUI stall: Export to CSV (warning, background export) until “Exported to” shows",
+    "import": "GUI stall: Import from CSV (a 1,000 / 20,000 export, background) until every view has followed",
+}
 
 
 @dataclass
@@ -188,7 +199,7 @@ class Bench:
         typing = []
         for _ in range(repeat):
             for prefix in keystrokes:
-                typing.extend(timed(lambda p=prefix: journal.person_ids(PeopleFilter(text=p)), 1))
+                typing.extend(timed(partial(journal.person_ids, PeopleFilter(text=prefix)), 1))
         self.results.append(Result(f"people search-as-you-type, one keystroke ({self.args.people:,} people)", typing,
                                    None, "≤ 16 ms", lambda r: r.median <= 0.016))  # fmt: skip
 
@@ -256,6 +267,7 @@ class Bench:
         self.results.append(self.import_case(export_dir, heavy))
         self.results.extend(self.cold_start())
         self.results.append(self.scroll_memory())
+        self.results.extend(self.gui_stalls())
 
     def import_case(self, export_dir: Path, heavy: int) -> Result:
         from relationjournal.core.access import create_journal
@@ -266,7 +278,7 @@ class Bench:
             target = resolve_location(self.cache / "import")
             shutil.rmtree(target.data_dir, ignore_errors=True)
             with create_journal(target).journal as fresh:
-                times.extend(timed(lambda f=fresh: f.import_csv(export_dir), 1))
+                times.extend(timed(partial(fresh.import_csv, export_dir), 1))
             shutil.rmtree(target.data_dir, ignore_errors=True)
             create_journal(target).journal.close()
             floor = self.raw(target, cache_kib=None)
@@ -355,22 +367,28 @@ class Bench:
         return [Result(f"{case} (memory security ON; floor: OFF)", samples["ON"][case], samples["OFF"][case],
                        "— (shown for the record)", None, units[case]) for case in samples["ON"]]  # fmt: skip
 
+    def copy_journal(self, name: str) -> Any:
+        """A copy of the benchmark journal (same key) for cases that write, so the cached one stays as built."""
+        from relationjournal.core.locations import resolve_location
+
+        copy = resolve_location(self.cache / name)
+        shutil.rmtree(copy.data_dir, ignore_errors=True)
+        copy.data_dir.mkdir(mode=0o700)
+        for path in (self.location.database, self.location.meta):
+            shutil.copy2(path, copy.data_dir / path.name)
+        return copy
+
     def memory_security_child(self, setting: str) -> dict[str, list[float]]:
         """One process's share of `memory_security`: the cases, with the setting made first."""
         import sqlcipher3
 
         from relationjournal.core.access import open_journal
-        from relationjournal.core.locations import resolve_location
         from relationjournal.core.records import InteractionDraft
         from relationjournal.core.vocabulary import Channel
 
         if setting == "ON":  # process-wide: before any connection holds a key
             sqlcipher3.connect(":memory:").execute("PRAGMA cipher_memory_security = ON").close()
-        copy = resolve_location(self.cache / f"memory-security-{setting}")
-        shutil.rmtree(copy.data_dir, ignore_errors=True)
-        copy.data_dir.mkdir(mode=0o700)
-        for path in (self.location.database, self.location.meta):
-            shutil.copy2(path, copy.data_dir / path.name)
+        copy = self.copy_journal(f"memory-security-{setting}")
         repeat, heavy = self.args.repeat, max(1, min(self.args.repeat, self.args.heavy_repeat))
         times: dict[str, list[float]] = {}
         times["open the journal"] = timed(lambda: open_journal(copy).close(), repeat)
@@ -441,6 +459,309 @@ class Bench:
         return Result(f"global timeline: scroll top to bottom ({rows:,} rows, {loaded:,} loaded)", [peak_mb], None,
                       "peak RSS ≤ 250 MB", lambda r: r.median <= 250, "MB")  # fmt: skip
 
+    # The GUI thread's stalls ----------------------------------------------------------------------
+    def gui_stalls(self) -> list[Result]:
+        """The longest time the app's event loop is blocked while the user acts through the window
+        (measured in a process of its own: `gui_stalls_child`). A row's values are each run's
+        longest stall; its target holds the longest of all its runs."""
+        env = {**self.env, "XDG_CONFIG_HOME": str(self.cache / "xdg-config")}  # the default window, no user settings
+        command = [sys.executable, "-m", "relationjournal.bench", "--gui-stalls-child", "--cache", str(self.cache),
+                   "--people", str(self.args.people), "--interactions", str(self.args.interactions), "--repeat",
+                   str(self.args.repeat), "--heavy-repeat", str(self.args.heavy_repeat)]  # fmt: skip
+        child = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600)
+        if child.returncode != 0:
+            raise RuntimeError(f"the GUI stall probe failed:\n{child.stderr[-4000:]}")
+        stalls = json.loads(child.stdout.splitlines()[-1])
+        results = []
+        for key, case in STALL_CASES.items():
+            if key == "idle":
+                results.append(Result(case, stalls[key], None, "— (shown for the record)", None))
+            else:
+                results.append(Result(case, stalls[key], None, f"max stall ≤ {STALL_TARGET * 1000:.0f} ms",
+                                      lambda r: max(r.times) <= STALL_TARGET))  # fmt: skip
+        return results
+
+    def gui_stalls_child(self) -> dict[str, list[float]]:
+        """The real main window on a copy of the journal (offscreen), each action driven through the
+        app's own entry points (keystrokes, menu actions, dialogs answered by clicking their buttons)
+        while a probe measures how long the event loop is blocked.
+
+        The probe is a 1 ms precise QTimer: the gap between two of its timeouts, less the 1 ms, is
+        a time the loop could run nothing else (no input, no paint). A run starts just before the
+        action's first step and ends 100 ms after its result has been painted, so everything the
+        action makes the GUI thread do (queries, change notices, refreshes, paints, waiting for the
+        GIL a background thread holds) is in it. Returns each run's longest stall, in seconds.
+        """
+        from types import SimpleNamespace
+
+        from PySide6.QtTest import QTest
+
+        from relationjournal.core.access import create_journal, open_journal
+        from relationjournal.core.locations import resolve_location
+        from relationjournal.ui import dialogs, worker
+        from relationjournal.ui.app import make_application
+        from relationjournal.ui.mainwindow import MainWindow
+        from relationjournal.ui.qt import QApplication, QDialogButtonBox, QEvent, QMessageBox, QObject, Qt, QTimer
+
+        interval = 0.001
+        repeat, heavy = self.args.repeat, max(1, min(self.args.repeat, self.args.heavy_repeat))
+        copy = self.copy_journal("gui-stalls")  # the log runs write to it
+        raw = self.raw(copy)
+        busiest = raw.execute(
+            "SELECT person_id FROM interaction GROUP BY person_id ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        raw.close()
+        imports = self.cache / "gui-stalls-import"  # what the import runs import: a small journal's export
+        small = resolve_location(self.cache / "gui-stalls-import-journal")
+        shutil.rmtree(small.data_dir, ignore_errors=True)
+        shutil.rmtree(imports, ignore_errors=True)
+        with create_journal(small).journal as made:
+            made.fill_demo(people=1000, interactions=20_000, seed=2)
+            made.export_csv(imports)
+        shutil.rmtree(small.data_dir)
+        app = make_application()
+        journal = open_journal(copy)
+        window = MainWindow(copy, journal)
+        window.show()
+        seen = SimpleNamespace(due=0.0, change=0.0, searched=0.0)  # when Today was refreshed, a change arrived, …
+        window.due_refreshed.connect(lambda: setattr(seen, "due", time.perf_counter()))
+        window.changes.changed.connect(lambda _change: setattr(seen, "change", time.perf_counter()))
+        window.search_page.searched.connect(lambda _count: setattr(seen, "searched", time.perf_counter()))
+        stalls: dict[str, list[float]] = {key: [] for key in STALL_CASES}
+
+        class Paints(QObject):
+            """When any of the watched widgets was last painted (its result on screen)."""
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.widgets: list[Any] = []
+                self.last = 0.0
+
+            def watch(self, *widgets: Any) -> None:
+                for widget in self.widgets:
+                    widget.removeEventFilter(self)
+                self.widgets, self.last = list(widgets), 0.0
+                for widget in widgets:
+                    widget.installEventFilter(self)
+
+            def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    self.last = time.perf_counter()
+                return False
+
+        class Probe:
+            """Measures the loop's stalls (`tick`, every 1 ms) and drives `script` (`step`, on a timer of
+            its own: Qt never runs a timer's slot inside itself, and a step may open a dialog, whose own
+            loop runs until a reaction answers it). Each step runs once the condition the previous one
+            yielded holds; reactions run on every tick until they return True."""
+
+            RUN_LIMIT = 1800.0  # seconds: a run that never ends (a dialog nobody answers) fails the benchmark
+
+            def __init__(self, script: Any) -> None:
+                self.script = script
+                self.wait: Callable[[], bool] = lambda: True
+                self.error: BaseException | None = None
+                self.action, self.began, self.acted = "start-up", 0.0, 0.0
+                self.deadline = time.perf_counter() + self.RUN_LIMIT
+                self.reactions: list[Callable[[], bool]] = []
+                self.last, self.worst = time.perf_counter(), 0.0
+                self.timer = QTimer(interval=round(interval * 1000), timerType=Qt.TimerType.PreciseTimer)
+                self.timer.timeout.connect(self.tick)
+                self.driver = QTimer(interval=2, timerType=Qt.TimerType.PreciseTimer)
+                self.driver.timeout.connect(self.step)
+
+            def start(self) -> None:
+                self.timer.start()
+                self.driver.start()
+
+            def reset(self) -> None:
+                self.began = self.last = time.perf_counter()
+                self.worst, self.deadline = 0.0, self.last + self.RUN_LIMIT
+
+            def tick(self) -> None:
+                now = time.perf_counter()
+                self.worst = max(self.worst, now - self.last - interval)
+                self.last = now
+                try:
+                    if now > self.deadline:
+                        raise TimeoutError(f"the GUI stall probe's run of {self.action} did not end")
+                    self.reactions = [react for react in self.reactions if not react()]
+                except Exception as error:
+                    self.stop(error)
+
+            def step(self) -> None:
+                try:
+                    if self.wait():
+                        self.wait = next(self.script)
+                except StopIteration:
+                    self.stop()
+                except Exception as error:
+                    self.stop(error)
+
+            def stop(self, error: BaseException | None = None) -> None:
+                self.error = self.error or error
+                self.timer.stop()
+                self.driver.stop()
+                app.quit()
+
+        def until(done: Callable[[], Any], seconds: float = 120.0) -> Callable[[], bool]:
+            deadline = time.perf_counter() + seconds
+            line = done.__code__.co_firstlineno
+
+            def wait() -> bool:
+                if done():
+                    return True
+                if time.perf_counter() > deadline:
+                    raise TimeoutError(f"the GUI stall probe waited {seconds} s for line {line} ({probe.action})")
+                return False
+
+            return wait
+
+        def sleep(seconds: float) -> Callable[[], bool]:
+            end = time.perf_counter() + seconds
+            return lambda: time.perf_counter() >= end
+
+        def measure(action: str, *shown_in: Any) -> None:
+            """Start a run of `action` (now: `probe.began`), whose result shows in the widgets `shown_in`."""
+            probe.action = action
+            paints.watch(*shown_in)
+            probe.reset()
+
+        def acted() -> None:
+            """The user's last input of the run (a key, a menu action): its result is painted after it."""
+            probe.acted = time.perf_counter()
+
+        def on_screen() -> Any:
+            """Once the result is there: wait for a paint after the last input, then 100 ms for what follows
+            (the result's own paint, if it was not that one); record the run."""
+            yield until(lambda: paints.last > probe.acted, 10)
+            yield sleep(0.1)
+            stalls[probe.action].append(probe.worst)
+
+        def answer(kind: type, act: Callable[[Any], None]) -> Callable[[], bool]:
+            """Act on the modal dialog of `kind` once it has been on screen for 100 ms, as a user would."""
+            appeared: list[float] = []
+
+            def react() -> bool:
+                modal = QApplication.activeModalWidget()
+                if not isinstance(modal, kind):
+                    return False
+                appeared.append(time.perf_counter())
+                if appeared[-1] - appeared[0] < 0.1:
+                    return False
+                act(modal)
+                return True
+
+            return react
+
+        def save_conversation(dialog: Any) -> None:
+            QTest.keyClicks(dialog.summary, "Asked how the stall probe went")
+            dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+        def type_slowly(field: Any, text: str, gap: float) -> Any:
+            for char in text:
+                QTest.keyClicks(field, char)
+                acted()
+                yield sleep(gap)
+
+        def script() -> Any:
+            began = time.perf_counter()
+            yield until(lambda: window.first_paint_time is not None and seen.due > began)
+            yield sleep(1.0)  # start-up's own work settles (the people list, Today)
+            for _ in range(repeat):
+                probe.reset()
+                yield sleep(1.0)
+                stalls["idle"].append(probe.worst)
+
+            people = window.people
+            everyone = len(journal.person_ids(people.current_filter()))
+            for _ in range(repeat):
+                people.filter.clear()
+                yield until(lambda: people.model.rowCount() == everyone)
+                yield sleep(0.3)
+                measure("people filter", people.view.viewport(), people.count)
+                yield from type_slowly(people.filter, "amaka", 0.15)
+                yield until(lambda: people.filter.text() == "amaka" and people.model.rowCount() != everyone)
+                yield from on_screen()
+            people.filter.clear()
+            yield until(lambda: people.model.rowCount() == everyone)
+
+            page = window.search_page
+            for _ in range(repeat):
+                window.search.clear()  # (an empty search runs nothing)
+                window.open_person(busiest)  # the search page leaves the screen
+                yield sleep(0.5)
+                measure("search", page.tree.viewport(), page.title)
+                yield from type_slowly(window.search, "marathon", 0.12)
+                yield until(lambda: window.stack.currentWidget() is page and seen.searched > probe.began)
+                yield from on_screen()
+
+            today = window.today
+            for _ in range(repeat):
+                window.open_person(busiest)
+                yield sleep(0.3)
+                measure("today", today.tree.viewport(), today.empty)
+                window.act_today.trigger()
+                acted()
+                yield until(lambda: window.stack.currentWidget() is today and seen.due > probe.began)
+                yield from on_screen()
+
+            status = window.statusBar()
+            for _ in range(repeat):
+                window.open_person(busiest)
+                status.clearMessage()
+                yield sleep(0.3)
+                measure("log", window.person_page.table.viewport(), status)
+                probe.reactions.append(answer(dialogs.InteractionDialog, save_conversation))
+                window.act_log.trigger()  # the dialog's own loop runs until the reaction clicks Save
+                acted()  # (Save)
+                yield until(lambda: status.currentMessage().startswith("Logged a conversation")
+                            and seen.change > probe.began and seen.due > seen.change)  # fmt: skip
+                yield from on_screen()
+
+            exports = self.cache / "gui-stalls-export"
+            shutil.rmtree(exports, ignore_errors=True)
+            exports.mkdir()
+            yes = QMessageBox.StandardButton.Yes
+            for run in range(heavy):
+                status.clearMessage()
+                yield sleep(0.3)
+                measure("export", status)
+                probe.reactions.append(answer(QMessageBox, lambda box: box.button(yes).click()))
+                window.export_to(exports / str(run))  # the warning's own loop runs until the reaction clicks Yes
+                acted()  # (Yes)
+                yield until(lambda: status.currentMessage().startswith("Exported to"), 1800)
+                yield from on_screen()
+            shutil.rmtree(exports)
+
+            for _ in range(heavy):
+                status.clearMessage()
+                yield sleep(0.3)
+                measure("import", people.view.viewport(), people.count, status)
+                window.import_from(imports)
+                acted()
+                yield until(lambda: status.currentMessage().startswith("Imported")
+                            and seen.change > probe.began and seen.due > seen.change, 1800)  # fmt: skip
+                yield from on_screen()
+
+        paints = Paints()
+        probe = Probe(script())
+
+        def excepthook(kind: type[BaseException], error: BaseException, trace: Any) -> None:
+            sys.__excepthook__(kind, error, trace)  # an error in one of the app's slots fails the benchmark
+            probe.stop(error)
+
+        sys.excepthook = excepthook
+        probe.start()
+        app.exec()
+        worker.wait_for_background_work()
+        journal.close()
+        shutil.rmtree(copy.data_dir)
+        shutil.rmtree(imports)
+        if probe.error is not None:
+            raise probe.error
+        return stalls
+
     # Output -----------------------------------------------------------------------------------------
     def table(self) -> str:
         header = ["case", "median", "min", "max", "floor (median)", "ratio", "target", "met"]
@@ -473,6 +794,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="instead: the main cases with SQLCipher's cipher_memory_security OFF and ON")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=2, help="with --memory-security: processes per setting")
     parser.add_argument("--memory-security-child", choices=("ON", "OFF"), help=argparse.SUPPRESS)
+    parser.add_argument("--gui-stalls-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.cache is None:
         args.cache = str(
@@ -481,6 +803,9 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(args)
     if args.memory_security_child:
         print(json.dumps(bench.memory_security_child(args.memory_security_child)))
+        return 0
+    if args.gui_stalls_child:
+        print(json.dumps(bench.gui_stalls_child()))
         return 0
     bench.build()
     if args.memory_security:

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from relationjournal.bench import STALL_CASES
+
 
 def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     out = tmp_path / "performance.md"
@@ -17,5 +19,10 @@ def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     table = out.read_text(encoding="utf-8")
     rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| case")]
-    assert len(rows) == 11
+    assert len(rows) == 11 + len(STALL_CASES)
     assert all(" ms |" in row or " s |" in row or " MB |" in row for row in rows)
+    # The GUI stall probe: a row for every action, with its value in ms.
+    stall_rows = {key: next((row for row in rows if row.startswith(f"| {case} |")), None)
+                  for key, case in STALL_CASES.items()}  # fmt: skip
+    assert None not in stall_rows.values(), stall_rows
+    assert all(" ms |" in row for row in stall_rows.values())
