@@ -68,6 +68,8 @@ def test_no_view_is_stale_after_any_write(qtbot, window: MainWindow, journal: Jo
         assert window.act_today.text() == f"To&day{count}"
         assert window.today.tree.topLevelItemCount() == len({d.group for d in due})
         assert window.people.model.rowCount() == len(journal.person_ids(PeopleFilter()))
+        rows = [window.people.model.row_data(r) for r in range(window.people.model.rowCount())]
+        assert rows == journal.person_summaries([row.id for row in rows])  # last contact, tags, status: current
         names = {window.people.model.index(r, 0).data() for r in range(window.people.model.rowCount())}
         assert names == {p.display_name for p in journal.person_summaries(journal.person_ids(PeopleFilter()))}
         assert window.person_page.model.rowCount() == len(journal.timeline(ada.id))

@@ -347,6 +347,7 @@ class MainWindow(QMainWindow):
         else:
             for person_id in change.entries:
                 self.people.model.forget(person_id)  # their last contact may have changed
+            self.people.view.viewport().update()
         shown = self.person_page.person
         if shown is not None and change.touches_person(shown.id):
             selected = self.person_page.table.currentIndex().data(models.KEY_ROLE)
