@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from relationjournal.core.errors import JournalError
 from relationjournal.core.records import PeopleFilter
 from relationjournal.core.vocabulary import Status
 from relationjournal.ui import palette
@@ -22,8 +23,10 @@ from relationjournal.ui.qt import (
     QTimer,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 from relationjournal.ui.widgets import ChoiceBox, MutedLabel
+from relationjournal.ui.worker import run_in_background
 
 if TYPE_CHECKING:  # only for annotations: importing it would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
@@ -34,9 +37,12 @@ SORTS = {"name": "Name", "last_contact": "Last contact", "overdue": "Most overdu
 class PeoplePanel(QWidget):
     """Search-as-you-type, filters and sort over everyone; the list loads its rows lazily."""
 
+    reloaded = Signal()  # the list shows the current filter's people
+
     def __init__(self, journal: Journal):
         super().__init__()
         self.journal = journal
+        self._generation = 0
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter people by name, organisation, handle or tag")
         self.filter.setClearButtonEnabled(True)
@@ -78,7 +84,7 @@ class PeoplePanel(QWidget):
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.count)
         self._debounce = QTimer(self, singleShot=True, interval=40)
-        self._debounce.timeout.connect(self.reload)
+        self._debounce.timeout.connect(self.reload_in_background)
         self.filter.textChanged.connect(self._debounce.start)
         for box in (self.tag, self.status, self.sort):
             box.currentIndexChanged.connect(self.reload)
@@ -101,8 +107,28 @@ class PeoplePanel(QWidget):
         self.tag.set_choices({name: name for name in names}, anything="All tags")
 
     def reload(self) -> None:
+        """Read the list again now (after a change, or a filter chosen from a menu)."""
+        self._generation += 1
+        self._show(self._generation, self.journal.person_ids(self.current_filter()))
+
+    def reload_in_background(self) -> None:
+        """Read the list again off the GUI thread (typing in the filter): the newest filter wins."""
+        self._generation += 1
+        generation, journal, wanted = self._generation, self.journal, self.current_filter()
+        run_in_background(
+            self, lambda: journal.person_ids(wanted), lambda ids: self._show(generation, ids), self._failed
+        )
+
+    def _failed(self, error: Exception) -> None:
+        if not isinstance(error, JournalError):
+            raise error
+        self.count.setText(str(error))
+
+    def _show(self, generation: int, ids: list[int]) -> None:
+        if generation != self._generation:
+            return
         selected = self.selected_id()
-        self.model.set_keys(self.journal.person_ids(self.current_filter()))
+        self.model.set_keys(ids)
         rows = self.model.rowCount()
         filtering = bool(self.filter.text().strip()) or self.tag.value() or self.status.value()
         self.count.setText(f"{rows:,} {'person' if rows == 1 else 'people'}" + (" match" if filtering else ""))
@@ -111,6 +137,7 @@ class PeoplePanel(QWidget):
         self.view.setVisible(not journal_empty)
         if selected is not None:
             self.select(selected, scroll=False)
+        self.reloaded.emit()
 
     def selected_id(self) -> int | None:
         index = self.view.currentIndex()
