@@ -340,6 +340,12 @@ class MainWindow(QMainWindow):
 
     def _journal_changed(self, change: Change) -> None:
         """Bring every view up to date with a committed write (the one place views are refreshed)."""
+        try:
+            self._follow(change)
+        except JournalError as error:  # unreadable just now (e.g. its file gone): said, not a crash
+            self.statusBar().showMessage(str(error), 10000)
+
+    def _follow(self, change: Change) -> None:
         if change.tags or change.everything:
             self._refresh_tags()
         if change.people or change.everything:

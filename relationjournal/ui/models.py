@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from relationjournal.core.errors import JournalError
 from relationjournal.core.records import InteractionRecord, NoteRecord, PersonSummary, TimelineEntry
 from relationjournal.core.vocabulary import Direction, Status
 from relationjournal.ui import palette, text
@@ -92,7 +93,11 @@ class LazyRowsModel(NamedColumns, QAbstractTableModel):
             return self._cache[key]
         start = max(0, row - PAGE // 4)
         wanted = [k for k in self._keys[start : start + PAGE] if k not in self._cache]
-        for loaded_key, value in self._load(wanted):
+        try:
+            loaded = self._load(wanted)
+        except JournalError:  # unreadable just now (the file gone, the disk failing): the window says so
+            return None  # an empty row, read again at the next paint
+        for loaded_key, value in loaded:
             self._cache[loaded_key] = value
         self.rows_loaded += len(wanted)
         while len(self._cache) > CACHE_ROWS:
