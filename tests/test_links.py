@@ -32,11 +32,11 @@ from relationjournal.ui.qt import (
     Qt,
     QTextBrowser,
     QTextDocument,
-    QTimer,
     QToolTip,
     QUrl,
     Slot,
 )
+from tests.dialogs import MessageBoxes
 
 MARKER = "MARKER-7c1e secret file contents"
 WATCHED_SCHEMES = ("http", "https", "mailto", "tel", "file", "javascript", "smb", "x-journal-test")
@@ -64,27 +64,6 @@ def system_opens(qapp) -> Iterator[list[str]]:
     yield opener.urls
     for scheme in WATCHED_SCHEMES:
         QDesktopServices.unsetUrlHandler(scheme)
-
-
-class MessageBoxes:
-    """Answers the app's next message box as a user would, and keeps what it said."""
-
-    def __init__(self) -> None:
-        self.said: list[str] = []
-        self.default_was_cancel: list[bool] = []
-
-    def answer(self, button: QMessageBox.StandardButton, tries: int = 200) -> None:
-        def look(left: int = tries) -> None:
-            box = QApplication.activeModalWidget()
-            if isinstance(box, QMessageBox):
-                self.said.append(f"{box.text()}\n{box.informativeText()}")
-                cancel = box.button(QMessageBox.StandardButton.Cancel)
-                self.default_was_cancel.append(cancel is not None and box.defaultButton() is cancel)
-                box.button(button).click()
-            elif left:
-                QTimer.singleShot(10, lambda: look(left - 1))
-
-        QTimer.singleShot(0, look)
 
 
 @pytest.fixture

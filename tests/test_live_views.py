@@ -9,21 +9,9 @@ from relationjournal.core.records import InteractionDraft, PeopleFilter, PersonD
 from relationjournal.core.vocabulary import Channel, ReminderKind
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.models import TimelineModel
-from relationjournal.ui.qt import QApplication, QDialogButtonBox, Qt, QTimer
+from relationjournal.ui.qt import QDialogButtonBox, Qt
 from tests.conftest import Sandbox
-
-
-def in_next_dialog(work) -> None:
-    """Run `work(dialog)` on the next modal dialog, as the user filling it in."""
-
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(20, look)
-        else:
-            work(dialog)
-
-    QTimer.singleShot(0, look)
+from tests.dialogs import in_next_dialog
 
 
 def settled(qtbot, window: MainWindow) -> None:

@@ -13,9 +13,10 @@ import pytest
 from relationjournal.core.access import create_journal
 from relationjournal.core.locations import resolve_location
 from relationjournal.ui import unlock
-from relationjournal.ui.qt import QApplication, QMessageBox, QPushButton, Qt, QTimer, QWidget
+from relationjournal.ui.qt import QApplication, QMessageBox, QPushButton, Qt, QWidget
 from relationjournal.ui.unlock import FirstRunDialog, RecoveryKeyDialog
 from tests.conftest import Sandbox, snapshot
+from tests.dialogs import MessageBoxes
 
 RECOVERY_KEY = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY-Z2345"
 SECRET_HINT = "x-kde-passwordManagerHint"  # the clipboard format KDE's, GNOME's and KeePassXC's managers honour
@@ -68,24 +69,6 @@ def read_only_folder(tmp_path: Path) -> Iterator[ReadOnlyFolder]:
     folder = ReadOnlyFolder(tmp_path / "mounted")
     yield folder
     folder.remove()
-
-
-class MessageBoxes:
-    """Answers the next message box as a user would, and keeps what it said."""
-
-    def __init__(self) -> None:
-        self.said: list[str] = []
-
-    def answer(self, button: QMessageBox.StandardButton, tries: int = 300) -> None:
-        def look(left: int = tries) -> None:
-            box = QApplication.activeModalWidget()
-            if isinstance(box, QMessageBox):
-                self.said.append(f"{box.text()}\n{box.informativeText()}")
-                box.button(button).click()
-            elif left:
-                QTimer.singleShot(10, lambda: look(left - 1))
-
-        QTimer.singleShot(0, look)
 
 
 def test_a_read_only_journal_folder_is_explained_in_a_window_at_start(

@@ -24,8 +24,8 @@ from relationjournal.ui.qt import (
     QMessageBox,
     Qt,
     QThreadPool,
-    QTimer,
 )
+from tests.dialogs import in_next_dialog
 from tests.test_gui import answer_next_message_box
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
@@ -38,19 +38,6 @@ def nothing_left_behind(window: MainWindow) -> Iterator[None]:
     assert QThreadPool.globalInstance().waitForDone(10_000)
     left = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
     assert left == [], left
-
-
-def in_next_dialog(work, kind=None) -> None:
-    """Run `work(dialog)` on the next modal dialog (of type `kind`), as the user filling it in."""
-
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or (kind is not None and not isinstance(dialog, kind)):
-            QTimer.singleShot(20, look)
-        else:
-            work(dialog)
-
-    QTimer.singleShot(0, look)
 
 
 def press(qtbot, window: MainWindow, key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:

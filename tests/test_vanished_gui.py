@@ -9,24 +9,8 @@ from relationjournal.core.journal import Journal
 from relationjournal.core.records import PersonDraft
 from relationjournal.ui import dialogs
 from relationjournal.ui.mainwindow import MainWindow
-from relationjournal.ui.qt import QApplication, QMessageBox, QTimer
 from tests.conftest import Sandbox
-
-
-def click_in_next_message_box(label: str, seen: list[str]) -> None:
-    """Click the button labelled `label` in the next modal message box, noting the box's text."""
-
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        found = box.buttons() if isinstance(box, QMessageBox) else []
-        buttons = [b for b in found if b.text().replace("&", "") == label]
-        if buttons:
-            seen.append(box.text())
-            buttons[0].click()
-        else:
-            QTimer.singleShot(20, click)
-
-    QTimer.singleShot(0, click)
+from tests.dialogs import click_in_next_message_box
 
 
 def test_a_note_typed_while_the_journal_file_is_deleted_is_kept_and_saved_once_put_back(
