@@ -264,3 +264,25 @@ def test_archived_people_get_no_reminders_and_recurring_ones_return(berlin: Jour
         d.reminder for d in berlin.due_reminders(now=at("2026-11-11 12:05")) if d.reminder.kind is ReminderKind.custom
     ]
     assert len(again) == 1 and again[0].id != water.id and again[0].text == "Drink water"
+
+
+def test_every_setting_that_feeds_a_rule_reaches_it_when_changed(journal: Journal) -> None:
+    """The settings are declared once; the rules read each from its declaration (none is forgotten)."""
+    from dataclasses import fields
+
+    from relationjournal.core.settings import SETTINGS
+
+    texts = {"default_cadence_days": "45", "quiet_hours": "22:30-07:15", "timezone": "Pacific/Auckland",
+             "check_in_days": "1,5", "business_pause_days": "9", "load_window_days": "10", "load_threshold": "7",
+             "programme_silence_days": "40"}  # fmt: skip
+    fed = {s.rule for s in SETTINGS.values() if s.rule}
+    assert fed == {f.name for f in fields(journal.rules())}  # every rule has its setting
+    before = journal.rules()
+    for key, text in texts.items():
+        setting = SETTINGS[key]
+        journal.set_setting(key, setting.parse(text))
+        changed = getattr(journal.rules(), setting.rule)
+        assert changed != getattr(before, setting.rule), key
+        assert changed == setting.rule_value(setting.parse(text)), key
+    assert journal.rules().quiet == QuietHours.parse(["22:30", "07:15"])
+    assert journal.rules().zone == ZoneInfo("Pacific/Auckland")

@@ -12,18 +12,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from relationjournal.core import fields
-from relationjournal.core.clock import local_zone, parse_clock
+from relationjournal.core.clock import QuietHours, local_zone, parse_clock
 from relationjournal.core.errors import InvalidInput
 
 
 @dataclass(frozen=True)
 class Setting:
+    """One setting: how the CLI names it, the app labels it, text becomes its value, and which of the
+    wellbeing rules (`wellbeing.Rules`) it feeds, as what."""
+
     key: str
     default: Any
     description: str
     parse: Callable[[str], Any]
     show: Callable[[Any], str] = lambda value: "" if value is None else str(value)
     label: str = ""  # the app's label, with its mnemonic (&); the CLI names it by `key`
+    rule: str = ""  # the `Rules` field it sets ("" for none)
+    as_rule: Callable[[Any], Any] = lambda value: value  # the stored value (or default) as that field's value
+
+    def rule_value(self, stored: Any) -> Any:
+        """The rule's value for a stored value; a value never set (or emptied) is the default."""
+        return self.as_rule(self.default if stored is None or stored == [] else stored)
 
 
 def _quiet(text: str) -> list[str]:
@@ -76,6 +85,8 @@ SETTINGS = {
             "stay-in-touch cadence for people without their own or their tags'",
             fields.cadence_days,
             label="Default check-in &cadence (days)",
+            rule="default_cadence_days",
+            as_rule=lambda v: None if v is None else int(v),
         ),  # fmt: skip
         Setting(
             "quiet_hours",
@@ -84,6 +95,8 @@ SETTINGS = {
             _quiet,
             lambda v: "off" if v[0] == v[1] else f"{v[0]}-{v[1]}",
             "&Quiet hours",
+            rule="quiet",
+            as_rule=QuietHours.parse,
         ),  # fmt: skip
         Setting(
             "timezone",
@@ -92,6 +105,8 @@ SETTINGS = {
             _zone,
             lambda v: v or f"system ({getattr(local_zone(), 'key', 'local')})",
             "&Time zone",
+            rule="zone",
+            as_rule=local_zone,
         ),  # fmt: skip
         Setting(
             "check_in_days",
@@ -100,6 +115,8 @@ SETTINGS = {
             _days_list,
             lambda v: ",".join(str(d) for d in v),
             "Check-ins after a &hard event (days)",
+            rule="check_in_days",
+            as_rule=lambda v: tuple(int(d) for d in v),
         ),  # fmt: skip
         Setting(
             "business_pause_days",
@@ -107,6 +124,8 @@ SETTINGS = {
             "days business reminders pause after a hard event",
             _count("days"),
             label="&Pause business after a hard event (days)",
+            rule="business_pause_days",
+            as_rule=int,
         ),  # fmt: skip
         Setting(
             "load_window_days",
@@ -114,6 +133,8 @@ SETTINGS = {
             "days counted for the emotional load",
             _count("days"),
             label="Emotional load &window (days)",
+            rule="load_window_days",
+            as_rule=int,
         ),  # fmt: skip
         Setting(
             "load_threshold",
@@ -121,6 +142,8 @@ SETTINGS = {
             "hard events in that window above which the app suggests stepping back",
             _count("threshold"),
             label="Emotional load &threshold",
+            rule="load_threshold",
+            as_rule=int,
         ),  # fmt: skip
         Setting(
             "programme_silence_days",
@@ -128,6 +151,8 @@ SETTINGS = {
             "days without contact before “don't leave them hanging”",
             _count("days"),
             label="Programme: nudge after (&days)",
+            rule="programme_silence_days",
+            as_rule=int,
         ),  # fmt: skip
     )
 }

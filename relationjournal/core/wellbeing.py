@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from relationjournal.core import queries
-from relationjournal.core.clock import EVENING, QuietHours, at_local, days_later, local_zone
+from relationjournal.core.clock import EVENING, QuietHours, at_local, days_later
 from relationjournal.core.models import Interaction, Note, Person, ProgrammeMembership, Reminder
 from relationjournal.core.settings import SETTINGS
 from relationjournal.core.vocabulary import Context, ReminderKind, ReminderState, Status
@@ -30,32 +30,30 @@ OPEN_STATES = (ReminderState.open, ReminderState.snoozed)
 FOLLOWER_WORDS = ("follower", "new follow")
 
 
+def _declared(rule: str) -> Any:
+    """A rule's default: its setting's declared default, as the rule takes it."""
+    (setting,) = (s for s in SETTINGS.values() if s.rule == rule)
+    return setting.rule_value(None)
+
+
 @dataclass(frozen=True)
 class Rules:
-    """The user's choices that the rules follow; defaults are the product's."""
+    """The user's choices that the rules follow. Each field is fed by one declared setting
+    (`core/settings.py`, its `rule`), which also gives its default: the two never drift."""
 
-    # The defaults are the ones declared with the settings (core/settings.py), so the two never drift.
-    zone: tzinfo = field(default_factory=local_zone)
-    quiet: QuietHours = field(default_factory=lambda: QuietHours.parse(SETTINGS["quiet_hours"].default))
-    check_in_days: tuple[int, ...] = tuple(SETTINGS["check_in_days"].default)
-    business_pause_days: int = SETTINGS["business_pause_days"].default
-    load_window_days: int = SETTINGS["load_window_days"].default
-    load_threshold: int = SETTINGS["load_threshold"].default
-    programme_silence_days: int = SETTINGS["programme_silence_days"].default
-    default_cadence_days: int | None = SETTINGS["default_cadence_days"].default
+    zone: tzinfo = field(default_factory=lambda: _declared("zone"))
+    quiet: QuietHours = field(default_factory=lambda: _declared("quiet"))
+    check_in_days: tuple[int, ...] = _declared("check_in_days")
+    business_pause_days: int = _declared("business_pause_days")
+    load_window_days: int = _declared("load_window_days")
+    load_threshold: int = _declared("load_threshold")
+    programme_silence_days: int = _declared("programme_silence_days")
+    default_cadence_days: int | None = _declared("default_cadence_days")
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Rules:
-        values: dict[str, Any] = {"zone": local_zone(settings.get("timezone"))}
-        if "quiet_hours" in settings:
-            values["quiet"] = QuietHours.parse(settings["quiet_hours"])
-        for name in ("business_pause_days", "load_window_days", "load_threshold", "programme_silence_days",
-                     "default_cadence_days"):  # fmt: skip
-            if settings.get(name) is not None:
-                values[name] = int(settings[name])
-        if settings.get("check_in_days"):
-            values["check_in_days"] = tuple(int(d) for d in settings["check_in_days"])
-        return cls(**values)
+        """The rules for the journal's stored settings (by key), each read as its declaration says."""
+        return cls(**{s.rule: s.rule_value(settings.get(s.key)) for s in SETTINGS.values() if s.rule})
 
     def morning(self, day: datetime) -> datetime:
         """The start of the user's day (when quiet hours end) on the local day of `day`, as UTC."""
@@ -264,17 +262,18 @@ def _insert_missing(session: Session, kind: ReminderKind, wanted: dict[tuple[int
                     now: datetime, rules: Rules, text: Any, business: bool = False) -> None:  # fmt: skip
     if not wanted:
         return
-    earliest = min(due for _, due in wanted)
-    existing = {
-        (person_id, due)
-        for person_id, due in session.execute(
-            select(Reminder.person_id, Reminder.due_at).where(Reminder.kind == kind, Reminder.due_at >= earliest)
-        )
-    }
+    keys = list(wanted)
+    existing: set[int] = set()
+    for start in range(0, len(keys), _PAIRS_PER_QUERY):  # only the nudges asked about; ids come back, no times
+        pairs = tuple_(Reminder.person_id, Reminder.due_at).in_(keys[start : start + _PAIRS_PER_QUERY])
+        existing.update(session.scalars(select(Reminder.person_id).where(Reminder.kind == kind, pairs)))
     for (person_id, due), (name, days) in wanted.items():
-        if (person_id, due) not in existing:
+        if person_id not in existing:  # (one wanted nudge a person: the id names it)
             _add(session, person_id=person_id, kind=kind, due_at=due, business=business, text=text(name, days))
     session.flush()
+
+
+_PAIRS_PER_QUERY = 400  # two bound values each, well inside SQLite's limit
 
 
 def visible_at(reminder: Reminder, rules: Rules) -> datetime:
