@@ -35,6 +35,9 @@ def quit_after_next_paint(widget: QWidget, announce: str = "") -> None:
     OnNextPaint(widget, done)
 
 
+GIL_HANDOVER_S = 0.0005
+
+
 def make_application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # never a bare QCoreApplication in this process
@@ -42,6 +45,11 @@ def make_application() -> QApplication:
     app.setOrganizationName(APP_NAME)  # QSettings: window geometry only
     app.setApplicationVersion(__import__("relationjournal").__version__)
     app.setDesktopFileName("relationjournal")
+    # Background reads run Python too, and the GUI thread waits for the GIL at each call Qt makes
+    # into Python (a model's rowCount, a delegate's paint). By default a running thread keeps the
+    # GIL for 5 ms after another asks for it; a layout's thousands of such calls then stalled the
+    # window for up to 90 ms. A shorter hand-over costs only when threads contend, which is then.
+    sys.setswitchinterval(GIL_HANDOVER_S)
     return app
 
 

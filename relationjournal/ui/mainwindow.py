@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from relationjournal import __version__
 from relationjournal.core.errors import JournalError
 from relationjournal.core.locations import JournalLocation
-from relationjournal.ui import qt
+from relationjournal.ui import memory, qt
 from relationjournal.ui.changes import ChangeHub
 from relationjournal.ui.icons import icon
 from relationjournal.ui.lazy import lazy_module
@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         self._set_journal_actions_enabled(True)
         self._update_actions()
         self.refresh_due()
+        memory.freeze_after_start()
 
     # Actions -----------------------------------------------------------------------------------
     def _action(self, label: str, slot: Any, keys: Any = (), icon_name: str | None = None, tip: str = "") -> QAction:
@@ -348,7 +349,9 @@ class MainWindow(QMainWindow):
     def _follow(self, change: Change) -> None:
         if change.tags or change.everything:
             self._refresh_tags()
-        if change.people or change.everything:
+        if change.everything:  # (an import): 10,000 ids read off the GUI thread
+            self.people.reload_in_background()
+        elif change.people:  # at once: the person just added or renamed is selected next
             self.people.reload()
         else:
             for person_id in change.entries:

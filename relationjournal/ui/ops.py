@@ -15,7 +15,7 @@ from typing import Any
 
 from relationjournal.core.errors import JournalError
 from relationjournal.core.progress import Cancelled
-from relationjournal.ui import worker
+from relationjournal.ui import memory, worker
 from relationjournal.ui.qt import QApplication, QMessageBox, QProgressDialog, Qt, QTimer, QWidget
 
 POLL_MS = 100
@@ -63,8 +63,10 @@ def run_operation(
     timer.timeout.connect(show_progress)
     timer.start()
     QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+    memory.collector.begin()
 
     def finish() -> None:
+        memory.collector.end()
         timer.stop()
         QApplication.restoreOverrideCursor()
         dialog.close()

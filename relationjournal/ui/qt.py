@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 _NAMES = {
     "PySide6.QtCore": (
+        "QAbstractListModel",
         "QAbstractTableModel",
         "QByteArray",
         "QCoreApplication",
