@@ -8,6 +8,7 @@ from relationjournal.ui import palette, text
 from relationjournal.ui.models import ROW_ROLE, person_subtitle
 from relationjournal.ui.qt import (
     QFont,
+    QFontMetrics,
     QModelIndex,
     QPainter,
     QPalette,
@@ -22,10 +23,14 @@ from relationjournal.ui.qt import (
 PADDING = 8
 
 
+def row_height(metrics: QFontMetrics) -> int:
+    """A person's row: two lines of text and the padding around them."""
+    return metrics.height() * 2 + PADDING * 2 + 2
+
+
 class PersonDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        line = option.fontMetrics.height()
-        return QSize(200, line * 2 + PADDING * 2 + 2)
+        return QSize(200, row_height(option.fontMetrics))
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex

@@ -8,18 +8,19 @@ from relationjournal.core.errors import JournalError
 from relationjournal.core.records import PeopleFilter
 from relationjournal.core.vocabulary import Status
 from relationjournal.ui import palette
-from relationjournal.ui.delegates import PersonDelegate
+from relationjournal.ui.delegates import PersonDelegate, row_height
 from relationjournal.ui.icons import icon
 from relationjournal.ui.models import KEY_ROLE, PeopleModel
 from relationjournal.ui.qt import (
     QAbstractItemView,
     QEvent,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
     QPushButton,
     Qt,
+    QTableView,
     QTimer,
     QVBoxLayout,
     QWidget,
@@ -32,6 +33,40 @@ if TYPE_CHECKING:  # only for annotations: importing it would load SQLAlchemy at
     from relationjournal.core.journal import Journal
 
 SORTS = {"name": "Name", "last_contact": "Last contact", "overdue": "Most overdue"}
+
+
+class PeopleView(QTableView):
+    """The people list: a one-column table drawn as a list, rows of one fixed height.
+
+    A `QListView` lays out a new list by asking the model about every row (20,000 calls into Python
+    for 10,000 people: 15-35 ms, the window frozen); a table with fixed row heights asks only about
+    the rows on screen (1.4 ms).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.horizontalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setAlternatingRowColors(True)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        self.verticalHeader().setDefaultSectionSize(row_height(self.fontMetrics()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_rows()
 
 
 class PeoplePanel(QWidget):
@@ -54,13 +89,10 @@ class PeoplePanel(QWidget):
         self.sort = ChoiceBox(SORTS, "name")
         self.sort.setAccessibleName("Sort by")
         self.model = PeopleModel(journal, self)
-        self.view = QListView()
+        self.view = PeopleView()
         self.view.setModel(self.model)
         self.view.setItemDelegate(PersonDelegate(self.view))
-        self.view.setUniformItemSizes(True)  # lets the view skip measuring 10,000 rows
         self.view.setAccessibleName("People")
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
         self.count = MutedLabel()
         self.empty = QWidget()
         self.empty_text = empty_text = QLabel(self._empty_html())
