@@ -160,3 +160,20 @@ def test_four_hard_events_in_a_day_are_one_self_care_card_on_today(qtbot, window
     assert care.text(0) == "Take care of yourself (1)"
     assert care.child(0).text(0) == ("Take ten minutes for yourself: today you heard hard news from Zoë, Sam, Ana and "
                                      "Ravi. What is yours to carry, and what is not?")  # fmt: skip
+
+
+def test_the_cli_lists_what_is_upcoming_by_day(journal: Journal) -> None:
+    from tests.conftest import run_cli
+
+    empty = run_cli("reminders", "upcoming")
+    assert empty.returncode == 0 and empty.stdout.strip() == EMPTY
+    journal.set_setting("timezone", zone_where_it_is(10))
+    zoe = journal.add_person(PersonDraft("Zoë"))
+    journal.log_interaction(zoe.id, InteractionDraft(Channel.phone, summary="Her mother died", hard_event=True))
+    listed = run_cli("reminders", "upcoming")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert [line for line in lines if line and not line.startswith("  ")][:2] == ["Today:", "Tomorrow:"]
+    assert any(line.endswith("18:00  you: Take ten minutes for yourself after Zoë's hard news: what is yours to "
+                             "carry, and what is …") for line in lines)  # fmt: skip
+    assert sum("Zoë: Check in on Zoë" in line for line in lines) == 3 and "mother" not in listed.stdout
