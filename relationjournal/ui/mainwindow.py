@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setStyleSheet("QToolBar { qproperty-toolButtonStyle: ToolButtonTextBesideIcon; }")  # no `Qt.*`
-        toolbar.addAction(self.act_today)
+        toolbar.addActions([self.act_today, self.act_upcoming])
         toolbar.addSeparator()
         toolbar.addActions([self.act_add, self.act_log, self.act_note])
         toolbar.addSeparator()

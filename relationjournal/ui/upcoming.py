@@ -292,7 +292,7 @@ class ScheduledNotice(QFrame):
 
     def _colour(self) -> None:
         back, text = palette.chip(self.palette())  # the calm colours of a tag, not the load banner's
-        sheet = f"QFrame#scheduled-notice {{ background-color:{back.name()}; border-radius:6px; }}"
+        sheet = f"QFrame#scheduled-notice {{ {palette.css(text, back)}; border-radius:6px; }}"
         if sheet != self.styleSheet():  # (a style sheet set again could bring another palette change)
             self.setStyleSheet(sheet)
         palette.set_text_colour(self.text, text)
