@@ -10,7 +10,7 @@ import pytest
 
 from relationjournal.core.journal import Journal
 from relationjournal.core.records import InteractionDraft, PersonDraft
-from relationjournal.core.vocabulary import Channel
+from relationjournal.core.vocabulary import Channel, ReminderKind
 from relationjournal.core.wellbeing import short_date
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.qt import (
@@ -177,3 +177,27 @@ def test_the_cli_lists_what_is_upcoming_by_day(journal: Journal) -> None:
     assert any(line.endswith("18:00  you: Take ten minutes for yourself after Zoë's hard news: what is yours to "
                              "carry, and what is …") for line in lines)  # fmt: skip
     assert sum("Zoë: Check in on Zoë" in line for line in lines) == 3 and "mother" not in listed.stdout
+
+
+def test_moving_to_a_time_already_past_is_refused_in_the_dialog_and_nothing_changes(
+    qtbot, window: MainWindow, journal: Journal
+) -> None:
+    journal.set_setting("timezone", zone_where_it_is(10))
+    kai = journal.add_person(PersonDraft("Kai"))
+    due = datetime.now(UTC) + timedelta(days=3)
+    journal.add_reminder(ReminderKind.custom, due, "Ask Kai about the move", person_id=kai.id)
+    with qtbot.waitSignal(window.upcoming.loaded, timeout=10_000):
+        press(qtbot, window, Qt.Key.Key_5)
+    window.upcoming.tree.setCurrentItem(window.upcoming.tree.topLevelItem(0).child(0))
+    said: list[str] = []
+
+    def yesterday(dialog: MoveDialog) -> None:
+        dialog.when.setDateTime(QDateTime.currentDateTime().addDays(-1))
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        said.append(dialog.error.text() if dialog.error.isVisible() else "")
+        dialog.reject()
+
+    in_next_dialog(yesterday, MoveDialog)
+    qtbot.mouseClick(window.upcoming.move_button, Qt.MouseButton.LeftButton)
+    assert said == ["move: that time has already passed; choose a later one."]
+    assert [r.due_at for r in journal.reminders()] == [due]

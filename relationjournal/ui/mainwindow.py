@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.tray.quit_requested.connect(self.close)
         self._due_timer = QTimer(self, interval=60_000)
         self._due_timer.timeout.connect(self.refresh_due)
+        self._due_timer.timeout.connect(self.upcoming.refresh_if_shown)
         self._due_timer.start()
         self._file_problem: str | None = None
         self._file_timer = QTimer(self, interval=self.FILE_CHECK_MS)

@@ -121,6 +121,11 @@ class UpcomingPage(QWidget):
         if self.isVisible() and (change.reminders or change.people or change.everything or change.settings):
             self.reload()
 
+    def refresh_if_shown(self) -> None:
+        """The minute timer: time alone moves reminders into "Due now" and "Tomorrow" into "Today"."""
+        if self.isVisible():
+            self.reload()
+
     def showEvent(self, event: Any) -> None:
         """Read on every showing: time moves reminders into "Due now" even when nothing was written."""
         super().showEvent(event)
