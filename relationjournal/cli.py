@@ -128,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     snooze = acting.add_parser("snooze", help="snooze a reminder")
     snooze.add_argument("id", type=_positive)
     snooze.add_argument("until", help="1h, evening, tomorrow, next-week, or an ISO-8601 time")
+    upcoming = acting.add_parser("upcoming", help="what is scheduled, due or to come, by day (the app's Upcoming)")
+    upcoming.add_argument("--format", choices=("table", "json"), default="table")
 
     programme = commands.add_parser("programme", help="influencer-programme membership").add_subparsers(
         dest="action", metavar="ACTION", required=True
@@ -561,6 +563,8 @@ def cmd_search(args: argparse.Namespace) -> None:
 
 def cmd_reminders(args: argparse.Namespace) -> None:
     with _open(args) as journal:
+        if args.action == "upcoming":
+            return cmd_upcoming(journal, args.format)
         if args.action == "done":
             reminder = journal.complete_reminder(args.id)
             print(f"Done: #{reminder.id} {_one_line(reminder.text)}")
@@ -586,6 +590,33 @@ def cmd_reminders(args: argparse.Namespace) -> None:
     rows = [[f"#{r.id}", _local(r.snoozed_until or r.due_at), r.kind.value.replace("_", " "), r.person_name or "you",
              r.state.value, _one_line(r.text)] for r in reminders]  # fmt: skip
     _print_table(["id", "due", "kind", "who", "state", "text"], rows)
+
+
+def cmd_upcoming(journal: Any, output: str) -> None:
+    """`reminders upcoming`: every open reminder by the day it shows, in the journal's time zone."""
+    from relationjournal.core.vocabulary import ReminderKind, utc_now
+    from relationjournal.core.wellbeing import day_heading
+
+    items, zone, now = journal.upcoming_reminders(), journal.rules().zone, utc_now()
+    if output == "json":
+        _print_json([{"shows_at": u.when, **dataclasses.asdict(u.reminder)} for u in items])
+        return
+    if not items:
+        print("Nothing scheduled. Reminders you set and check-ins after hard events appear here.")
+        return
+    heading = None
+    for u in items:
+        day = "Due now" if u.when <= now else day_heading(u.when, now, zone)
+        if day != heading:
+            if heading is not None:
+                print()
+            print(f"{day}:")
+            heading = day
+        local = u.when.astimezone(zone)
+        clock = f"{local:%Y-%m-%d %H:%M}" if day == "Due now" else f"{local:%H:%M}"
+        mine = u.reminder.person_name is None or u.reminder.kind is ReminderKind.self_care
+        who = "you" if mine else u.reminder.person_name
+        print(f"  #{u.reminder.id:<5} {clock}  {who}: {_one_line(u.reminder.text, 90)}")
 
 
 def _print_due(items: list[Any], load: Any, output: str) -> None:

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, literal, select
+from sqlalchemy import Engine, delete, func, insert, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from relationjournal.core import fields, queries, search, timeline_sql, wellbeing
@@ -62,6 +62,7 @@ from relationjournal.core.records import (
     TagRecord,
     TimelineEntry,
     TimelineFilter,
+    UpcomingReminder,
 )
 from relationjournal.core.vault import JournalMeta, Key, write_meta
 from relationjournal.core.vocabulary import ReminderKind, ReminderState, Status, utc_now
@@ -643,6 +644,48 @@ class Journal:
             touch(session, reminders=True)
             return _reminder_record(reminder, queries.person_name(session, reminder.person_id))
 
+    def upcoming_reminders(self) -> list[UpcomingReminder]:
+        """Every open reminder, due or still to come, by when it will show on Today (then by id).
+
+        Stay-in-touch and "don't leave them hanging" nudges appear once they come due (they are
+        made then, see `wellbeing.materialise_due`); archived people's reminders do not show.
+        """
+        with self._reading() as session:
+            rules = self._rules(session)
+            rows = session.execute(
+                select(Reminder, Person.display_name, Person.business_paused_until)
+                .outerjoin(Person, Reminder.person_id == Person.id)
+                .where(Reminder.state.in_(wellbeing.OPEN_STATES))
+                .where(or_(Person.id.is_(None), Person.status != Status.archived))
+            ).all()
+            upcoming = [UpcomingReminder(_reminder_record(r, name), wellbeing.shows_at(r, paused, rules))
+                        for r, name, paused in rows]  # fmt: skip
+        upcoming.sort(key=lambda u: (u.when, u.reminder.id))
+        return upcoming
+
+    def move_reminder(self, reminder_id: int, when: datetime, *, now: datetime | None = None) -> ReminderRecord:
+        """Move an open reminder to `when` (past quiet hours), earlier or later; a snooze on it ends.
+
+        Nudges made as they come due (stay in touch, programme contact) keep their due time, which
+        marks their cycle, and are snoozed to `when` instead: otherwise the cycle would be made again.
+        """
+        if when.tzinfo is None:
+            raise InvalidInput("when: give a time with a timezone.")
+        now = now or utc_now()
+        with self._writing() as session:
+            reminder = _load_reminder(session, reminder_id)
+            rules = self._rules(session)
+            moment = rules.quiet.next_allowed(when, rules.zone)
+            if moment <= now:
+                raise InvalidInput("move: that time has already passed; choose a later one.")
+            if reminder.kind in (ReminderKind.stay_in_touch, ReminderKind.programme_contact):
+                reminder.state, reminder.snoozed_until = ReminderState.snoozed, moment
+            else:
+                reminder.state, reminder.snoozed_until, reminder.due_at = ReminderState.open, None, moment
+            session.flush()
+            touch(session, reminders=True)
+            return _reminder_record(reminder, queries.person_name(session, reminder.person_id))
+
     def emotional_load(self, *, now: datetime | None = None) -> wellbeing.EmotionalLoad:
         with self._reading() as session:
             return wellbeing.emotional_load(session, now or utc_now(), self._rules(session))
@@ -650,7 +693,11 @@ class Journal:
     def save_reflection(
         self, draft: ReflectionDraft, *, reminder_id: int | None = None, now: datetime | None = None
     ) -> ReflectionRecord:
-        """Keep the user's reflection (encrypted like everything) and close the self-care reminder."""
+        """Keep the user's reflection (encrypted like everything) and close the self-care it answers.
+
+        That is `reminder_id` and every other open self-care reminder due up to this evening's
+        reflection (see `wellbeing.close_covered_self_care`): one reflection answers the day.
+        """
         now = now or utc_now()
         values = {name: fields.clean_text(getattr(draft, name).strip(), name) for name in REFLECTION_QUESTIONS}
         if not any(values.values()):
@@ -661,6 +708,7 @@ class Journal:
                 reminder = _load_reminder(session, reminder_id)
                 reminder.state, reminder.closed_at = ReminderState.done, now
                 person_id = reminder.person_id
+            wellbeing.close_covered_self_care(session, now, self._rules(session))
             reflection = Reflection(created_at=now, person_id=person_id, reminder_id=reminder_id, **values)
             session.add(reflection)
             session.flush()

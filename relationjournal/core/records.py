@@ -198,6 +198,15 @@ class ReminderRecord:
     closed_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class UpcomingReminder:
+    """A scheduled reminder as Upcoming lists it, with when it will show on Today (snoozes, quiet
+    hours and a pause on business with the person applied), which may be later than `due_at`."""
+
+    reminder: ReminderRecord
+    when: datetime
+
+
 REMINDER_GROUPS: dict[ReminderKind, str] = {
     ReminderKind.stay_in_touch: "reach_out", ReminderKind.welcome: "reach_out", ReminderKind.follow_up: "follow_up",
     ReminderKind.check_in: "check_in", ReminderKind.self_care: "self_care",

@@ -13,6 +13,8 @@ starts a new cycle.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -176,19 +178,181 @@ def on_hard_event(
         if person.business_paused_until is None or person.business_paused_until < pause:
             person.business_paused_until = pause
     # The same evening (or now, if it is later), never inside quiet hours; then the next morning.
-    evening = max(now, at_local(now, EVENING, rules.zone))
-    reflect_at = rules.quiet.next_allowed(evening, rules.zone)
-    made.append(
-        _add(session, person_id=person_id, kind=ReminderKind.self_care, due_at=reflect_at,
-             source_interaction_id=interaction_id,
-             text=f"Take ten minutes for yourself after {name}'s hard news: what is yours to carry, and what is not?")
-    )  # fmt: skip
-    made.append(
-        _add(session, person_id=person_id, kind=ReminderKind.self_care,
-             due_at=rules.morning(days_later(reflect_at, 1, rules.zone)), source_interaction_id=interaction_id,
-             text="A gentle check on you, the day after: how are you today? Who could you talk to?")
-    )  # fmt: skip
+    # One of each per day, however many hard events it brought (see `_evening_reflection`).
+    reflect_at = reflection_time(now, rules)
+    made.append(_evening_reflection(session, person_id, name, reflect_at, rules, interaction_id))
+    morning = rules.morning(days_later(reflect_at, 1, rules.zone))
+    made.append(_day_after(session, person_id, morning, rules, interaction_id))
     return made
+
+
+REFLECT_START = "Take ten minutes for yourself"
+DAY_AFTER_TEXT = "A gentle check on you, the day after: how are you today? Who could you talk to?"
+_ONE_NAME = re.compile(r"Take ten minutes for yourself after (.+)'s hard news: ")
+_NAMES = re.compile(r"Take ten minutes for yourself: today you heard hard news from (.+)\. What is yours")
+
+
+def reflection_time(now: datetime, rules: Rules) -> datetime:
+    """When the reflection after hard news heard at `now` comes: that evening, or now if later, past quiet hours."""
+    return rules.quiet.next_allowed(max(now, at_local(now, EVENING, rules.zone)), rules.zone)
+
+
+def reflection_text(names: Sequence[str]) -> str:
+    """The evening's one reflection reminder, naming everyone whose hard news it follows (names only, no notes)."""
+    if len(names) == 1:
+        return f"{REFLECT_START} after {names[0]}'s hard news: what is yours to carry, and what is not?"
+    heard = and_list(names)
+    return f"{REFLECT_START}: today you heard hard news from {heard}. What is yours to carry, and what is not?"
+
+
+def and_list(items: Sequence[str]) -> str:
+    """Items joined as a sentence says them: "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _names_in(text: str) -> list[str]:
+    """The names a reflection reminder's text was made from (`reflection_text` read backwards)."""
+    if found := _ONE_NAME.match(text):
+        return [found.group(1)]
+    if found := _NAMES.match(text):
+        head, _, last = found.group(1).rpartition(" and ")
+        return [*head.split(", "), last] if head else [last]
+    return []
+
+
+def _pending_self_care(session: Session, day: datetime, rules: Rules, text: Any) -> Reminder | None:
+    """An open self-care reminder due on the local day of `day` whose text matches `text` (a SQL condition)."""
+    start = at_local(day, time(0), rules.zone)
+    end = at_local(days_later(day, 1, rules.zone), time(0), rules.zone)
+    return session.scalars(
+        select(Reminder)
+        .where(Reminder.kind == ReminderKind.self_care, Reminder.state.in_(OPEN_STATES), text)
+        .where(Reminder.due_at >= start, Reminder.due_at < end)
+        .order_by(Reminder.due_at, Reminder.id)
+    ).first()
+
+
+def _evening_reflection(
+    session: Session, person_id: int, name: str, due: datetime, rules: Rules, interaction_id: int | None
+) -> Reminder:
+    """One reflection per evening: a second hard event the same day adds its person's name to the first's.
+
+    Four pieces of hard news in a day are one evening to look after yourself, not four identical
+    reminders. It names people only: what happened stays in their notes.
+    """
+    pending = _pending_self_care(session, due, rules, Reminder.text.startswith(REFLECT_START, autoescape=True))
+    if pending is None:
+        return _add(session, person_id=person_id, kind=ReminderKind.self_care, due_at=due,
+                    source_interaction_id=interaction_id, text=reflection_text([name]))  # fmt: skip
+    names = _names_in(pending.text)
+    if name not in names:
+        pending.text = reflection_text([*names, name])
+    _share(pending, person_id, interaction_id)
+    return pending
+
+
+def _day_after(session: Session, person_id: int, due: datetime, rules: Rules, interaction_id: int | None) -> Reminder:
+    """One gentle check on the user the morning after, however many hard events came the day before."""
+    pending = _pending_self_care(session, due, rules, Reminder.text == DAY_AFTER_TEXT)
+    if pending is None:
+        return _add(session, person_id=person_id, kind=ReminderKind.self_care, due_at=due,
+                    source_interaction_id=interaction_id, text=DAY_AFTER_TEXT)  # fmt: skip
+    _share(pending, person_id, interaction_id)
+    return pending
+
+
+def _share(reminder: Reminder, person_id: int, interaction_id: int | None) -> None:
+    """A self-care reminder that follows several people's hard news belongs to none of them alone."""
+    if reminder.person_id != person_id:
+        reminder.person_id = None  # (and deleting one of them does not delete it)
+    if interaction_id is not None:
+        reminder.source_interaction_id = interaction_id  # so "what did logging this schedule?" lists it
+
+
+def close_covered_self_care(session: Session, now: datetime, rules: Rules) -> None:
+    """A reflection written at `now` answers the self-care reminders due up to that evening's reflection."""
+    session.execute(
+        update(Reminder)
+        .where(Reminder.kind == ReminderKind.self_care, Reminder.state.in_(OPEN_STATES))
+        .where(Reminder.due_at <= reflection_time(now, rules))
+        .values(state=ReminderState.done, closed_at=now)
+    )
+
+
+# Saying when, in the journal's time zone (English day and month names, like the rest of the app) --------
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_date(day: date, today: date) -> str:
+    """A day as Upcoming heads it, "Thu 3 Dec", with the year when it is not this year's."""
+    text = f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def day_heading(moment: datetime, now: datetime, zone: tzinfo) -> str:
+    """The heading of the day `moment` falls on: "Today", "Tomorrow", "Yesterday" or "Thu 3 Dec"."""
+    day, today = moment.astimezone(zone).date(), now.astimezone(zone).date()
+    relative = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}.get((day - today).days)
+    return relative or short_date(day, today)
+
+
+def shows_at(reminder: Reminder, paused_until: datetime | None, rules: Rules) -> datetime:
+    """When a reminder will show on Today: `visible_at`, or later while business with them is paused."""
+    moment = visible_at(reminder, rules)
+    if reminder.business and paused_until is not None and paused_until > moment:
+        return rules.quiet.next_allowed(paused_until, rules.zone)
+    return moment
+
+
+def scheduled_sentence(reminders: Sequence[Any], now: datetime, zone: tzinfo) -> str:
+    """What logging a hard event scheduled, said calmly in one sentence (empty if nothing).
+
+    "I'll remind you to check in on Zoë on Thu 3 Dec and Mon 7 Dec, and to look after yourself
+    this evening at 18:00 and tomorrow morning at 08:00." Names and dates only, never what happened.
+    """
+    today = now.astimezone(zone).date()
+
+    def days(moments: list[datetime]) -> str:
+        relative, dates = [], []
+        for moment in moments:
+            day = moment.astimezone(zone).date()
+            if day <= today:
+                relative.append("today")
+            elif day == today + timedelta(days=1):
+                relative.append("tomorrow")
+            else:
+                dates.append(short_date(day, today))
+        words = list(dict.fromkeys(relative)) + ([f"on {dates[0]}", *dates[1:]] if dates else [])
+        return and_list(words)
+
+    def moment_words(moment: datetime) -> str:
+        local = moment.astimezone(zone)
+        clock, day = f"{local:%H:%M}", local.date()
+        if moment <= now:
+            return "now"
+        if day == today:
+            return f"this evening at {clock}" if local.hour >= 17 else f"today at {clock}"
+        if day == today + timedelta(days=1):
+            return f"tomorrow morning at {clock}" if local.hour < 12 else f"tomorrow at {clock}"
+        return f"on {short_date(day, today)} at {clock}"
+
+    ordered = sorted(reminders, key=lambda r: (r.due_at, r.id))
+    parts: list[str] = []
+    for kind, verb in ((ReminderKind.check_in, "check in on"), (ReminderKind.follow_up, "follow up with")):
+        by_person: dict[str, list[datetime]] = {}
+        for r in ordered:
+            if r.kind is kind:
+                by_person.setdefault(r.person_name or "them", []).append(r.due_at)
+        parts.extend(f"{verb} {name} {days(moments)}" for name, moments in by_person.items())
+    care = [moment_words(r.due_at) for r in ordered if r.kind is ReminderKind.self_care]
+    if care:
+        parts.append(f"look after yourself {and_list(list(dict.fromkeys(care)))}")
+    if not parts:
+        return ""
+    phrases = [f"to {part}" for part in parts]
+    joined = phrases[0] if len(phrases) == 1 else f"{', '.join(phrases[:-1])}, and {phrases[-1]}"
+    return f"I'll remind you {joined}."
 
 
 def on_membership_added(session: Session, membership: ProgrammeMembership, rules: Rules) -> list[Reminder]:

@@ -23,6 +23,17 @@ class EntryActions:
         dialog = dialogs.InteractionDialog(self.journal, self.journal.person(window.person_page.person.id), window)
         if dialog.exec() and dialog.saved:
             window.statusBar().showMessage(f"Logged a conversation with {dialog.saved.person_name}.", 5000)
+            if dialog.saved.hard_event:
+                self._say_what_was_scheduled(dialog.saved.id)
+
+    def _say_what_was_scheduled(self, interaction_id: int) -> None:
+        """After hard news, say calmly what is now scheduled (check-ins, the evening's care), as the CLI does."""
+        from relationjournal.core.vocabulary import utc_now
+        from relationjournal.core.wellbeing import scheduled_sentence
+
+        journal = self.journal
+        sentence = scheduled_sentence(journal.reminders_from(interaction_id), utc_now(), journal.rules().zone)
+        self.window.notice.say(sentence)
 
     def note(self) -> None:
         if self.window.person_page.person is not None:

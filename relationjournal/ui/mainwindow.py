@@ -28,6 +28,7 @@ from relationjournal.ui.qt import (
     QStackedWidget,
     QTimer,
     QToolBar,
+    QVBoxLayout,
     QWidget,
     Signal,
 )
@@ -43,6 +44,7 @@ pages = lazy_module("relationjournal.ui.pages")
 people_ui = lazy_module("relationjournal.ui.people")
 tags_ui = lazy_module("relationjournal.ui.tags")
 today_ui = lazy_module("relationjournal.ui.today")
+upcoming_ui = lazy_module("relationjournal.ui.upcoming")
 reflections_ui = lazy_module("relationjournal.ui.reflections")
 tray_ui = lazy_module("relationjournal.ui.tray")
 worker = lazy_module("relationjournal.ui.worker")
@@ -111,12 +113,20 @@ class MainWindow(QMainWindow):
         self.search_page = pages.SearchPage(journal)
         self.today = today_ui.TodayPage(journal)
         self.reflections_page = reflections_ui.ReflectionsPage(journal)
+        self.upcoming = upcoming_ui.UpcomingPage(journal)
         self.stack = QStackedWidget()
-        for page in (self.today, self.person_page, self.timeline_page, self.search_page, self.reflections_page):
+        for page in (self.today, self.person_page, self.timeline_page, self.search_page, self.reflections_page,
+                     self.upcoming):  # fmt: skip
             self.stack.addWidget(page)
+        self.notice = upcoming_ui.ScheduledNotice()  # what logging a hard event scheduled, above the pages
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 6, 6, 0)
+        column.addWidget(self.notice)
+        column.addWidget(self.stack, 1)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.people)
-        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([420, 860])
         splitter = QSettings().value("window/splitter")
@@ -139,12 +149,15 @@ class MainWindow(QMainWindow):
         self.today.reflect_on.connect(self.reminders.reflect)
         self.today.review.connect(self.reminders.review_programme)
         self.today.open_person.connect(self.open_person)
+        self.upcoming.open_person.connect(self.open_person)
+        self.notice.open_upcoming.connect(self.show_upcoming)
         self.reflections_page.write.clicked.connect(lambda: self.reminders.reflect(None))
         self.tray = tray_ui.ReminderTray(self)
         self.tray.activated.connect(self._bring_forward)
         self.tray.quit_requested.connect(self.close)
         self._due_timer = QTimer(self, interval=60_000)
         self._due_timer.timeout.connect(self.refresh_due)
+        self._due_timer.timeout.connect(self.upcoming.refresh_if_shown)
         self._due_timer.start()
         self._file_problem: str | None = None
         self._file_timer = QTimer(self, interval=self.FILE_CHECK_MS)
@@ -156,6 +169,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setToolButtonStyle(qt.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.changes = ChangeHub(journal, self)  # every view follows the journal's committed writes
         self.changes.changed.connect(self._journal_changed)
+        self.changes.changed.connect(self.upcoming.follow)  # it reads again by itself, off the GUI thread
         self._refresh_tags()
         self.people.reload()
         self._set_journal_actions_enabled(True)
@@ -189,6 +203,8 @@ class MainWindow(QMainWindow):
         self.act_timeline = self._action("&Timeline", self.show_timeline, ["Ctrl+2", "Ctrl+T"], "timeline")
         self.act_today = self._action("To&day", self.show_today, ["Ctrl+3", "Ctrl+D"], "today", "What is due today")
         self.act_reflections = self._action("My &reflections", self.show_reflections, "Ctrl+4", "heart")
+        self.act_upcoming = self._action("&Upcoming", self.show_upcoming, "Ctrl+5", "today",
+                                         "What is scheduled, to move or remove")  # fmt: skip
         self.act_programme = self._action("Add to &programme…", lambda: self.persons.add_to_programme())
         self.act_review = self._action("Re&view programme membership…", lambda: self.persons.review_current_programme())
         self.act_tags = self._action(
@@ -221,7 +237,7 @@ class MainWindow(QMainWindow):
         person_menu.addSeparator()
         person_menu.addAction(self.act_tags)
         view_menu = bar.addMenu("&View")
-        view_menu.addActions([self.act_today, self.act_people, self.act_timeline, self.act_search,
+        view_menu.addActions([self.act_today, self.act_upcoming, self.act_people, self.act_timeline, self.act_search,
                               self.act_reflections])  # fmt: skip
         bar.addMenu("&Help").addAction(self.act_about)
 
@@ -229,7 +245,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setStyleSheet("QToolBar { qproperty-toolButtonStyle: ToolButtonTextBesideIcon; }")  # no `Qt.*`
-        toolbar.addAction(self.act_today)
+        toolbar.addActions([self.act_today, self.act_upcoming])
         toolbar.addSeparator()
         toolbar.addActions([self.act_add, self.act_log, self.act_note])
         toolbar.addSeparator()
@@ -308,6 +324,12 @@ class MainWindow(QMainWindow):
         self.today.tree.setFocus()
         self._update_actions()
         self.refresh_due()
+
+    def show_upcoming(self) -> None:
+        self.notice.hide()
+        self.stack.setCurrentWidget(self.upcoming)  # (showing it reads it again if anything changed)
+        self.upcoming.tree.setFocus()
+        self._update_actions()
 
     def show_reflections(self) -> None:
         self.reflections_page.reload()
