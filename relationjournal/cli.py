@@ -401,7 +401,7 @@ def _no_display() -> str | None:
     Asked before Qt starts: Qt aborts the process when it finds no display (exit 134), with a
     message about a missing library (xcb-cursor0) even when that library is installed.
     """
-    if sys.platform in ("win32", "darwin", "cygwin"):
+    if sys.platform in ("win32", "darwin"):  # (no display server to look for)
         return None
     platforms = [name.partition(":")[0].strip() for name in os.environ.get("QT_QPA_PLATFORM", "").split(";")]
     if any(name and not name.startswith(DISPLAY_PLATFORMS) for name in platforms):
