@@ -1,7 +1,8 @@
 """The command line: a thin client of the journal service, and the entry point of the app.
 
 `relationjournal` with no command (or `gui`) opens the desktop app. Exit status: 0 on success,
-1 on an error (one line on stderr, never a traceback), 2 on bad usage. What only some commands
+1 on an error (one line on stderr, never a traceback), 2 on bad usage (a missing argument, or one
+that cannot be read: an unknown channel, a date that is not a date). What only some commands
 need is imported inside them: the default command opens the app, whose first paint should not
 wait for the journal's own modules (SQLAlchemy alone takes a third of a second).
 """
@@ -23,7 +24,16 @@ from relationjournal import __version__
 from relationjournal.core.errors import InvalidInput, JournalError, PassphraseNeeded, RemedyKind
 from relationjournal.core.hardening import forbid_core_dumps
 from relationjournal.core.locations import resolve_location
-from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Status, Tone
+from relationjournal.core.vocabulary import (
+    Channel,
+    Context,
+    Direction,
+    Platform,
+    Status,
+    Tone,
+    channel_named,
+    channel_names,
+)
 from relationjournal.ui.lazy import lazy_module
 
 # Loaded on first use: the default command opens the app, whose first paint waits for neither.
@@ -45,7 +55,11 @@ STDIN_TEXTS = {
 }  # fmt: skip
 STDIN_HELP = "; - reads it from standard input"
 # Texts a command needs: left out, they are asked for on a terminal (see `terminal.ask`).
-REQUIRED_TEXTS: dict[tuple[str, str | None], str] = {("note", "add"): "text", ("programme", "rotate-out"): "record"}
+REQUIRED_TEXTS: dict[tuple[str, str | None], str] = {
+    ("note", "add"): "text", ("programme", "rotate-out"): "record", ("log", None): "summary",  # (or a --body)
+}  # fmt: skip
+# Qt platforms that need a display server; any other (offscreen, minimal, vnc, eglfs...) draws without one.
+DISPLAY_PLATFORMS = ("xcb", "wayland")
 
 
 # Parsing -----------------------------------------------------------------------------------------
@@ -95,11 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     log = commands.add_parser("log", help="log a conversation on the timeline")
     log.add_argument("person")
-    log.add_argument("--channel", required=True, type=_choice(Channel))
+    log.add_argument("--channel", required=True, type=_channel, help="e.g. email, linkedin, twitter, call, in person")
     log.add_argument("--direction", type=_choice(Direction), default=Direction.outgoing, help="in: they reached out")
-    log.add_argument("--when", help="ISO-8601 time (default: now; no offset means local time)")
-    log.add_argument("--summary", metavar="TEXT", help="what it was about, or - to read standard input; left out "
-                     "(with no --body) on a terminal, it is asked for ($VISUAL/$EDITOR if set)")  # fmt: skip
+    log.add_argument("--when", type=_time("when"), help="ISO-8601 time (default: now; no offset means local time)")
+    log.add_argument("--summary", metavar="TEXT", help="what it was about, or - to read standard input; needed "
+                     "unless --body is given: left out on a terminal, it is asked for "
+                     "($VISUAL/$EDITOR if set)")  # fmt: skip
     log.add_argument("--body", default="", metavar="TEXT", help="the conversation's details" + STDIN_HELP)
     log.add_argument("--tone", type=_choice(Tone), default=Tone.neutral)
     log.add_argument("--context", type=_choice(Context), default=Context.personal)
@@ -127,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     dismiss.add_argument("id", type=_positive)
     snooze = acting.add_parser("snooze", help="snooze a reminder")
     snooze.add_argument("id", type=_positive)
-    snooze.add_argument("until", help="1h, evening, tomorrow, next-week, or an ISO-8601 time")
+    snooze.add_argument("until", type=_snooze_until, help="1h, evening, tomorrow, next-week, or an ISO-8601 time")
     upcoming = acting.add_parser("upcoming", help="what is scheduled, due or to come, by day (the app's Upcoming)")
     upcoming.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -234,6 +249,36 @@ def _date(field: str) -> Callable[[str], Any]:
     return _argument_type(lambda text: fields.iso_date(text, field))
 
 
+def _time(field: str) -> Callable[[str], Any]:
+    return _argument_type(lambda text: fields.iso_datetime(text, field))
+
+
+def _channel(text: str) -> Channel:
+    """A channel by its name or a common other name (twitter, mail, call, in person...), in any case."""
+    channel = channel_named(text)
+    if channel is None:
+        raise argparse.ArgumentTypeError(f"channel: {text!r} is not a channel; use one of {channel_names()}.")
+    return channel
+
+
+def _snooze_until(text: str) -> str:
+    """One of the snooze words (in any case; "next week" too), or an ISO-8601 time: checked here, so
+    that a typo is bad usage naming the words, as any other argument that cannot be read."""
+    from relationjournal.core.clock import SNOOZE_CHOICES
+    from relationjournal.core.vocabulary import name_key
+
+    words = {name_key(word): word for word in SNOOZE_CHOICES}
+    if (word := words.get(name_key(text))) is not None:
+        return word
+    try:
+        datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"snooze until: {text!r} is not one of {', '.join(SNOOZE_CHOICES)}, or a time like 2026-11-23T14:30."
+        ) from None
+    return text
+
+
 _handle = _argument_type(fields.handle)
 _cadence = _argument_type(fields.cadence_days)
 
@@ -290,7 +335,7 @@ def _run_command(argv: list[str]) -> int:
         return 0
     if args.command in (None, "gui"):
         return _guarded(lambda: _run_app(args.data_dir, getattr(args, "quit_after_paint", False)))
-    return _guarded(lambda: _run_command_with_texts(args))
+    return _guarded(lambda: _run_command_with_texts(args), data_dir=_chosen_data_dir(args))
 
 
 def _run_command_with_texts(args: argparse.Namespace) -> None:
@@ -310,6 +355,8 @@ def _read_texts(args: argparse.Namespace) -> None:
     if dashed:
         setattr(args, dashed[0], terminal.read_stdin(STDIN_TEXTS[dashed[0]]))
     required = REQUIRED_TEXTS.get((args.command, getattr(args, "action", None)))
+    if required == "summary" and args.body.strip():
+        required = None  # the details say what the conversation was about
     if required and getattr(args, required) is None and not sys.stdin.isatty():
         _usage_error(f"{_option_name(args, required)} is missing: give it, or - to read it from standard input "
                      "(which keeps it out of the process list and your shell history).")  # fmt: skip
@@ -342,13 +389,51 @@ def _app_arguments(argv: list[str]) -> tuple[str | None, bool] | None:
 
 
 def _run_app(data_dir: str | None, quit_after_paint: bool) -> int:
+    if missing := _no_display():
+        print(f"{PROG}: {missing}", file=sys.stderr)
+        return 1
     from relationjournal.ui.app import run
 
     return run(data_dir, quit_after_paint=quit_after_paint)
 
 
-def said(error: JournalError) -> str:
-    """An error as one line for the command line: what went wrong, then the command that fixes it."""
+def _no_display() -> str | None:
+    """Why the app can open no window here (no display on Linux: an SSH session, a container), or None.
+
+    Asked before Qt starts: Qt aborts the process when it finds no display (exit 134), with a
+    message about a missing library (xcb-cursor0) even when that library is installed.
+    """
+    if sys.platform in ("win32", "darwin"):  # (no display server to look for)
+        return None
+    platforms = [name.partition(":")[0].strip() for name in os.environ.get("QT_QPA_PLATFORM", "").split(";")]
+    if any(name and not name.startswith(DISPLAY_PLATFORMS) for name in platforms):
+        return None  # e.g. QT_QPA_PLATFORM=offscreen: drawn without a display
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.exists(os.path.join(runtime, "wayland-0")):
+        return None  # the Wayland socket used when WAYLAND_DISPLAY is not set
+    return (f"no display found (DISPLAY and WAYLAND_DISPLAY are not set), so the desktop app cannot open; "
+            f"use the command line instead: `{PROG} --help` lists its commands.")  # fmt: skip
+
+
+def _chosen_data_dir(args: argparse.Namespace) -> str | None:
+    """The journal's folder when the user chose one (--data-dir, or the environment), else None."""
+    from relationjournal.core.locations import DATA_DIR_ENV
+
+    return args.data_dir or os.environ.get(DATA_DIR_ENV) or None
+
+
+def _shell_quoted(text: str) -> str:
+    import shlex
+    import subprocess
+
+    return subprocess.list2cmdline([text]) if sys.platform == "win32" else shlex.quote(text)
+
+
+def said(error: JournalError, *, data_dir: str | None = None) -> str:
+    """An error as one line for the command line: what went wrong, then the command that fixes it
+    (with `--data-dir` when the journal's folder was chosen, so the command can be copied as it is)."""
     remedy = error.remedy
     if remedy is None:
         return str(error)
@@ -359,18 +444,19 @@ def said(error: JournalError) -> str:
     elif remedy.kind is RemedyKind.RESTORE_BACKUP:
         command = "Restore a backup with `relationjournal restore FILE` (`relationjournal backups` lists them)."
     elif remedy.kind is RemedyKind.CREATE:
-        command = "Run `relationjournal init` to create one."
+        folder = f" --data-dir {_shell_quoted(str(resolve_location(data_dir).data_dir))}" if data_dir else ""
+        command = f"Run `relationjournal{folder} init` to create one."
     else:
         command = "Run `relationjournal check`."
     return f"{error} {command}"
 
 
-def _guarded(command: Callable[[], int | None]) -> int:
+def _guarded(command: Callable[[], int | None], *, data_dir: str | None = None) -> int:
     """Run a command; errors a user can act on become one line on stderr, and an exit status."""
     try:
         return command() or 0
     except JournalError as error:
-        print(f"{PROG}: {said(error)}", file=sys.stderr)
+        print(f"{PROG}: {said(error, data_dir=data_dir)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; nothing more was changed.", file=sys.stderr)
@@ -464,6 +550,16 @@ def cmd_init(args: argparse.Namespace) -> None:
               "cannot be opened: no copy is kept anywhere.")  # fmt: skip
 
 
+def _find_person(journal: Any, ref: str) -> Any:
+    """The person `ref` names (an id or a name); when there is none, the error says where ids are listed."""
+    from relationjournal.core.errors import NotFound
+
+    try:
+        return journal.find_person(ref)
+    except NotFound as error:
+        raise NotFound(f"{error} `relationjournal person list` shows everyone with their id.") from None
+
+
 def _person_changes(args: argparse.Namespace) -> dict[str, Any]:
     names = {"org": "organisation", "role": "role", "pronouns": "pronouns", "why": "why_it_matters",
              "how_we_met": "how_we_met", "reaches_out": "reaches_out", "remember": "remember",
@@ -483,10 +579,10 @@ def cmd_person(args: argparse.Namespace) -> None:
         elif args.action == "list":
             _print_people(journal.list_people(tag=args.tag, status=args.status), args.format)
         elif args.action == "show":
-            person = journal.find_person(args.person)
+            person = _find_person(journal, args.person)
             _print_person(person, journal.memberships(person.id), journal.timeline(person.id, limit=10))
         elif args.action == "edit":
-            person = journal.find_person(args.person)
+            person = _find_person(journal, args.person)
             changes = _person_changes(args)
             if args.name is not None:
                 changes["display_name"] = args.name
@@ -496,13 +592,13 @@ def cmd_person(args: argparse.Namespace) -> None:
                                          add_tags=args.tag, remove_tags=args.untag)  # fmt: skip
             print(f"Updated #{person.id} {person.display_name}.")
         elif args.action == "archive":
-            person = journal.archive_person(journal.find_person(args.person).id)
+            person = journal.archive_person(_find_person(journal, args.person).id)
             print(f"Archived #{person.id} {person.display_name}; their history is kept.")
 
 
 def cmd_note(args: argparse.Namespace) -> None:
     with _open(args) as journal:
-        person = journal.find_person(args.person)
+        person = _find_person(journal, args.person)
         text = args.text if args.text is not None else terminal.ask(STDIN_TEXTS["text"], "note.md")
         note = journal.add_note(person.id, text, pinned=args.pin, hard_event=args.hard_event)
         print(f"Added note #{note.id} to {person.display_name}.")
@@ -512,12 +608,14 @@ def cmd_log(args: argparse.Namespace) -> None:
     from relationjournal.core.records import InteractionDraft
     from relationjournal.core.vocabulary import utc_now
 
-    when = fields.iso_datetime(args.when, "when") if args.when else utc_now()
+    when = args.when or utc_now()
     with _open(args) as journal:
-        person = journal.find_person(args.person)
+        person = _find_person(journal, args.person)
         summary = args.summary
-        if summary is None:  # asked for on a terminal; a script may log a conversation without one
-            summary = terminal.ask(STDIN_TEXTS["summary"], "summary.md") if sys.stdin.isatty() and not args.body else ""
+        if summary is None:  # asked for (on a terminal: see `_read_texts`) unless --body says what it was about
+            summary = "" if args.body.strip() else terminal.ask(STDIN_TEXTS["summary"], "summary.md")
+        if not summary.strip() and not args.body.strip():
+            raise InvalidInput("summary: say what the conversation was about; nothing was logged.")
         draft = InteractionDraft(
             channel=args.channel, direction=args.direction, occurred_at=when, summary=summary, body=args.body,
             tone=args.tone, context=args.context, hard_event=args.hard_event, reached_out_by=args.by,
@@ -536,7 +634,7 @@ def cmd_log(args: argparse.Namespace) -> None:
 
 def cmd_timeline(args: argparse.Namespace) -> None:
     with _open(args) as journal:
-        person_id = journal.find_person(args.person).id if args.person else None
+        person_id = _find_person(journal, args.person).id if args.person else None
         entries = journal.timeline(person_id, limit=args.limit)
     if args.format == "json":
         _print_json([{"kind": e.kind, **e.item._asdict()} for e in entries])
@@ -645,7 +743,7 @@ def _print_due(items: list[Any], load: Any, output: str) -> None:
 def cmd_programme(args: argparse.Namespace) -> None:
     with _open(args) as journal:
         if args.action == "add":
-            person = journal.find_person(args.person)
+            person = _find_person(journal, args.person)
             m = journal.add_membership(person.id, args.programme, args.joined or date.today(), review_on=args.review)
             review = f"; review on {m.review_on}" if m.review_on else ""
             print(f"Added {person.display_name} to {m.programme} (membership #{m.id}){review}.")
@@ -901,7 +999,7 @@ def _print_people(people: list[Any], output: str) -> None:
 def _print_person(person: Any, memberships: list[Any], entries: list[Any]) -> None:
     print(f"#{person.id} {person.display_name}" + (f" ({person.pronouns})" if person.pronouns else ""))
     details = [
-        ("Organisation", " · ".join(x for x in (person.role, person.organisation) if x)),
+        ("Role", person.role), ("Organisation", person.organisation),
         ("Tags", ", ".join(person.tags)),
         ("Handles", ", ".join(f"{p.value}: {v}" for p, v in person.handles)),
         ("Why it matters", person.why_it_matters), ("Who reaches out", person.reaches_out),

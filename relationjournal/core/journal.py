@@ -25,6 +25,7 @@ from relationjournal.core.changes import Change, recorded, touch
 from relationjournal.core.clock import days_later, snooze_until
 from relationjournal.core.database import database_errors, integrity_problems, writer
 from relationjournal.core.errors import Ambiguous, InvalidInput, JournalExists, JournalGone, KeyUnavailable, NotFound
+from relationjournal.core.folding import fold
 from relationjournal.core.journallock import JournalLock
 from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
 from relationjournal.core.models import (
@@ -307,29 +308,34 @@ class Journal:
             )
 
     def find_person(self, ref: str) -> PersonRecord:
-        """A person by id or by unique case-insensitive name; an ambiguous name lists the matches."""
+        """A person by id, or by unique name ignoring case and accents ("zoe muller" finds "Zoë Müller");
+        an ambiguous name lists the matches, an unknown one suggests names that contain its words.
+
+        A name the way it is spelt wins over the same letters with other accents. Only ids and names
+        are read (a few milliseconds for 10,000 people); full records only for the one found.
+        """
         ref = ref.strip()
         with self._reading() as session:
             if ref.isdigit() and (by_id := _find_person(session, int(ref))) is not None:
                 return _person_record(by_id)
-            wanted = ref.casefold()
-            query = select(Person.id, Person.display_name, Person.organisation)
-            if ref.isascii():
-                query = query.where(func.lower(Person.display_name) == ref.lower())
-            matches = [row for row in session.execute(query) if row.display_name.casefold() == wanted]
+            names = session.execute(select(Person.id, Person.display_name).order_by(Person.id)).all()
+            wanted, folded = ref.casefold(), fold(ref)
+            matches = [row.id for row in names if row.display_name.casefold() == wanted]
+            folded_names: list[tuple[int, str]] = []
+            if not matches:
+                folded_names = [(row.id, fold(row.display_name)) for row in names]
+                matches = [person_id for person_id, name in folded_names if name == folded]
             if len(matches) == 1:
-                person_id = matches[0].id
-                return _person_record(_load_person(session, person_id))
+                return _person_record(_load_person(session, matches[0]))
             if matches:
-                listed = "; ".join(_describe(row) for row in matches[:10])
+                listed = "; ".join(_describe(row) for row in _described(session, matches[:10]))
                 raise Ambiguous(f"{len(matches)} people are called {ref!r}: {listed}. Use the id instead.")
-            similar = session.execute(
-                select(Person.id, Person.display_name, Person.organisation)
-                .where(Person.display_name.icontains(ref, autoescape=True))
-                .limit(5)
-            ).all()
-            hint = f" Did you mean: {'; '.join(_describe(row) for row in similar)}?" if similar else ""
-            raise NotFound(f"No person is called {ref!r}.{hint}")
+            words = folded.split()
+            similar = [person_id for person_id, name in folded_names if words and all(w in name for w in words)]
+            missing = f"No person has the id {ref}." if ref.isdigit() else f"No person is called {ref!r}."
+            if similar:
+                missing += f" Did you mean: {'; '.join(_describe(row) for row in _described(session, similar[:5]))}?"
+            raise NotFound(missing)
 
     def list_people(
         self, *, tag: str | None = None, status: Status | None = None, include_archived: bool = True
@@ -1060,6 +1066,15 @@ def _filter_interactions(query: Any, wanted: TimelineFilter) -> Any:
         tagged = select(person_tag.c.person_id).join(Tag, Tag.id == person_tag.c.tag_id).where(Tag.name == wanted.tag)
         query = query.where(Interaction.person_id.in_(tagged))
     return query
+
+
+def _described(session: Session, person_ids: Sequence[int]) -> Sequence[Any]:
+    """Id, name and organisation of these people, in that order, for `_describe`."""
+    rows = session.execute(
+        select(Person.id, Person.display_name, Person.organisation).where(Person.id.in_(person_ids))
+    ).all()
+    order = {person_id: i for i, person_id in enumerate(person_ids)}
+    return sorted(rows, key=lambda row: order[row.id])
 
 
 def _describe(row: Any) -> str:

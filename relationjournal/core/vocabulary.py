@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
+from relationjournal.core.folding import fold
+
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -47,6 +49,40 @@ class Channel(enum.StrEnum):
     meeting = "meeting"
     chat = "chat"
     other = "other"
+
+
+# Other names people use for each channel (the GUI's labels among them), for the command line and
+# CSV files. Only names that can mean nothing else: Slack, Teams, WhatsApp, Signal and the like
+# are not "chat" (company chat), as they may become channels of their own.
+CHANNEL_ALIASES: dict[Channel, tuple[str, ...]] = {
+    Channel.x: ("twitter", "tweet", "x/twitter", "x.com"),
+    Channel.linkedin: ("li",),
+    Channel.instagram: ("ig", "insta"),
+    Channel.facebook: ("fb",),
+    Channel.email: ("mail", "e-mail"),
+    Channel.phone: ("call", "phone call", "tel", "telephone"),
+    Channel.meeting: ("meet", "in person", "irl", "face to face", "f2f"),
+    Channel.chat: ("company chat",),
+    Channel.other: (),
+}
+
+
+def name_key(text: str) -> str:
+    """A name as compared: folded (case and accents), letters and digits only ("E-Mail" is "email")."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+_CHANNEL_NAMES = {name_key(name): channel for channel in Channel for name in (channel.value, *CHANNEL_ALIASES[channel])}
+
+
+def channel_named(text: str) -> Channel | None:
+    """The channel called `text` (its value or an alias, in any case, accents, spaces or hyphens), or None."""
+    return _CHANNEL_NAMES.get(name_key(text))
+
+
+def channel_names() -> str:
+    """Every accepted name, for an error message: "x (twitter, tweet, …), linkedin (li), …"."""
+    return ", ".join(c.value + (f" ({', '.join(CHANNEL_ALIASES[c])})" if CHANNEL_ALIASES[c] else "") for c in Channel)
 
 
 class Direction(enum.StrEnum):
