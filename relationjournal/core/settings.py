@@ -120,7 +120,7 @@ SETTINGS = {
             3,
             "hard events in that window above which the app suggests stepping back",
             _count("threshold"),
-            label="Emotional load &threshold",
+            label="Emotional load th&reshold",
         ),  # fmt: skip
         Setting(
             "programme_silence_days",

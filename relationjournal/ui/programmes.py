@@ -77,7 +77,7 @@ class ProgrammeReviewDialog(QDialog):
             self.thanked.isChecked() and self.told.isChecked() and bool(self.record.text().strip())
         )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Rotate &out" if rotating else "&Keep")
+        ok.setText("Rotate &out" if rotating else "K&eep")
         ok.setEnabled(ready)
 
     def accept(self) -> None:

@@ -61,6 +61,7 @@ class TodayPage(QWidget):
     review = Signal(int)  # person id (programme review)
     open_person = Signal(int)
     changed = Signal()
+    selection_changed = Signal()  # the window's Log conversation (Ctrl+L) follows the chosen reminder
 
     def __init__(self, journal: Journal):
         super().__init__()
@@ -170,6 +171,7 @@ class TodayPage(QWidget):
         due = self.current()
         for button in (self.act_button, self.open_button, self.snooze_button, self.done_button, self.dismiss_button):
             button.setEnabled(due is not None)
+        self.selection_changed.emit()
         if due is None:
             self.detail.setText("")
             return
@@ -202,6 +204,20 @@ class TodayPage(QWidget):
             self.review.emit(due.reminder.person_id)
         elif due.reminder.person_id is not None:
             self.log_with.emit(due.reminder.person_id, due.reminder.id)
+
+    def can_log(self) -> bool:
+        """Whether the chosen reminder asks for a conversation with someone (what Log conversation does here)."""
+        due = self.current()
+        return (
+            due is not None
+            and due.reminder.person_id is not None
+            and due.reminder.kind not in (ReminderKind.self_care, ReminderKind.programme_review)
+        )
+
+    def log_conversation(self) -> None:
+        """Log the conversation the chosen reminder asks for (the window's Ctrl+L on this page)."""
+        if self.can_log():
+            self.act()
 
     def _open(self) -> None:
         due = self.current()
