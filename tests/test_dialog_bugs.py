@@ -20,7 +20,7 @@ from relationjournal.core.journal import Journal
 from relationjournal.core.locations import resolve_location
 from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.core.vocabulary import Channel, ReminderKind
-from relationjournal.ui import dialogs, programmes, reflections, tags, unlock
+from relationjournal.ui import crash, dialogs, programmes, reflections, tags, today, unlock
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.qt import (
     QAbstractButton,
@@ -286,6 +286,13 @@ def every_dialog(journal: Journal, sandbox: Sandbox) -> Iterator[tuple[str, QDia
     review.rotate.setChecked(True)
     yield "programme review, rotating out", review
     yield "tags", tags.TagManagerDialog(journal)
+    yield "rename a tag", tags._input_dialog(None, "Rename tag", "New name for the tag “client”:", "&Rename")
+    yield "snooze until", today.snooze_dialog()[0]
+    try:
+        raise ValueError("private words")
+    except ValueError as error:
+        report = crash.describe(error, ValueError, error.__traceback__)
+    yield "crash report", crash.CrashDialog(report)
 
 
 MNEMONIC = re.compile(r"&(.)")
@@ -333,6 +340,9 @@ def squashed(dialog: QWidget) -> list[str]:
             need = widget.heightForWidth(widget.width()) if widget.wordWrap() else widget.minimumSizeHint().height()
             if widget.height() < need:
                 problems.append(f"label {widget.text()[:40]!r} is {widget.height()} px tall, needs {need}")
+            wide = widget.minimumSizeHint().width()
+            if not widget.wordWrap() and widget.width() < wide:  # one line, cut at the right
+                problems.append(f"label {widget.text()[:40]!r} is {widget.width()} px wide, needs {wide}")
     return problems
 
 

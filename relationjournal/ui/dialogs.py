@@ -345,8 +345,11 @@ class SettingsDialog(QDialog):
             self.edits[key] = edit
         theme = QLabel("The app follows your system's light or dark appearance.")
         theme.setEnabled(False)
+        backups = QLabel(backup_summary(journal))
+        for shown in (theme, backups):
+            shown.setWordWrap(True)  # a long path wraps instead of running off the window
         form.addRow("Theme", theme)
-        form.addRow("Backups", QLabel(backup_summary(journal)))
+        form.addRow("Backups", backups)
         self.me, self.quiet = self.edits["me"], self.edits["quiet_hours"]
         self.error, _ = lay_out_dialog(self, form)
 

@@ -101,6 +101,7 @@ class MembershipDialog(QDialog):
         self.journal, self.person_id = journal, person_id
         self.saved: MembershipRecord | None = None
         self.setWindowTitle("Add to a programme")
+        self.setMinimumWidth(420)
         self.programme = QLineEdit()
         self.programme.setPlaceholderText("e.g. Brand advocates")
         known = sorted({m.programme for m in journal.memberships()})

@@ -20,6 +20,7 @@ from relationjournal.ui.links import guard_label
 from relationjournal.ui.qt import (
     QAction,
     QDateTime,
+    QDateTimeEdit,
     QDialog,
     QEvent,
     QHBoxLayout,
@@ -241,11 +242,7 @@ class TodayPage(QWidget):
 
     def snooze_until_chosen(self) -> None:
         """Ask for a day and time, then snooze until then (moved past quiet hours)."""
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Snooze until")
-        when = date_time_edit(QDateTime.currentDateTime().addDays(1))
-        when.setAccessibleName("Snooze until")
-        lay_out_dialog(dialog, when, save=False)
+        dialog, when = snooze_dialog(self)
         if dialog.exec():
             self.snooze(to_datetime(when.dateTime()).astimezone().isoformat())
 
@@ -254,3 +251,13 @@ class TodayPage(QWidget):
 
     def dismiss(self) -> None:
         self._apply(self.journal.dismiss_reminder)
+
+
+def snooze_dialog(parent: QWidget | None = None) -> tuple[QDialog, QDateTimeEdit]:
+    """The small "Snooze until" dialog and its day-and-time field (tomorrow, at this time)."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Snooze until")
+    when = date_time_edit(QDateTime.currentDateTime().addDays(1))
+    when.setAccessibleName("Snooze until")
+    lay_out_dialog(dialog, when, save=False)
+    return dialog, when

@@ -241,7 +241,6 @@ class OptionalDateEdit(QWidget):
         self.field = field
         self._near = near  # where the calendar opens when nothing (or no year) is typed
         self.line = QLineEdit()
-        self.line.setPlaceholderText("e.g. 7 Dec 2026; empty for none")
         self.line.setClearButtonEnabled(True)
         self.pick = QToolButton()
         self.pick.setText("Calendar…")
@@ -265,6 +264,7 @@ class OptionalDateEdit(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.problem)
         self.setFocusProxy(self.line)
+        self.line.setPlaceholderText(f"e.g. {self._shown(near())}; empty for none")
         self.line.editingFinished.connect(self._tidy)
         self.line.textEdited.connect(self._recheck)
 
