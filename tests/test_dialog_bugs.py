@@ -32,6 +32,7 @@ from relationjournal.ui.qt import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     Qt,
     QTimer,
@@ -333,9 +334,11 @@ def squashed(dialog: QWidget) -> list[str]:
         if isinstance(widget.parentWidget(), (QAbstractSpinBox, QComboBox)):
             continue  # the text part of a spin box or combo box is measured by its owner
         name = widget.accessibleName() or type(widget).__name__
-        if isinstance(widget, (QLineEdit, QComboBox, QAbstractSpinBox, QPushButton)):
-            if widget.height() < widget.sizeHint().height():
-                problems.append(f"{name} is {widget.height()} px tall, needs {widget.sizeHint().height()}")
+        if isinstance(widget, (QLineEdit, QComboBox, QAbstractSpinBox, QPushButton, QPlainTextEdit)):
+            # a text area may be smaller than it would like, not than its least (a few lines)
+            need = (widget.minimumSizeHint() if isinstance(widget, QPlainTextEdit) else widget.sizeHint()).height()
+            if widget.height() < need:
+                problems.append(f"{name} is {widget.height()} px tall, needs {need}")
         elif isinstance(widget, QLabel) and widget.text():
             need = widget.heightForWidth(widget.width()) if widget.wordWrap() else widget.minimumSizeHint().height()
             if widget.height() < need:

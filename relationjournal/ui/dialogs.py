@@ -241,6 +241,7 @@ class NoteDialog(QDialog):
         split = QSplitter()
         split.addWidget(self.editor)
         split.addWidget(self.preview)
+        split.setMinimumHeight(self.editor.fontMetrics().lineSpacing() * 8)  # however small the window: a few lines
         done = QPushButton("&Done")
         done.setDefault(True)
         done.clicked.connect(self.accept)

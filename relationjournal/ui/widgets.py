@@ -27,6 +27,7 @@ from relationjournal.ui.qt import (
     QLocale,
     QObject,
     QPlainTextEdit,
+    QSize,
     Qt,
     QToolButton,
     QTreeWidget,
@@ -204,12 +205,29 @@ def to_datetime(value: QDateTime) -> datetime:
     return converted
 
 
+class LinesEdit(QPlainTextEdit):
+    """Plain text that shows `lines` lines at least (in its current font, at any scale), and grows
+    with the window instead of a fixed height."""
+
+    def __init__(self, value: str, lines: int) -> None:
+        super().__init__(value)
+        self.lines = lines
+
+    def _height(self) -> int:
+        return self.fontMetrics().lineSpacing() * self.lines + 14
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._height())
+
+
 def text_edit(value: str = "", placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
     """A few lines of plain text; Tab moves on to the next field instead of typing a tab."""
-    edit = QPlainTextEdit(value)
+    edit = LinesEdit(value, lines)
     edit.setPlaceholderText(placeholder)
     edit.setTabChangesFocus(True)
-    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
     return edit
 
 
