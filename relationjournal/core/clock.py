@@ -8,8 +8,9 @@ clock, computed with IANA zone rules (zoneinfo), never with a fixed UTC offset.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -113,3 +114,71 @@ def snooze_until(choice: str, now: datetime, zone: tzinfo, quiet: QuietHours) ->
         if target <= now:
             raise InvalidInput("snooze until: that time has already passed.")
     return quiet.next_allowed(target, zone)
+
+
+MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+    ("november", "nov"), ("december", "dec"),
+), start=1) for name in names}  # fmt: skip
+NUMERIC_ORDERS = ("dmy", "mdy", "ymd")
+
+
+def parse_day(
+    value: str,
+    field: str = "date",
+    *,
+    numeric_order: str = "dmy",
+    month_names: dict[str, int] | None = None,
+    today: date | None = None,
+) -> date | None:
+    """A calendar day as people type it; None for empty text.
+
+    Accepted: ISO (`2026-12-07`), a day and a month name in either order (`7 Dec 2026`,
+    `7 December 2026`, `December 7, 2026`), and three numbers (`12/7/26`) read in `numeric_order`,
+    the order of the user's locale ("dmy", "mdy" or "ymd"), except that `7.12.2026` is always
+    day first and `2026/12/07` year first. A two-digit year is the nearest one not more than 20
+    years ahead. `month_names` adds names (lower case) in the user's
+    language. Anything else raises `InvalidInput`, saying what would be understood.
+    """
+    text = value.strip()
+    if not text:
+        return None
+    refused = InvalidInput(f"{field}: {value.strip()!r} is not a date; type it like 2026-12-07 or 7 Dec 2026.")
+    names = {**MONTHS, **(month_names or {})}
+    ordinals = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.casefold())  # "Dec 7th"
+    words = re.findall(r"\d+|[^\W\d_]+", ordinals)  # "07Dec2026" is three words too
+    try:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+            year, month, day = (int(part) for part in text.split("-"))
+        elif len(words) == 3 and sum(w in names for w in words) == 1 and sum(w.isdigit() for w in words) == 2:
+            month = names[next(w for w in words if w in names)]
+            day_text, year_text = (w for w in words if w.isdigit())
+            if len(day_text) > 2:  # "2026 Dec 7"
+                day_text, year_text = year_text, day_text
+            day, year = int(day_text), _full_year(year_text, today)
+        elif len(words) == 3 and all(w.isdigit() for w in words):
+            order = numeric_order if numeric_order in NUMERIC_ORDERS else "dmy"
+            if len(words[0]) == 4:
+                order = "ymd"  # 2026.12.07 is read one way everywhere
+            elif "." in text:
+                order = "dmy"  # so is 7.12.2026
+            parts = dict(zip(order, words, strict=True))
+            day, month, year = int(parts["d"]), int(parts["m"]), _full_year(parts["y"], today)
+        else:
+            raise refused
+        return date(year, month, day)
+    except ValueError:
+        raise refused from None
+
+
+def _full_year(text: str, today: date | None) -> int:
+    if len(text) not in (2, 4):
+        raise ValueError(text)
+    year = int(text)
+    if len(text) == 2:
+        this_year = (today or date.today()).year
+        year += this_year - this_year % 100
+        if year > this_year + 20:
+            year -= 100
+    return year

@@ -487,7 +487,11 @@ class Journal:
             )  # fmt: skip
             return [_note_record(n, name) for n, name in rows]
 
-    def update_note(self, note_id: int, *, body: str | None = None, pinned: bool | None = None) -> NoteRecord:
+    def update_note(
+        self, note_id: int, *, body: str | None = None, pinned: bool | None = None, hard_event: bool | None = None
+    ) -> NoteRecord:
+        """Change a note; marking it a hard event afterwards schedules the same care as writing it so
+        (unmarking keeps reminders already made: they can be dismissed on Today)."""
         with self._writing() as session:
             note = _get(session, Note, note_id, "note")
             if body is not None:
@@ -497,9 +501,15 @@ class Journal:
                 note.body = body
             if pinned is not None:
                 note.pinned = pinned
-            note.updated_at = utc_now()
+            now = utc_now()
+            marked = hard_event is not None and hard_event != note.hard_event
+            if hard_event is not None:
+                note.hard_event = hard_event
+            note.updated_at = now
             session.flush()
-            touch(session, entries={note.person_id})
+            if marked and hard_event:
+                wellbeing.on_hard_event(session, note.person_id, now, now, self._rules(session))
+            touch(session, entries={note.person_id}, reminders=marked)
             return _note_record(note, _get(session, Person, note.person_id, "person").display_name)
 
     def delete_note(self, note_id: int) -> None:

@@ -141,7 +141,7 @@ SETTINGS = {
             3,
             "hard events in that window above which the app suggests stepping back",
             _count("threshold"),
-            label="Emotional load &threshold",
+            label="Emotional load th&reshold",
             rule="load_threshold",
             as_rule=int,
         ),  # fmt: skip

@@ -190,6 +190,7 @@ class CrashDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
         self.close_button.setDefault(True)
+        self.close_button.setText("Close")  # some themes' "&Close" would take Copy report's letter
         top = QHBoxLayout()
         top.addWidget(icon)
         top.addWidget(heading, 1)
@@ -201,6 +202,9 @@ class CrashDialog(QDialog):
         layout.addWidget(buttons)
         self.repeats = 0
         self.adjustSize()  # tall enough for the wrapped text at this width (a size hint alone is not)
+        from relationjournal.ui.widgets import keep_fitting
+
+        keep_fitting(self)  # and stays so, however narrow the window manager makes it
 
     def copy(self) -> None:
         from relationjournal.ui.qt import QApplication

@@ -7,6 +7,7 @@ everything the user typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,8 +23,6 @@ from relationjournal.ui.links import SafeTextBrowser, guard_label
 from relationjournal.ui.qt import (
     QCheckBox,
     QComboBox,
-    QDate,
-    QDateEdit,
     QDateTime,
     QDialog,
     QFileDialog,
@@ -46,30 +45,26 @@ from relationjournal.ui.vanished import offer_rescue
 from relationjournal.ui.widgets import (
     ChoiceBox,
     ErrorLine,
-    date_edit,
+    OptionalDateEdit,
     date_time_edit,
     lay_out_dialog,
     text_edit,
     to_datetime,
+    years_ago,
 )
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
 
-NO_DATE = QDate(1900, 1, 1)  # what an "optional date" edit shows when it is empty
+
+def _optional_date_edit(field: str, near: Callable[[], date] = date.today) -> OptionalDateEdit:
+    """A day that may stay empty; the calendar opens near `near()`."""
+    return OptionalDateEdit(field, near)
 
 
-def _optional_date_edit() -> QDateEdit:
-    edit = date_edit(NO_DATE)
-    edit.setMinimumDate(NO_DATE)
-    edit.setSpecialValueText("—")
-    edit.setDate(NO_DATE)
-    return edit
-
-
-def _date_of(edit: QDateEdit) -> date | None:
-    value = edit.date()
-    return None if value == NO_DATE else date(value.year(), value.month(), value.day())
+def _date_of(edit: OptionalDateEdit) -> date | None:
+    """The day in `edit`, None if empty; raises `InvalidInput` (a `JournalError`) for text that is no date."""
+    return edit.value()
 
 
 class PersonDialog(QDialog):
@@ -100,9 +95,9 @@ class PersonDialog(QDialog):
         self.source.setEditable(True)
         self.source.addItems(["", "new follower", "client", "event", "introduction", "programme"])
         self.source.setCurrentText(p.source if p else "")
-        self.birthday = _optional_date_edit()
+        self.birthday = _optional_date_edit("birthday", years_ago(30))
         if p and p.birthday:
-            self.birthday.setDate(QDate(p.birthday.year, p.birthday.month, p.birthday.day))
+            self.birthday.setDate(p.birthday)
         self.cadence = QSpinBox()
         self.cadence.setRange(0, 3660)
         self.cadence.setSpecialValueText("No regular check-in")
@@ -113,10 +108,10 @@ class PersonDialog(QDialog):
         form = QFormLayout()
         for label, widget in (
             ("&Name", self.name), ("&Pronouns", self.pronouns), ("&Organisation", self.organisation),
-            ("&Role", self.role), ("&Tags", self.tags), ("&Handles", self.handles), ("&Why it matters", self.why),
+            ("&Role", self.role), ("&Tags", self.tags), ("&Handles", self.handles), ("Wh&y it matters", self.why),
             ("&Who reaches out", self.reaches_out), ("Things to re&member", self.remember),
-            ("How we &met", self.how_we_met), ("&Source", self.source), ("&Birthday", self.birthday),
-            ("Stay in &touch every", self.cadence), ("Stat&us", self.status),
+            ("How w&e met", self.how_we_met), ("&Source", self.source), ("&Birthday", self.birthday),
+            ("Stay in touch e&very", self.cadence), ("Stat&us", self.status),
         ):  # fmt: skip
             form.addRow(label, widget)
             widget.setAccessibleName(label.replace("&", ""))
@@ -176,7 +171,7 @@ class InteractionDialog(QDialog):
         self.hard_event = QCheckBox("A hard event: a loss, an illness, a crisis")
         self.by = QLineEdit(journal.setting("me", "") or person.reaches_out)
         self.by.setPlaceholderText("Who on the team reached out")
-        self.follow_up = _optional_date_edit()
+        self.follow_up = _optional_date_edit("follow up on")
         form = QFormLayout()
         for label, widget in (
             ("&Channel", self.channel), ("&Direction", self.direction), ("W&hen", self.when),
@@ -194,13 +189,19 @@ class InteractionDialog(QDialog):
         self.summary.setFocus()
 
     def accept(self) -> None:
+        try:
+            follow_up = _date_of(self.follow_up)
+        except JournalError as error:  # text that is no date is refused, never dropped
+            self.error.show_error(str(error))
+            self.follow_up.setFocus()
+            return
         when = to_datetime(self.when.dateTime())
         draft = InteractionDraft(
             channel=self.channel.value(), direction=self.direction.value(),
             occurred_at=when.astimezone().astimezone(UTC), summary=self.summary.text().strip(),
             body=self.body.toPlainText().strip(), tone=self.tone.value(), context=self.context.value(),
             hard_event=self.hard_event.isChecked(), reached_out_by=self.by.text().strip(),
-            follow_up_on=_date_of(self.follow_up),
+            follow_up_on=follow_up,
         )  # fmt: skip
         if not draft.summary and not draft.body:
             self.error.show_error("Write a summary or some details, so you can find this conversation again.")
@@ -234,12 +235,13 @@ class NoteDialog(QDialog):
         self.pinned.setChecked(bool(note and note.pinned))
         self.hard_event = QCheckBox("A &hard event: a loss, an illness, a crisis")
         self.hard_event.setChecked(bool(note and note.hard_event))
-        self.hard_event.setEnabled(note is None)
+        self.hard_event.setToolTip("Schedules check-ins with them, and a moment for yourself")
         self.status = QLabel("")
         self.error = ErrorLine()
         split = QSplitter()
         split.addWidget(self.editor)
         split.addWidget(self.preview)
+        split.setMinimumHeight(self.editor.fontMetrics().lineSpacing() * 8)  # however small the window: a few lines
         done = QPushButton("&Done")
         done.setDefault(True)
         done.clicked.connect(self.accept)
@@ -257,6 +259,7 @@ class NoteDialog(QDialog):
         self._timer.timeout.connect(self.save)
         self.editor.textChanged.connect(self._changed)
         self.pinned.toggled.connect(self._changed)
+        self.hard_event.toggled.connect(self._changed)
         self._render()
 
     def _changed(self) -> None:
@@ -278,9 +281,14 @@ class NoteDialog(QDialog):
             if self.note is None:
                 self.note = self.journal.add_note(self.person.id, body, pinned=self.pinned.isChecked(),
                                                   hard_event=self.hard_event.isChecked())  # fmt: skip
-                self.hard_event.setEnabled(False)
-            elif body != self.note.body or self.pinned.isChecked() != self.note.pinned:
-                self.note = self.journal.update_note(self.note.id, body=body, pinned=self.pinned.isChecked())
+            elif (body, self.pinned.isChecked(), self.hard_event.isChecked()) != (
+                self.note.body,
+                self.note.pinned,
+                self.note.hard_event,
+            ):  # the boxes save with the text: none is greyed out once the note exists
+                self.note = self.journal.update_note(
+                    self.note.id, body=body, pinned=self.pinned.isChecked(), hard_event=self.hard_event.isChecked()
+                )
         except JournalGone as error:  # the text stays here; it saves once the journal is back
             self.status.setText("Not saved")
             self.error.show_error(str(error))
@@ -338,8 +346,11 @@ class SettingsDialog(QDialog):
             self.edits[key] = edit
         theme = QLabel("The app follows your system's light or dark appearance.")
         theme.setEnabled(False)
+        backups = QLabel(backup_summary(journal))
+        for shown in (theme, backups):
+            shown.setWordWrap(True)  # a long path wraps instead of running off the window
         form.addRow("Theme", theme)
-        form.addRow("Backups", QLabel(backup_summary(journal)))
+        form.addRow("Backups", backups)
         self.me, self.quiet = self.edits["me"], self.edits["quiet_hours"]
         self.error, _ = lay_out_dialog(self, form)
 

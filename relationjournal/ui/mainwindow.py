@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
 
         self.people.view.selectionModel().currentRowChanged.connect(self._person_selected)
+        self.people.view.clicked.connect(self._person_clicked)  # the current row too: it is not "changed"
+        self.people.view.activated.connect(self._person_clicked)
         self.persons = person_actions.PersonActions(self, journal)
         self.entries = entry_actions.EntryActions(self, journal)
         self.reminders = reminder_actions.ReminderActions(self, journal)
@@ -151,6 +153,7 @@ class MainWindow(QMainWindow):
         self.today.open_person.connect(self.open_person)
         self.upcoming.open_person.connect(self.open_person)
         self.notice.open_upcoming.connect(self.show_upcoming)
+        self.today.selection_changed.connect(self._update_actions)
         self.reflections_page.write.clicked.connect(lambda: self.reminders.reflect(None))
         self.tray = tray_ui.ReminderTray(self)
         self.tray.activated.connect(self._bring_forward)
@@ -195,7 +198,7 @@ class MainWindow(QMainWindow):
         )
         self.act_edit = self._action("&Edit person…", lambda: self.persons.edit(), "Ctrl+E", "person")
         self.act_archive = self._action("&Archive person", lambda: self.persons.archive())
-        self.act_log = self._action("&Log conversation…", lambda: self.entries.log(), "Ctrl+L", "log")
+        self.act_log = self._action("&Log conversation…", self._log, "Ctrl+L", "log")
         self.act_note = self._action("&Quick note…", lambda: self.entries.note(), key.New, "note")
         self.act_search = self._action("&Search…", self.focus_search, [key.Find, "Ctrl+K"], "search",
                                        "Search everything")  # fmt: skip
@@ -268,6 +271,17 @@ class MainWindow(QMainWindow):
         for action in (self.act_edit, self.act_archive, self.act_log, self.act_note, self.act_programme,
                        self.act_review):  # fmt: skip
             action.setEnabled(has_person)
+        if self._on_today() and self.today.can_log():
+            self.act_log.setEnabled(True)  # with the person the chosen reminder is about
+
+    def _on_today(self) -> bool:
+        return self.stack.currentWidget() is self.today
+
+    def _log(self) -> None:
+        if self._on_today():
+            self.today.log_conversation()
+        else:
+            self.entries.log()
 
     # Navigation -------------------------------------------------------------------------------
     def _person_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -278,6 +292,10 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.person_page and shown is not None and shown.id == person_id:
             return  # already on screen: the list kept its selection through a reload, or open_person chose it
         self._show_person(person_id)
+
+    def _person_clicked(self, index: QModelIndex) -> None:
+        """A click on the person already selected (from Today, say) opens them all the same."""
+        self._person_selected(index, index)
 
     def _show_person(self, person_id: int, select_key: int | None = None) -> None:
         try:

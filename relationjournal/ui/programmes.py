@@ -77,7 +77,7 @@ class ProgrammeReviewDialog(QDialog):
             self.thanked.isChecked() and self.told.isChecked() and bool(self.record.text().strip())
         )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Rotate &out" if rotating else "&Keep")
+        ok.setText("Rotate &out" if rotating else "K&eep")
         ok.setEnabled(ready)
 
     def accept(self) -> None:
@@ -101,6 +101,7 @@ class MembershipDialog(QDialog):
         self.journal, self.person_id = journal, person_id
         self.saved: MembershipRecord | None = None
         self.setWindowTitle("Add to a programme")
+        self.setMinimumWidth(420)
         self.programme = QLineEdit()
         self.programme.setPlaceholderText("e.g. Brand advocates")
         known = sorted({m.programme for m in journal.memberships()})

@@ -20,6 +20,7 @@ from relationjournal.ui.links import guard_label
 from relationjournal.ui.qt import (
     QAction,
     QDateTime,
+    QDateTimeEdit,
     QDialog,
     QEvent,
     QHBoxLayout,
@@ -61,6 +62,7 @@ class TodayPage(QWidget):
     review = Signal(int)  # person id (programme review)
     open_person = Signal(int)
     changed = Signal()
+    selection_changed = Signal()  # the window's Log conversation (Ctrl+L) follows the chosen reminder
 
     def __init__(self, journal: Journal):
         super().__init__()
@@ -170,6 +172,7 @@ class TodayPage(QWidget):
         due = self.current()
         for button in (self.act_button, self.open_button, self.snooze_button, self.done_button, self.dismiss_button):
             button.setEnabled(due is not None)
+        self.selection_changed.emit()
         if due is None:
             self.detail.setText("")
             return
@@ -203,6 +206,20 @@ class TodayPage(QWidget):
         elif due.reminder.person_id is not None:
             self.log_with.emit(due.reminder.person_id, due.reminder.id)
 
+    def can_log(self) -> bool:
+        """Whether the chosen reminder asks for a conversation with someone (what Log conversation does here)."""
+        due = self.current()
+        return (
+            due is not None
+            and due.reminder.person_id is not None
+            and due.reminder.kind not in (ReminderKind.self_care, ReminderKind.programme_review)
+        )
+
+    def log_conversation(self) -> None:
+        """Log the conversation the chosen reminder asks for (the window's Ctrl+L on this page)."""
+        if self.can_log():
+            self.act()
+
     def _open(self) -> None:
         due = self.current()
         if due is not None and due.reminder.person_id is not None:
@@ -225,11 +242,7 @@ class TodayPage(QWidget):
 
     def snooze_until_chosen(self) -> None:
         """Ask for a day and time, then snooze until then (moved past quiet hours)."""
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Snooze until")
-        when = date_time_edit(QDateTime.currentDateTime().addDays(1))
-        when.setAccessibleName("Snooze until")
-        lay_out_dialog(dialog, when, save=False)
+        dialog, when = snooze_dialog(self)
         if dialog.exec():
             self.snooze(to_datetime(when.dateTime()).astimezone().isoformat())
 
@@ -238,3 +251,13 @@ class TodayPage(QWidget):
 
     def dismiss(self) -> None:
         self._apply(self.journal.dismiss_reminder)
+
+
+def snooze_dialog(parent: QWidget | None = None) -> tuple[QDialog, QDateTimeEdit]:
+    """The small "Snooze until" dialog and its day-and-time field (tomorrow, at this time)."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Snooze until")
+    when = date_time_edit(QDateTime.currentDateTime().addDays(1))
+    when.setAccessibleName("Snooze until")
+    lay_out_dialog(dialog, when, save=False)
+    return dialog, when

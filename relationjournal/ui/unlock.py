@@ -47,7 +47,7 @@ from relationjournal.ui.qt import (
     QWidget,
 )
 from relationjournal.ui.text import html_text
-from relationjournal.ui.widgets import ErrorLine, lay_out_dialog
+from relationjournal.ui.widgets import ErrorLine, keep_fitting, lay_out_dialog
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
@@ -78,7 +78,7 @@ class FirstRunDialog(QDialog):
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         problem = keyring_problem()
         self.use_keyring = QRadioButton("Keep the key in my system &keyring (recommended: nothing to type)")
-        self.use_passphrase = QRadioButton("Protect the journal with a &passphrase I type each time")
+        self.use_passphrase = QRadioButton("Protect the journal with a passphrase I &type each time")
         self.use_keyring.setChecked(problem is None)
         self.use_passphrase.setChecked(problem is not None)
         if problem:
@@ -115,6 +115,7 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.error)
         layout.addStretch()
         layout.addLayout(buttons)
+        keep_fitting(self)
 
     # Shadows QWidget.create, which is not virtual: Qt never calls this one, only the button does.
     def create(self) -> None:  # type: ignore[override]
@@ -162,26 +163,31 @@ class RecoveryKeyDialog(QDialog):
         self.key_label.setAccessibleName("Recovery key")
         copy = QPushButton("&Copy")
         copy.clicked.connect(self.copy)
-        save = QPushButton("&Save to a file…")
-        save.clicked.connect(self.save)
-        self.kept = QCheckBox("I have &saved my recovery key somewhere safe")
+        save = QPushButton("Save to a &file…")
+        save.clicked.connect(lambda: self.save())  # `clicked` passes a bool, which is no path
+        self.kept = QCheckBox("&I have saved my recovery key somewhere safe")
         self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # a path may hold anything, `<` included
+        self.status.hide()  # until there is something to say: no empty gap
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("&Continue")
+        self.ok.setText("Co&ntinue")
         self.ok.setEnabled(False)
         self.kept.toggled.connect(self.ok.setEnabled)
         buttons.accepted.connect(self.accept)
         row = QHBoxLayout()
         row.addWidget(copy)
         row.addWidget(save)
-        row.addWidget(self.status, 1)
+        row.addStretch()
         layout = QVBoxLayout(self)
         layout.addWidget(warning)
         layout.addWidget(self.key_label)
         layout.addLayout(row)
+        layout.addWidget(self.status)
         layout.addWidget(self.kept)
         layout.addWidget(buttons)
+        keep_fitting(self)
 
     def copy(self) -> None:
         """Copy the key, marked as a secret so that clipboard managers keep no history of it, and
@@ -191,7 +197,7 @@ class RecoveryKeyDialog(QDialog):
         data.setText(self.recovery_key)
         data.setData(PASSWORD_MANAGER_HINT, QByteArray(b"secret"))
         clipboard.setMimeData(data)
-        self.status.setText("Copied. The clipboard is cleared in a minute.")
+        self._say("Copied. The clipboard is cleared in a minute.")
         key = self.recovery_key
 
         def clear() -> None:
@@ -201,14 +207,26 @@ class RecoveryKeyDialog(QDialog):
         QTimer.singleShot(CLIPBOARD_CLEAR_MS, clear)
 
     def save(self, path: str | None = None) -> None:
+        """Write the key to `path` (asked for if not given), readable by the user alone."""
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Save recovery key", "relationjournal-recovery-key.txt")
         if not path:
             return
-        with atomic_writer(Path(path)) as handle:
-            handle.write("Relation Journal recovery key\n\n" + self.recovery_key + "\n\n"
-                         "Use it with: relationjournal unlock --recovery-key\n")  # fmt: skip
-        self.status.setText(f"Saved to {path}. Move it somewhere safe, away from this computer.")
+        try:
+            with atomic_writer(Path(path)) as handle:
+                handle.write("Relation Journal recovery key\n\n" + self.recovery_key + "\n\n"
+                             "Use it with: relationjournal unlock --recovery-key\n")  # fmt: skip
+        except JournalError as error:  # a full disk or a read-only folder, said as what it means
+            self._say(f"Not saved: {error}")
+            return
+        except OSError as error:
+            self._say(f"Not saved: {error.strerror or error} ({path}). Choose another place.")
+            return
+        self._say(f"Saved to {path} (only you can read it). Move it somewhere safe, away from this computer.")
+
+    def _say(self, message: str) -> None:
+        self.status.setText(message)
+        self.status.show()
 
 
 class SecretDialog(QDialog):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from relationjournal.core.clock import parse_day
+from relationjournal.core.errors import InvalidInput
 from relationjournal.ui import palette
 from relationjournal.ui.qt import (
+    QCalendarWidget,
     QComboBox,
     QDate,
     QDateEdit,
@@ -15,11 +19,17 @@ from relationjournal.ui.qt import (
     QDialog,
     QDialogButtonBox,
     QEvent,
+    QHBoxLayout,
     QIcon,
     QLabel,
     QLayout,
+    QLineEdit,
+    QLocale,
+    QObject,
     QPlainTextEdit,
+    QSize,
     Qt,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -99,6 +109,35 @@ class ErrorLine(ColouredLabel):
         self.show()
 
 
+class _KeepsContentsFitting(QObject):
+    """Keeps a window at least as tall as its contents need at its current width.
+
+    Qt sets a window's minimum size from its layout's minimum size, which ignores height-for-width:
+    a word-wrapped label that needs one more line at the window's width takes it from the line
+    edits below it (squashed to a few pixels), and a part shown later (the first-run dialog's
+    passphrase fields) is squeezed into the height the window already had.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if isinstance(watched, QWidget) and kind in (QEvent.Type.LayoutRequest, QEvent.Type.Resize, QEvent.Type.Show):
+            layout = watched.layout()
+            if layout is not None:
+                if kind == QEvent.Type.LayoutRequest:
+                    layout.activate()
+                need = layout.totalMinimumSize().height()
+                if layout.hasHeightForWidth():
+                    need = max(need, layout.totalHeightForWidth(watched.width()))
+                if watched.minimumHeight() != need:
+                    watched.setMinimumHeight(need)  # (grows the window if it was shorter)
+        return False
+
+
+def keep_fitting(window: QWidget) -> None:
+    """Keep `window` tall enough for its contents whatever its width, and as parts show and hide."""
+    window.installEventFilter(_KeepsContentsFitting(window))
+
+
 def lay_out_dialog(
     dialog: QDialog, *parts: QWidget | QLayout, ok: str | None = None, save: bool = True
 ) -> tuple[ErrorLine, QDialogButtonBox]:
@@ -107,8 +146,10 @@ def lay_out_dialog(
     standard = QDialogButtonBox.StandardButton
     accept = standard.Save if save else standard.Ok
     buttons = QDialogButtonBox(accept | standard.Cancel)
-    if ok:
-        buttons.button(accept).setText(ok)
+    # Texts of our own: some desktops' themes give these a mnemonic (&Save, &Cancel) that a field's
+    # label already has. Enter saves (the default button) and Escape cancels.
+    buttons.button(accept).setText(ok or ("Save" if save else "OK"))
+    buttons.button(standard.Cancel).setText("Cancel")
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
@@ -117,6 +158,7 @@ def lay_out_dialog(
             layout.addLayout(part)
         else:
             layout.addWidget(part)
+    keep_fitting(dialog)
     return error, buttons
 
 
@@ -163,10 +205,166 @@ def to_datetime(value: QDateTime) -> datetime:
     return converted
 
 
+class LinesEdit(QPlainTextEdit):
+    """Plain text that shows `lines` lines at least (in its current font, at any scale), and grows
+    with the window instead of a fixed height."""
+
+    def __init__(self, value: str, lines: int) -> None:
+        super().__init__(value)
+        self.lines = lines
+
+    def _height(self) -> int:
+        return self.fontMetrics().lineSpacing() * self.lines + 14
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._height())
+
+
 def text_edit(value: str = "", placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
     """A few lines of plain text; Tab moves on to the next field instead of typing a tab."""
-    edit = QPlainTextEdit(value)
+    edit = LinesEdit(value, lines)
     edit.setPlaceholderText(placeholder)
     edit.setTabChangesFocus(True)
-    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
     return edit
+
+
+def locale_date_habits(locale: QLocale | None = None) -> tuple[str, dict[str, int]]:
+    """How the user's locale writes a day: the order of its short numeric form ("dmy", "mdy" or
+    "ymd") and its month names, long and short, for `parse_day`."""
+    locale = locale or QLocale()
+    short = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    positions = {letter: short.find(letter) for letter in "dMy"}
+    order = "".join(sorted("dmy", key=lambda letter: positions["M" if letter == "m" else letter]))
+    names: dict[str, int] = {}
+    for month in range(1, 13):
+        for kind in (QLocale.FormatType.LongFormat, QLocale.FormatType.ShortFormat):
+            for name in (locale.monthName(month, kind), locale.standaloneMonthName(month, kind)):
+                names[name.casefold().strip(". ")] = month
+    return (order if -1 not in positions.values() else "dmy"), names
+
+
+class OptionalDateEdit(QWidget):
+    """A day the user may leave empty, typed as they usually write one (`7 Dec 2026`, `2026-12-07`,
+    `December 7, 2026`, their locale's short form) or picked from a calendar.
+
+    Text that is no date is never dropped quietly: the field says why under it, and `value()`
+    raises `InvalidInput` with the same sentence, so the dialog can refuse to save.
+    """
+
+    def __init__(self, field: str, near: Callable[[], date] = date.today) -> None:
+        super().__init__()
+        self.field = field
+        self._near = near  # where the calendar opens when nothing (or no year) is typed
+        self.line = QLineEdit()
+        self.line.setClearButtonEnabled(True)
+        self.pick = QToolButton()
+        self.pick.setText("Calendar…")
+        self.pick.setToolTip("Pick the day from a calendar")
+        self.pick.setAccessibleName(f"Pick {field} from a calendar")
+        self.pick.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.pick.clicked.connect(self.open_calendar)
+        self.calendar = QCalendarWidget(self)
+        self.calendar.setWindowFlags(Qt.WindowType.Popup)
+        self.calendar.setGridVisible(True)
+        self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)
+        self.problem = ErrorLine()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.line, 1)
+        row.addWidget(self.pick)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.problem)
+        self.setFocusProxy(self.line)
+        self.line.setPlaceholderText(f"e.g. {self._shown(near())}; empty for none")
+        self.line.editingFinished.connect(self._tidy)
+        self.line.textEdited.connect(self._recheck)
+
+    def setAccessibleName(self, name: str) -> None:
+        """The name belongs to the text field, which is what a screen reader lands on."""
+        super().setAccessibleName(name)
+        self.line.setAccessibleName(name)
+
+    def value(self) -> date | None:
+        """The day typed, None if the field is empty; `InvalidInput` if the text is no date."""
+        order, names = locale_date_habits(self.locale())
+        try:
+            return parse_day(self.line.text(), self.field, numeric_order=order, month_names=names)
+        except InvalidInput as error:
+            self.problem.show_error(str(error))  # the field says why, whoever asked
+            raise
+
+    def setDate(self, value: date | QDate | None) -> None:
+        """Show `value` (None: empty)."""
+        if isinstance(value, QDate):
+            value = to_date(value) if value.isValid() else None
+        self.line.setText("" if value is None else self._shown(value))
+        self.problem.hide()
+
+    def _shown(self, value: date) -> str:
+        return self.locale().toString(QDate(value.year, value.month, value.day), "d MMM yyyy")
+
+    def _tidy(self) -> None:
+        """Once typed: a day is shown back the app's way (so `12/7` shows which day it was read as),
+        anything else is refused in words."""
+        try:
+            self.setDate(self.value())
+        except InvalidInput:
+            pass  # (said under the field)
+
+    def _recheck(self) -> None:
+        if not self.problem.isHidden():
+            try:
+                self.value()
+            except InvalidInput:
+                return
+            self.problem.hide()
+
+    def calendar_day(self) -> date:
+        """Where the calendar opens: the day typed; else the typed year, on today's month; else `near`."""
+        try:
+            value = self.value()
+        except InvalidInput:
+            value = None
+            self.problem.hide()  # only the calendar was asked for: not yet a refusal
+        if value is not None:
+            return value
+        near = self._near()
+        years = [int(word) for word in self.line.text().split() if word.isdigit() and len(word) == 4]
+        if years and 1 <= years[-1] <= 9999:
+            return near.replace(year=years[-1], day=1)
+        return near
+
+    def open_calendar(self) -> None:
+        day = self.calendar_day()
+        self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        self.calendar.setCurrentPage(day.year, day.month)
+        self.calendar.adjustSize()
+        below = self.line.mapToGlobal(self.line.rect().bottomLeft())
+        self.calendar.move(below)
+        self.calendar.show()
+        self.calendar.setFocus()
+
+    def _picked(self, chosen: QDate) -> None:
+        self.calendar.hide()
+        self.setDate(chosen)
+        self.line.setFocus()
+
+
+def years_ago(years: int) -> Callable[[], date]:
+    """Today, `years` years ago (1 March for 29 February): where a birthday calendar opens."""
+
+    def near() -> date:
+        today = date.today()
+        try:
+            return today.replace(year=today.year - years)
+        except ValueError:
+            return date(today.year - years, 3, 1)
+
+    return near
