@@ -190,12 +190,17 @@ def build_parser() -> argparse.ArgumentParser:
     tag_cadence.add_argument("tag", metavar="NAME")
     tag_cadence.add_argument("days", type=_tag_cadence, metavar="DAYS|off")
 
-    channel = commands.add_parser("channel", help="list the channels, or add one of your own").add_subparsers(
+    channel = commands.add_parser("channel", help="list the channels; add, rename or delete your own").add_subparsers(
         dest="action", metavar="ACTION", required=True
     )
     channel.add_parser("list", help="every channel: the built-in ones (with the other names they take), then yours")
     channel_add = channel.add_parser("add", help="add a channel of your own, e.g. Workplace or Intranet")
     channel_add.add_argument("name", metavar="NAME")
+    channel_rename = channel.add_parser("rename", help="rename a channel of your own (its conversations follow)")
+    channel_rename.add_argument("old", metavar="OLD")
+    channel_rename.add_argument("new", metavar="NEW")
+    channel_delete = channel.add_parser("delete", help="delete a channel of your own that no conversation uses")
+    channel_delete.add_argument("name", metavar="NAME")
 
     export = commands.add_parser("export", help="export everything to CSV files (not encrypted)")
     export.add_argument("--csv", required=True, metavar="DIR", type=Path)
@@ -667,6 +672,17 @@ def cmd_channel(args: argparse.Namespace) -> None:
         if args.action == "add":
             added = journal.add_channel(args.name)
             print(f"Added the channel {added.name}; log with --channel {added.name!r}.")
+            return
+        if args.action in ("rename", "delete"):
+            name = args.old if args.action == "rename" else args.name
+            own = journal.channel_named(name)
+            if not isinstance(own, CustomChannel):
+                what = "a built-in channel" if own is not None else "not a channel"
+                raise InvalidInput(f"channel: {name!r} is {what}; only your own channels can be changed.")
+            if args.action == "rename":
+                print(f"Renamed the channel {own.name} to {journal.rename_channel(own.id, args.new).name}.")
+            else:
+                print(f"Deleted the channel {journal.delete_channel(own.id).name}.")
             return
         for channel in journal.channels():
             if isinstance(channel, CustomChannel):
