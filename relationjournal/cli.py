@@ -2,7 +2,7 @@
 
 `relationjournal` with no command (or `gui`) opens the desktop app. Exit status: 0 on success,
 1 on an error (one line on stderr, never a traceback), 2 on bad usage (a missing argument, or one
-that cannot be read: an unknown channel, a date that is not a date). What only some commands
+that cannot be read: a channel with no letters, a date that is not a date). What only some commands
 need is imported inside them: the default command opens the app, whose first paint should not
 wait for the journal's own modules (SQLAlchemy alone takes a third of a second).
 """
@@ -25,14 +25,17 @@ from relationjournal.core.errors import InvalidInput, JournalError, PassphraseNe
 from relationjournal.core.hardening import forbid_core_dumps
 from relationjournal.core.locations import resolve_location
 from relationjournal.core.vocabulary import (
+    CHANNEL_ALIASES,
     Channel,
     Context,
+    CustomChannel,
     Direction,
     Platform,
     Status,
     Tone,
     channel_named,
     channel_names,
+    name_key,
 )
 from relationjournal.ui.lazy import lazy_module
 
@@ -109,7 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     log = commands.add_parser("log", help="log a conversation on the timeline")
     log.add_argument("person")
-    log.add_argument("--channel", required=True, type=_channel, help="e.g. email, linkedin, twitter, call, in person")
+    log.add_argument(
+        "--channel",
+        required=True,
+        type=_channel,
+        help="e.g. email, linkedin, twitter, call, in person, whatsapp, or one of yours (see channel list)",
+    )
     log.add_argument("--direction", type=_choice(Direction), default=Direction.outgoing, help="in: they reached out")
     log.add_argument("--when", type=_time("when"), help="ISO-8601 time (default: now; no offset means local time)")
     log.add_argument("--summary", metavar="TEXT", help="what it was about, or - to read standard input; needed "
@@ -182,6 +190,18 @@ def build_parser() -> argparse.ArgumentParser:
     tag_cadence.add_argument("tag", metavar="NAME")
     tag_cadence.add_argument("days", type=_tag_cadence, metavar="DAYS|off")
 
+    channel = commands.add_parser("channel", help="list the channels; add, rename or delete your own").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    channel.add_parser("list", help="every channel: the built-in ones (with the other names they take), then yours")
+    channel_add = channel.add_parser("add", help="add a channel of your own, e.g. Workplace or Intranet")
+    channel_add.add_argument("name", metavar="NAME")
+    channel_rename = channel.add_parser("rename", help="rename a channel of your own (its conversations follow)")
+    channel_rename.add_argument("old", metavar="OLD")
+    channel_rename.add_argument("new", metavar="NEW")
+    channel_delete = channel.add_parser("delete", help="delete a channel of your own that no conversation uses")
+    channel_delete.add_argument("name", metavar="NAME")
+
     export = commands.add_parser("export", help="export everything to CSV files (not encrypted)")
     export.add_argument("--csv", required=True, metavar="DIR", type=Path)
     export.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
@@ -253,12 +273,13 @@ def _time(field: str) -> Callable[[str], Any]:
     return _argument_type(lambda text: fields.iso_datetime(text, field))
 
 
-def _channel(text: str) -> Channel:
-    """A channel by its name or a common other name (twitter, mail, call, in person...), in any case."""
+def _channel(text: str) -> Channel | str:
+    """A channel by its name or a common other name (twitter, mail, call, in person...), in any case;
+    any other name is kept, to be found among the user's own channels once the journal is open."""
     channel = channel_named(text)
-    if channel is None:
+    if channel is None and not name_key(text):
         raise argparse.ArgumentTypeError(f"channel: {text!r} is not a channel; use one of {channel_names()}.")
-    return channel
+    return channel or text
 
 
 def _snooze_until(text: str) -> str:
@@ -611,13 +632,14 @@ def cmd_log(args: argparse.Namespace) -> None:
     when = args.when or utc_now()
     with _open(args) as journal:
         person = _find_person(journal, args.person)
+        channel = _users_channel(journal, args.channel)  # before asking for a summary it would refuse
         summary = args.summary
         if summary is None:  # asked for (on a terminal: see `_read_texts`) unless --body says what it was about
             summary = "" if args.body.strip() else terminal.ask(STDIN_TEXTS["summary"], "summary.md")
         if not summary.strip() and not args.body.strip():
             raise InvalidInput("summary: say what the conversation was about; nothing was logged.")
         draft = InteractionDraft(
-            channel=args.channel, direction=args.direction, occurred_at=when, summary=summary, body=args.body,
+            channel=channel, direction=args.direction, occurred_at=when, summary=summary, body=args.body,
             tone=args.tone, context=args.context, hard_event=args.hard_event, reached_out_by=args.by,
             follow_up_on=args.follow_up,
         )  # fmt: skip
@@ -630,6 +652,44 @@ def cmd_log(args: argparse.Namespace) -> None:
                 print(f"  #{r.id:<5} {_local(r.due_at)}  {r.kind.value.replace('_', ' ')}: {_one_line(r.text, 90)}")
         if draft.hard_event and (load := journal.emotional_load()).heavy:
             print("\n" + load.message())
+
+
+def _users_channel(journal: Any, channel: Channel | str) -> Any:
+    """A built-in channel as it is; a name, the user's channel of that name (InvalidInput if none)."""
+    if isinstance(channel, Channel):
+        return channel
+    found = journal.channel_named(channel)
+    if found is None:
+        yours = [c.name for c in journal.channels() if isinstance(c, CustomChannel)]
+        also = f", or one of yours: {', '.join(yours)}" if yours else ""
+        raise InvalidInput(f"channel: {channel!r} is not a channel; use one of {channel_names()}{also}. "
+                           "Add your own with `relationjournal channel add NAME`.")  # fmt: skip
+    return found
+
+
+def cmd_channel(args: argparse.Namespace) -> None:
+    with _open(args) as journal:
+        if args.action == "add":
+            added = journal.add_channel(args.name)
+            print(f"Added the channel {added.name}; log with --channel {added.name!r}.")
+            return
+        if args.action in ("rename", "delete"):
+            name = args.old if args.action == "rename" else args.name
+            own = journal.channel_named(name)
+            if not isinstance(own, CustomChannel):
+                what = "a built-in channel" if own is not None else "not a channel"
+                raise InvalidInput(f"channel: {name!r} is {what}; only your own channels can be changed.")
+            if args.action == "rename":
+                print(f"Renamed the channel {own.name} to {journal.rename_channel(own.id, args.new).name}.")
+            else:
+                print(f"Deleted the channel {journal.delete_channel(own.id).name}.")
+            return
+        for channel in journal.channels():
+            if isinstance(channel, CustomChannel):
+                print(f"{channel.name}  (yours)")
+            else:
+                aliases = CHANNEL_ALIASES[channel]
+                print(channel.value + (f"  ({', '.join(aliases)})" if aliases else ""))
 
 
 def cmd_timeline(args: argparse.Namespace) -> None:
@@ -934,6 +994,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "programme": cmd_programme, "tag": cmd_tag, "settings": cmd_settings, "demo": cmd_demo, "rekey": cmd_rekey,
     "check": cmd_check, "unlock": cmd_unlock, "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
 }  # fmt: skip
+COMMANDS["channel"] = cmd_channel
 
 
 # Output ------------------------------------------------------------------------------------------
@@ -949,7 +1010,7 @@ def _one_line(text: str, width: int = 80) -> str:
 def _json_default(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if isinstance(value, enum.Enum):
+    if isinstance(value, enum.Enum | CustomChannel):
         return value.value
     raise TypeError(type(value).__name__)
 

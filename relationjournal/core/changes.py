@@ -28,6 +28,7 @@ class Change:
     settings: bool = False
     reflections: bool = False
     everything: bool = False  # an import or demo data: reload all
+    channels: bool = False  # the user's own channels (added, renamed, deleted): pickers list them
 
     def __or__(self, other: Change) -> Change:
         return Change(
@@ -38,6 +39,7 @@ class Change:
             self.settings or other.settings,
             self.reflections or other.reflections,
             self.everything or other.everything,
+            self.channels or other.channels,
         )
 
     def touches_person(self, person_id: int) -> bool:

@@ -1,6 +1,7 @@
 """CSV export and import: readable by any spreadsheet, and an exact round trip back into a journal.
 
-Files: people.csv, notes.csv, interactions.csv, reminders.csv, programmes.csv and tags.csv, each
+Files: people.csv, notes.csv, interactions.csv, reminders.csv, programmes.csv, tags.csv and
+channels.csv (the user's own channels, so that even one no conversation uses yet moves along), each
 with a header row, UTF-8 (with a BOM for Excel), RFC 4180 quoting, ISO-8601 times with offsets.
 A cell a spreadsheet would run as a formula (starting with = + - @ tab CR) is prefixed with `'`,
 and so is a cell that already starts with `'`; import removes exactly one such prefix, so every
@@ -8,7 +9,7 @@ value comes back as it was. Export has SQLite write each whole line, shaped and 
 `csv.writer` would (a property test holds it to that), because per-value Python doubled its time.
 
 Export is all or nothing too: every file is written beside its final name first, and only when
-all six are complete on disk do they take their names. On any failure (a full disk) the export
+all seven are complete on disk do they take their names. On any failure (a full disk) the export
 removes what it wrote and any folder it made. It makes private (0700, 0600) only the folders and
 files it creates: an existing folder such as ~/Desktop or a shared 1777 one keeps its mode.
 
@@ -38,8 +39,10 @@ from sqlalchemy import Boolean, Date, Enum, Integer, Table, insert, select
 from sqlalchemy.orm import Session
 
 from relationjournal.core import fields
+from relationjournal.core.channels import MAX_NAME as MAX_CHANNEL_NAME
 from relationjournal.core.errors import CsvImportError, DiskFull, InvalidInput, JournalError, ReadOnly
 from relationjournal.core.locations import PRIVATE_DIR_MODE
+from relationjournal.core.models import CustomChannel as CustomChannelRow
 from relationjournal.core.models import (
     Handle,
     Interaction,
@@ -62,6 +65,8 @@ from relationjournal.core.vocabulary import (
     ReminderState,
     Status,
     Tone,
+    channel_named,
+    name_key,
 )
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -162,7 +167,27 @@ def _cadence(text: str, name: str) -> int | None:
     return fields.cadence_days(text.strip() or None)
 
 
+def _read_channel(text: str, name: str) -> Channel | str:
+    """A built-in channel by its value or an alias; any other name stays text, to be found among the
+    user's channels (the journal's, or channels.csv's) when the rows are written."""
+    value = " ".join(fields.clean_text(text, name, max_length=MAX_CHANNEL_NAME).split())
+    if not value:
+        return ""
+    builtin = channel_named(value)
+    if builtin is not None:
+        return builtin
+    if not name_key(value):
+        raise InvalidInput(f"{name}: {value!r} is not a channel's name")
+    return value
+
+
+def _read_channel_name(text: str, name: str) -> str:
+    return " ".join(fields.clean_text(text, name, max_length=MAX_CHANNEL_NAME).split())
+
+
 ID = Column("id", _text, _read_id)
+# Written as the channel's name: a built-in one's value, or the name of one the user added.
+CHANNEL = Column("channel", _text, _read_channel, required=True)
 PERSON_ID = Column("person_id", _text, _read_required_id, required=True)
 PERSON_NAME = Column("person_name", _text, lambda text, name: None)  # for reading; ignored on import
 
@@ -207,7 +232,7 @@ INTERACTIONS = FileSpec(
     "interactions.csv",
     table_of(Interaction),
     (ID, PERSON_ID, PERSON_NAME, Column("occurred_at", _write_time, _read_time, required=True),
-     Column("channel", _text, _enum(Channel), required=True), Column("direction", _text, _enum(Direction)),
+     CHANNEL, Column("direction", _text, _enum(Direction)),
      _text_col("summary"), _text_col("body"), Column("tone", _text, _enum(Tone)),
      Column("context", _text, _enum(Context)), _bool_col("hard_event"), _text_col("reached_out_by"),
      Column("follow_up_on", _text, lambda t, n: fields.optional_date(t, n)),
@@ -234,7 +259,10 @@ TAGS = FileSpec(
     table_of(Tag),
     (Column("name", _text, lambda t, n: fields.tag_name(t), required=True), Column("cadence_days", _text, _cadence)),
 )
-FILES = (PEOPLE, TAGS, NOTES, INTERACTIONS, REMINDERS, PROGRAMMES)
+CHANNELS = FileSpec(
+    "channels.csv", table_of(CustomChannelRow), (Column("name", _text, _read_channel_name, required=True),)
+)
+FILES = (PEOPLE, TAGS, CHANNELS, NOTES, INTERACTIONS, REMINDERS, PROGRAMMES)
 BY_NAME = {spec.filename: spec for spec in FILES}
 # Enums and blanks: a value left empty in a hand-made file takes the model's default.
 DEFAULTS: dict[str, Any] = {
@@ -358,7 +386,10 @@ def _export_sql(spec: FileSpec) -> str:
     table = spec.table.name
     joins, cells = "", []
     for column in spec.columns:
-        if column.name in spec.table.c:
+        if column is CHANNEL:  # a built-in value is plain; a name the user typed is quoted as text
+            custom = "(SELECT name FROM custom_channel WHERE custom_channel.id = interaction.custom_channel_id)"
+            cells.append(f"iif(interaction.channel IS NOT NULL, interaction.channel, {text_cell_sql(custom)})")
+        elif column.name in spec.table.c:
             cells.append(_cell_sql(spec.table.c[column.name], f"{table}.{column.name}"))
         elif column is PERSON_NAME:
             joins = f" LEFT JOIN person AS named ON named.id = {table}.person_id"
@@ -550,10 +581,18 @@ def apply_import(session: Session, batch: ImportBatch) -> dict[str, int]:
     people, existing_people = _import_people(session, batch.rows.get(PEOPLE.filename, []), tag_ids)
     counts[PEOPLE.filename] = len(batch.rows.get(PEOPLE.filename, []))
     counts[TAGS.filename] = len(batch.rows.get(TAGS.filename, []))
+    channel_ids = _import_channels(session, batch.rows.get(CHANNELS.filename, []))
+    counts[CHANNELS.filename] = len(batch.rows.get(CHANNELS.filename, []))
     problems: list[str] = []
     for spec in (NOTES, INTERACTIONS, REMINDERS, PROGRAMMES):
         rows = batch.rows.get(spec.filename, [])
         for row, line in zip(rows, batch.lines.get(spec.filename, []), strict=True):
+            if spec is INTERACTIONS and not isinstance(row["channel"], Channel):  # one of the user's channels
+                row["custom_channel_id"] = channel_ids.get(name_key(row["channel"]))
+                if row["custom_channel_id"] is None:
+                    problems.append(f"{spec.filename}:{line}: channel: {row['channel']!r} is not a channel; list it "
+                                    "in channels.csv, or add it to the journal first")  # fmt: skip
+                row["channel"] = None
             ref = row.get("person_id")
             if ref is None:
                 continue
@@ -582,6 +621,20 @@ def _import_tags(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]
         tag.cadence_days = row.get("cadence_days")
     session.flush()
     return {key: tag.id for key, tag in existing.items()}
+
+
+def _import_channels(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """The user's channels by name key, creating the ones channels.csv names (a built-in name is
+    already a channel, and a name the journal has, ignoring case and accents, is that channel)."""
+    known = {row.key: row.id for row in session.scalars(select(CustomChannelRow))}
+    for row in rows:
+        key = name_key(row["name"])
+        if key and key not in known and channel_named(row["name"]) is None:
+            created = CustomChannelRow(name=row["name"], key=key)
+            session.add(created)
+            session.flush()
+            known[key] = created.id
+    return known
 
 
 def _import_people(
@@ -633,6 +686,8 @@ def _insert_keeping_free_ids(session: Session, spec: FileSpec, rows: list[dict[s
     prepared = []
     for row in rows:
         values = {name: row[name] for name in stored if name in row and row[name] is not None}
+        if row.get("custom_channel_id") is not None:
+            values["custom_channel_id"] = row["custom_channel_id"]
         for name, default in DEFAULTS.items():
             if name in spec.table.c:
                 values.setdefault(name, default)

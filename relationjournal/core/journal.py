@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from relationjournal.core import fields, queries, search, timeline_sql, wellbeing
+from relationjournal.core import channels, fields, queries, search, timeline_sql, wellbeing
 from relationjournal.core.atomicfile import fsync_file, translate_os_error
 from relationjournal.core.changes import Change, recorded, touch
 from relationjournal.core.clock import days_later, snooze_until
@@ -66,7 +66,15 @@ from relationjournal.core.records import (
     UpcomingReminder,
 )
 from relationjournal.core.vault import JournalMeta, Key, write_meta
-from relationjournal.core.vocabulary import ReminderKind, ReminderState, Status, utc_now
+from relationjournal.core.vocabulary import (
+    AnyChannel,
+    Channel,
+    CustomChannel,
+    ReminderKind,
+    ReminderState,
+    Status,
+    utc_now,
+)
 
 KEY_CHUNK = 20_000
 
@@ -418,7 +426,7 @@ class Journal:
             interaction = Interaction(
                 person_id=person.id,
                 occurred_at=draft.occurred_at,
-                channel=draft.channel,
+                **channels.columns(session, draft.channel),
                 direction=draft.direction,
                 summary=fields.clean_text(draft.summary, "summary"),
                 body=fields.clean_text(draft.body, "body"),
@@ -432,7 +440,62 @@ class Journal:
             session.flush()
             wellbeing.on_interaction_logged(session, interaction, now or utc_now(), self._rules(session))
             touch(session, entries={person.id}, reminders=True)
-            return _interaction_record(interaction, person.display_name)
+            channel = channels.of(session, interaction.channel, interaction.custom_channel_id)
+            return _interaction_record(interaction, person.display_name, channel)
+
+    # Channels -----------------------------------------------------------------------------------
+    def channels(self) -> list[AnyChannel]:
+        """Every channel, for a picker: the built-in ones in their order, then the user's own by name."""
+        with self._reading() as session:
+            return [*Channel, *channels.all_custom(session)]
+
+    def channel_named(self, name: str) -> AnyChannel | None:
+        """The channel called `name` (a built-in one's value or alias, or one of the user's), ignoring
+        case, accents, spaces and hyphens; None if there is none."""
+        with self._reading() as session:
+            return channels.find(session, name)
+
+    def add_channel(self, name: str) -> CustomChannel:
+        """Add a channel of the user's own ("Workplace"); a name already taken, ignoring case and
+        accents, or a built-in one's name or alias ("WA"), is refused (InvalidInput)."""
+        with self._writing() as session:
+            added = channels.add(session, name)
+            touch(session, channels=True)
+            return added
+
+    def rename_channel(self, channel_id: int, name: str) -> CustomChannel:
+        """Rename one of the user's channels; its conversations show the new name."""
+        with self._writing() as session:
+            renamed = channels.rename(session, channel_id, name)
+            touch(session, channels=True, entries=channels.users(session, channel_id))
+            return renamed
+
+    def delete_channel(self, channel_id: int) -> CustomChannel:
+        """Delete one of the user's channels; refused (InvalidInput) while a conversation uses it."""
+        with self._writing() as session:
+            gone = channels.delete(session, channel_id)
+            touch(session, channels=True)
+            return gone
+
+    def last_channel(self, person_id: int | None = None) -> AnyChannel | None:
+        """The channel of the latest conversation with this person (with anyone, for None); None if none."""
+        with self._reading() as session:
+            query = select(Interaction.channel, Interaction.custom_channel_id)
+            if person_id is not None:
+                query = query.where(Interaction.person_id == person_id)
+            row = session.execute(
+                query.order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(1)
+            ).first()
+            return None if row is None else channels.of(session, row.channel, row.custom_channel_id)
+
+    def default_channel(self, person_id: int | None) -> AnyChannel:
+        """What a new conversation with this person starts as: the channel used last with them, else
+        the one used last with anyone (people tend to stay on one for a while), else email."""
+        for who in (person_id, None) if person_id is not None else (None,):
+            found = self.last_channel(who)
+            if found is not None:
+                return found
+        return Channel.email
 
     def timeline(
         self, person_id: int | None = None, *, limit: int = 50, before: TimelineEntry | None = None
@@ -444,7 +507,7 @@ class Journal:
         """
         sql, params = timeline_sql.page_query(person_id, before, limit)
         with self._cursor() as cursor:
-            page = timeline_sql.entries(cursor.execute(sql, params))
+            page = timeline_sql.entries(cursor.execute(sql, params), cursor)
             if not page and person_id is not None and before is None:
                 # An unknown person is an error, not an empty timeline.
                 if cursor.execute("SELECT 1 FROM person WHERE id = ?", (person_id,)).fetchone() is None:
@@ -475,7 +538,7 @@ class Journal:
             return []
         sql, params = timeline_sql.keyed_query(keys)
         with self._cursor() as cursor:
-            found = {entry.key: entry for entry in timeline_sql.entries(cursor.execute(sql, params))}
+            found = {entry.key: entry for entry in timeline_sql.entries(cursor.execute(sql, params), cursor)}
         return [found[key] for key in keys if key in found]
 
     def pinned_notes(self, person_id: int) -> list[NoteRecord]:
@@ -1062,7 +1125,9 @@ def _drop_stale_nudges(session: Session, person_ids: Sequence[int], rules: wellb
 
 
 def _filter_interactions(query: Any, wanted: TimelineFilter) -> Any:
-    if wanted.channel is not None:
+    if isinstance(wanted.channel, CustomChannel):
+        query = query.where(Interaction.custom_channel_id == wanted.channel.id)
+    elif wanted.channel is not None:
         query = query.where(Interaction.channel == wanted.channel)
     if wanted.direction is not None:
         query = query.where(Interaction.direction == wanted.direction)
@@ -1110,9 +1175,10 @@ def _note_record(note: Note, person_name: str) -> NoteRecord:
     )  # fmt: skip
 
 
-def _interaction_record(i: Interaction, person_name: str) -> InteractionRecord:
+def _interaction_record(i: Interaction, person_name: str, channel: AnyChannel) -> InteractionRecord:
+    """`channel`: the interaction's, as a record (`channels.of` reads one the user added)."""
     return InteractionRecord(
-        id=i.id, person_id=i.person_id, person_name=person_name, occurred_at=i.occurred_at, channel=i.channel,
+        id=i.id, person_id=i.person_id, person_name=person_name, occurred_at=i.occurred_at, channel=channel,
         direction=i.direction, summary=i.summary, body=i.body, tone=i.tone, context=i.context,
         hard_event=i.hard_event, reached_out_by=i.reached_out_by, follow_up_on=i.follow_up_on,
         created_at=i.created_at,

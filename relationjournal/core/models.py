@@ -11,6 +11,7 @@ import enum
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    CheckConstraint,
     Column,
     Dialect,
     Enum,
@@ -158,6 +159,17 @@ class Note(Base):
     __table_args__ = (Index("ix_note_person_created", "person_id", "created_at"),)
 
 
+class CustomChannel(Base):
+    """A channel the user added ("Workplace"); built-in ones are `Channel` values, never rows here."""
+
+    __tablename__ = "custom_channel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)  # as typed
+    # `vocabulary.name_key(name)`: "Intranet", "intranet" and "Intra-net" are one channel.
+    key: Mapped[str] = mapped_column(Text, unique=True)
+
+
 class Interaction(Base):
     """One conversation on the timeline."""
 
@@ -166,7 +178,9 @@ class Interaction(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    # A built-in channel, or (then `channel` is NULL) one the user added; exactly one of the two.
+    channel: Mapped[Channel | None] = mapped_column(_enum(Channel, "channel"))
+    custom_channel_id: Mapped[int | None] = mapped_column(ForeignKey("custom_channel.id", ondelete="RESTRICT"))
     direction: Mapped[Direction] = mapped_column(_enum(Direction, "direction"))
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
@@ -180,6 +194,8 @@ class Interaction(Base):
     __table_args__ = (
         Index("ix_interaction_person_when", "person_id", "occurred_at"),
         Index("ix_interaction_when", "occurred_at"),
+        Index("ix_interaction_custom_channel_id", "custom_channel_id"),
+        CheckConstraint("(channel IS NULL) <> (custom_channel_id IS NULL)", name="one_channel"),
     )
 
 

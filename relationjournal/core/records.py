@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Literal, NamedTuple
 
 from relationjournal.core.vocabulary import (
-    Channel,
+    AnyChannel,
     Context,
     Direction,
     Platform,
@@ -108,7 +108,7 @@ class PeopleFilter:
 class TimelineFilter:
     """Filters for the global timeline of conversations."""
 
-    channel: Channel | None = None
+    channel: AnyChannel | None = None
     tag: str | None = None
     direction: Direction | None = None
     tone: Tone | None = None
@@ -118,7 +118,7 @@ class TimelineFilter:
 
 @dataclass(frozen=True)
 class InteractionDraft:
-    channel: Channel
+    channel: AnyChannel  # a built-in `Channel` or the user's own (`Journal.channels`)
     direction: Direction = Direction.outgoing
     occurred_at: datetime = field(default_factory=utc_now)
     summary: str = ""
@@ -137,7 +137,7 @@ class InteractionRecord(NamedTuple):
     person_id: int
     person_name: str
     occurred_at: datetime
-    channel: Channel
+    channel: AnyChannel
     direction: Direction
     summary: str
     body: str

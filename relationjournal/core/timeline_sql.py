@@ -14,11 +14,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from relationjournal.core.records import InteractionRecord, NoteRecord, TimelineEntry
-from relationjournal.core.vocabulary import UTC_FORMAT, Channel, Context, Direction, Tone
+from relationjournal.core.vocabulary import UTC_FORMAT, AnyChannel, Channel, Context, CustomChannel, Direction, Tone
 
-# One row shape for both kinds: key, time, person id, name, then the kind's own columns.
+# One row shape for both kinds: key, time, person id, name, then the kind's own columns. A channel
+# is a built-in one's value (text), or the id (an integer) of one the user added (see `entries`).
 _INTERACTIONS = (
-    "SELECT i.id * 2 AS k, i.occurred_at AS t, i.person_id, p.display_name, i.channel, i.direction, i.summary, "
+    "SELECT i.id * 2 AS k, i.occurred_at AS t, i.person_id, p.display_name, "
+    "coalesce(i.channel, i.custom_channel_id), i.direction, i.summary, "
     "i.body, i.tone, i.context, i.hard_event, i.reached_out_by, i.follow_up_on, i.created_at "
     "FROM interaction i JOIN person p ON p.id = i.person_id"
 )
@@ -27,7 +29,8 @@ _NOTES = (
     "n.body, NULL, NULL, n.hard_event, n.pinned, NULL, n.updated_at "
     "FROM note n JOIN person p ON p.id = n.person_id"
 )
-_CHANNELS = {m.value: m for m in Channel}
+_CHANNELS: dict[str | int, AnyChannel] = {m.value: m for m in Channel}
+CUSTOM_CHANNELS = "SELECT id, name FROM custom_channel"
 _DIRECTIONS = {m.value: m for m in Direction}
 _TONES = {m.value: m for m in Tone}
 _CONTEXTS = {m.value: m for m in Context}
@@ -71,10 +74,12 @@ def keyed_query(keys: Sequence[int]) -> tuple[str, list[int]]:
     return " UNION ALL ".join(parts), interaction_ids + note_ids
 
 
-def entries(rows: Iterable[Sequence[Any]]) -> list[TimelineEntry]:
-    """Records from rows of the shape above."""
+def entries(rows: Iterable[Sequence[Any]], cursor: Any) -> list[TimelineEntry]:
+    """Records from rows of the shape above; `cursor` reads the user's channels if a row has one."""
     parse = datetime.fromisoformat
     made = []
+    channels = _CHANNELS
+    rows = list(rows)
     # For a note, `by` holds `pinned` and `stamp` its `updated_at` (see `_NOTES`).
     for k, t, person_id, name, channel, direction, summary, body, tone, context, hard, by, follow_up, stamp in rows:
         when = parse(t)
@@ -82,8 +87,11 @@ def entries(rows: Iterable[Sequence[Any]]) -> list[TimelineEntry]:
             made.append(TimelineEntry("note", when, NoteRecord(k >> 1, person_id, name, body, bool(by), bool(hard),
                                                               when, parse(stamp))))  # fmt: skip
         else:
+            if channel not in channels:  # one of the user's channels: their names, read once per page
+                custom = {i: CustomChannel(i, n) for i, n in cursor.execute(CUSTOM_CHANNELS).fetchall()}
+                channels = {**_CHANNELS, **custom}
             made.append(TimelineEntry("interaction", when, InteractionRecord(
-                k >> 1, person_id, name, when, _CHANNELS[channel], _DIRECTIONS[direction], summary, body,
+                k >> 1, person_id, name, when, channels[channel], _DIRECTIONS[direction], summary, body,
                 _TONES[tone], _CONTEXTS[context], bool(hard), by,
                 None if follow_up is None else date.fromisoformat(follow_up), parse(stamp),
             )))  # fmt: skip

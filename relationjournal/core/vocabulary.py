@@ -7,6 +7,7 @@ use them without importing SQLAlchemy (a third of a second at start-up).
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from relationjournal.core.folding import fold
@@ -38,7 +39,10 @@ class Platform(enum.StrEnum):
 
 
 class Channel(enum.StrEnum):
-    """Where a conversation happened."""
+    """Where a conversation happened (the built-in channels; a user adds their own: `CustomChannel`).
+
+    The order is the order shown; "other" stays last.
+    """
 
     x = "x"
     linkedin = "linkedin"
@@ -48,12 +52,37 @@ class Channel(enum.StrEnum):
     phone = "phone"
     meeting = "meeting"
     chat = "chat"
+    whatsapp = "whatsapp"
+    telegram = "telegram"
+    signal = "signal"
+    slack = "slack"
+    teams = "teams"
+    discord = "discord"
+    mastodon = "mastodon"
+    bluesky = "bluesky"
+    tiktok = "tiktok"
+    youtube = "youtube"
     other = "other"
 
 
+@dataclass(frozen=True)
+class CustomChannel:
+    """A channel the user added ("Workplace", "Intranet"): stored in its own table, named as typed."""
+
+    id: int
+    name: str
+
+    @property
+    def value(self) -> str:
+        """What the command line and CSV files write for it, as `Channel.value` for a built-in one."""
+        return self.name
+
+
+AnyChannel = Channel | CustomChannel
+
+
 # Other names people use for each channel (the GUI's labels among them), for the command line and
-# CSV files. Only names that can mean nothing else: Slack, Teams, WhatsApp, Signal and the like
-# are not "chat" (company chat), as they may become channels of their own.
+# CSV files. Only names that can mean nothing else.
 CHANNEL_ALIASES: dict[Channel, tuple[str, ...]] = {
     Channel.x: ("twitter", "tweet", "x/twitter", "x.com"),
     Channel.linkedin: ("li",),
@@ -63,6 +92,16 @@ CHANNEL_ALIASES: dict[Channel, tuple[str, ...]] = {
     Channel.phone: ("call", "phone call", "tel", "telephone"),
     Channel.meeting: ("meet", "in person", "irl", "face to face", "f2f"),
     Channel.chat: ("company chat",),
+    Channel.whatsapp: ("wa",),
+    Channel.telegram: ("tg",),
+    Channel.signal: ("signal messenger",),
+    Channel.slack: (),
+    Channel.teams: ("ms teams", "microsoft teams"),
+    Channel.discord: (),
+    Channel.mastodon: ("fediverse",),
+    Channel.bluesky: ("bsky",),
+    Channel.tiktok: (),  # "Tik Tok" and "WhatsApp" read the same: spaces and case never count
+    Channel.youtube: ("yt",),
     Channel.other: (),
 }
 

@@ -16,9 +16,9 @@ from relationjournal.core import fields
 from relationjournal.core.errors import JournalError, JournalGone
 from relationjournal.core.records import InteractionDraft, InteractionRecord, NoteRecord, PersonDraft, PersonRecord
 from relationjournal.core.settings import SETTINGS
-from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Status, Tone
+from relationjournal.core.vocabulary import Context, Direction, Platform, Status, Tone
 from relationjournal.ui import text
-from relationjournal.ui.icons import icon
+from relationjournal.ui.channelbox import ChannelBox
 from relationjournal.ui.links import SafeTextBrowser, guard_label
 from relationjournal.ui.qt import (
     QCheckBox,
@@ -158,9 +158,7 @@ class InteractionDialog(QDialog):
         self.saved: InteractionRecord | None = None
         self.setWindowTitle(f"Log a conversation with {person.display_name}")
         self.setMinimumWidth(560)
-        self.channel = ChoiceBox(text.CHANNEL_LABELS, Channel.email)
-        for i, channel in enumerate(text.CHANNEL_LABELS):
-            self.channel.setItemIcon(i, icon(f"channel-{channel.value}"))
+        self.channel = ChannelBox(journal, person.id)  # starts at the channel used last with them
         self.direction = ChoiceBox(text.DIRECTION_LABELS, Direction.outgoing)
         self.when = date_time_edit(QDateTime.currentDateTime())
         self.summary = QLineEdit()

@@ -6,6 +6,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from relationjournal.core.vocabulary import AnyChannel, Channel
 from relationjournal.ui.qt import QIcon
 
 
@@ -18,6 +19,11 @@ def _icons_dir() -> Path:
 def icon(name: str) -> QIcon:
     path = _icons_dir() / f"{name}.svg"
     return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+def channel_icon(channel: AnyChannel) -> QIcon:
+    """A built-in channel's own icon; one icon for every channel the user added."""
+    return icon(f"channel-{channel.value}" if isinstance(channel, Channel) else "channel-custom")
 
 
 def release_icons() -> None:

@@ -15,7 +15,7 @@ from relationjournal.core.errors import JournalError
 from relationjournal.core.records import InteractionRecord, NoteRecord, PersonSummary, TimelineEntry
 from relationjournal.core.vocabulary import Direction, Status
 from relationjournal.ui import palette, text
-from relationjournal.ui.icons import icon
+from relationjournal.ui.icons import channel_icon, icon
 from relationjournal.ui.qt import (
     QAbstractListModel,
     QAbstractTableModel,
@@ -197,9 +197,9 @@ class TimelineCells(NamedColumns):
     def _interaction_cell(self, interaction: InteractionRecord, column: int, role: int, display: bool) -> Any:
         if column == self.CHANNEL:
             if display:
-                return text.CHANNEL_LABELS[interaction.channel]
+                return text.channel_label(interaction.channel)
             if role == Qt.ItemDataRole.DecorationRole:
-                return icon(f"channel-{interaction.channel.value}")
+                return channel_icon(interaction.channel)
         if column == self.DIRECTION:
             if role == Qt.ItemDataRole.DecorationRole:
                 return icon("arrow-in" if interaction.direction is Direction.incoming else "arrow-out")

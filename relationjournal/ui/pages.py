@@ -92,7 +92,7 @@ def entry_html(entry: TimelineEntry, colours: QPalette) -> tuple[str, str | None
         return f"<p><b>Note</b> · {text.local_time(item.created_at)}{flags}</p>", item.body
     assert isinstance(item, InteractionRecord)
     parts = [
-        f"<b>{text.CHANNEL_LABELS[item.channel]}</b>", text.local_time(item.occurred_at),
+        f"<b>{html_text(text.channel_label(item.channel))}</b>", text.local_time(item.occurred_at),
         text.DIRECTION_LABELS[item.direction] + (f" ({html_text(item.reached_out_by)})" if item.reached_out_by else ""),
         text.TONE_LABELS[item.tone], text.CONTEXT_LABELS[item.context],
     ]  # fmt: skip

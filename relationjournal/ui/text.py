@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 
-from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Tone
+from relationjournal.core.vocabulary import AnyChannel, Channel, Context, Direction, Platform, Tone
 
 CHANNEL_LABELS = {
     Channel.x: "X / Twitter", Channel.linkedin: "LinkedIn", Channel.instagram: "Instagram",
     Channel.facebook: "Facebook", Channel.email: "Email", Channel.phone: "Phone", Channel.meeting: "Meeting",
-    Channel.chat: "Company chat", Channel.other: "Other",
+    Channel.chat: "Company chat", Channel.whatsapp: "WhatsApp", Channel.telegram: "Telegram",
+    Channel.signal: "Signal", Channel.slack: "Slack", Channel.teams: "Microsoft Teams", Channel.discord: "Discord",
+    Channel.mastodon: "Mastodon", Channel.bluesky: "Bluesky", Channel.tiktok: "TikTok", Channel.youtube: "YouTube",
+    Channel.other: "Other",
 }  # fmt: skip
 PLATFORM_LABELS = {
     Platform.x: "X / Twitter", Platform.linkedin: "LinkedIn", Platform.instagram: "Instagram",
@@ -20,6 +23,11 @@ PLATFORM_LABELS = {
 DIRECTION_LABELS = {Direction.outgoing: "I reached out", Direction.incoming: "They reached out"}
 TONE_LABELS = {Tone.positive: "Positive", Tone.neutral: "Neutral", Tone.negative: "Difficult"}
 CONTEXT_LABELS = {Context.personal: "Personal", Context.business: "Business"}
+
+
+def channel_label(channel: AnyChannel) -> str:
+    """A channel as the app names it: "Microsoft Teams", or the name the user gave their own (plain text)."""
+    return CHANNEL_LABELS[channel] if isinstance(channel, Channel) else channel.name
 
 
 def ago(moment: datetime | None, now: datetime | None = None) -> str:
