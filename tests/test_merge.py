@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from relationjournal.core.changes import Change
 from relationjournal.core.errors import InvalidInput, NotFound
@@ -118,6 +119,21 @@ def test_a_merge_keeps_every_conversation_note_reminder_handle_tag_programme_and
     assert [(h.kind, h.person_id, h.person_name) for h in hits] == [("interaction", keep, "Zoë Müller")]
     assert [h.person_id for h in journal.search("peanuts")] == [keep]
     assert [h.person_name for h in journal.search("Muller")] == ["Zoë Müller", "Zoë Müller"]  # person, note
+
+
+def test_rows_of_a_table_a_later_version_adds_move_with_the_person(journal: Journal) -> None:
+    """An importer's table of source keys (say) that refers to people: its rows follow the merge too."""
+    keep = journal.add_person(PersonDraft("Zoë Müller")).id
+    other = journal.add_person(PersonDraft("Zoe Muller")).id
+    with journal._writing() as session:  # (as a later migration would make it)
+        session.execute(text("CREATE TABLE source_key (id INTEGER PRIMARY KEY, key TEXT UNIQUE, "
+                             "person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE)"))  # fmt: skip
+        session.execute(text("INSERT INTO source_key (key, person_id) VALUES ('linkedin:zoe', :other)"),
+                        {"other": other})  # fmt: skip
+    journal.merge_people(keep, other)
+    with journal._reading() as session:
+        assert session.execute(text("SELECT key, person_id FROM source_key")).all() == [("linkedin:zoe", keep)]
+    assert journal.integrity_problems() == []
 
 
 def test_a_dry_run_says_what_a_merge_would_do_and_changes_nothing(journal: Journal, zoes: tuple[int, int]) -> None:
