@@ -101,6 +101,18 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("--status", type=_choice(Status))
     archive = person.add_parser("archive", help="archive a person (their history is kept)")
     archive.add_argument("person")
+    merge = person.add_parser("merge", help="merge OTHER into KEEP: all of OTHER's history moves, OTHER is deleted")
+    merge.add_argument("keep", help="the person who stays (an id or a name)")
+    merge.add_argument("other", help="the person merged into KEEP and then deleted (an id or a name)")
+    merge.add_argument("--dry-run", action="store_true", help="say what would happen; change nothing")
+    merge.add_argument("--take", action="append", default=[], type=_merge_take, metavar="FIELD=other",
+                       help="keep OTHER's value of a field (or FIELD=keep for KEEP's); by default KEEP's value "
+                       "stays unless it is empty. A value not kept goes into a note. Fields: "
+                       + ", ".join(MERGE_FIELDS))  # fmt: skip
+    duplicates = person.add_parser("duplicates", help="people who may be one person (same e-mail, phone, "
+                                   "profile or name)")  # fmt: skip
+    duplicates.add_argument("--limit", type=_positive, default=200)
+    duplicates.add_argument("--format", choices=("table", "json"), default="table")
 
     note = commands.add_parser("note", help="add a note").add_subparsers(dest="action", metavar="ACTION", required=True)
     note_add = note.add_parser("add", help="add a note to a person")
@@ -591,6 +603,9 @@ def _person_changes(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_person(args: argparse.Namespace) -> None:
     from relationjournal.core.records import PersonDraft
 
+    if args.action in ("merge", "duplicates"):
+        return cmd_person_merge(args)
+
     with _open(args) as journal:
         if args.action == "add":
             draft = PersonDraft(display_name=args.name, handles=tuple(args.handle), tags=tuple(args.tag),
@@ -615,6 +630,76 @@ def cmd_person(args: argparse.Namespace) -> None:
         elif args.action == "archive":
             person = journal.archive_person(_find_person(journal, args.person).id)
             print(f"Archived #{person.id} {person.display_name}; their history is kept.")
+
+
+# Fields of a person `person merge --take` names (as `person edit` names them where it has an option).
+MERGE_FIELDS = {
+    "name": "display_name", "pronouns": "pronouns", "org": "organisation", "organisation": "organisation",
+    "role": "role", "how-we-met": "how_we_met", "why": "why_it_matters", "reaches-out": "reaches_out",
+    "remember": "remember", "birthday": "birthday", "source": "source", "status": "status",
+    "cadence": "cadence_days",
+}  # fmt: skip
+
+
+def _merge_take(text: str) -> tuple[str, str]:
+    """`FIELD=other` (or `FIELD=keep`, or just `FIELD`) for `person merge --take`."""
+    name, _, side = text.partition("=")
+    key = name.strip().lower().replace("_", "-")
+    field = MERGE_FIELDS.get(key) or {v.replace("_", "-"): v for v in MERGE_FIELDS.values()}.get(key)
+    if field is None:
+        raise argparse.ArgumentTypeError(f"{name.strip()!r} is not a field; the fields are {', '.join(MERGE_FIELDS)}")
+    side = side.strip().lower() or "other"
+    if side not in ("keep", "other"):
+        raise argparse.ArgumentTypeError(f"{text!r}: say FIELD=other or FIELD=keep")
+    return field, side
+
+
+def cmd_person_merge(args: argparse.Namespace) -> None:
+    """`person merge` and `person duplicates`."""
+    from relationjournal.core.records import MERGE_FIELD_LABELS
+
+    with _open(args, daily_backup=args.action == "merge" and not args.dry_run) as journal:
+        if args.action == "duplicates":
+            _print_duplicates(journal.duplicate_suggestions(limit=args.limit), args.format)
+            return
+        keep, other = _find_person(journal, args.keep), _find_person(journal, args.other)
+        result = journal.merge_people(keep.id, other.id, dict(args.take), dry_run=args.dry_run)
+    gone, kept = f"#{result.removed.id} {result.removed.display_name}", f"#{keep.id} {result.kept.display_name}"
+    if result.dry_run:
+        print(f"Dry run, nothing was changed. Merging {gone} into {kept} would move: {result.moved_text()}.")
+    else:
+        print(f"Merged {gone} into {kept}: moved {result.moved_text()}.")
+    if result.same_handles:
+        print(f"  Handles both had, kept once: {result.same_handles}.")
+    if result.taken:
+        print(f"  Taken from {result.removed.display_name}: {', '.join(MERGE_FIELD_LABELS[f] for f in result.taken)}.")
+    if result.noted:
+        print(f"  Not kept, {'would go' if result.dry_run else 'written'} into a note on {result.kept.display_name}:")
+        for field, value in result.noted:
+            print(f"    {MERGE_FIELD_LABELS[field]}: {_one_line(value)}")
+    if result.reminders_collapsed:
+        print(f"  Open reminders that were duplicates (or are no longer due), removed: {result.reminders_collapsed}.")
+    if not result.dry_run:
+        print(f"  {gone} is no longer in the journal.")
+
+
+def _print_duplicates(found: list[Any], output: str) -> None:
+    if output == "json":
+        _print_json([{"first": dataclasses.asdict(s.first), "second": dataclasses.asdict(s.second),
+                      "reasons": list(s.reasons), "strong": s.strong} for s in found])  # fmt: skip
+        return
+    if not found:
+        print("No possible duplicates: no two people share an e-mail, a phone, a profile or a name.")
+        return
+
+    def who(p: Any) -> str:
+        return f"#{p.id} {_one_line(p.display_name, 40)}" + (
+            f" ({_one_line(p.organisation, 30)})" if p.organisation else ""
+        )
+
+    rows = [["likely" if s.strong else "maybe", who(s.first), who(s.second), s.reason] for s in found]
+    _print_table(["", "person", "may be the same as", "why"], rows)
+    print("\nMerge two with: relationjournal person merge KEEP OTHER --dry-run (then without --dry-run)")
 
 
 def cmd_note(args: argparse.Namespace) -> None:

@@ -7,16 +7,19 @@ object leaves this module. Database errors a user can act on come out as `Journa
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import os
+import re
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, literal, or_, select
+from sqlalchemy import Engine, delete, func, insert, literal, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from relationjournal.core import channels, fields, queries, search, timeline_sql, wellbeing
@@ -43,13 +46,18 @@ from relationjournal.core.models import (
 from relationjournal.core.progress import Progress, no_progress
 from relationjournal.core.records import (
     GROUP_TITLES,
+    MERGE_FIELD_LABELS,
+    MERGE_MOVED,
     PERSON_SCALAR_FIELDS,
     REFLECTION_QUESTIONS,
     REMINDER_GROUPS,
     DueReminder,
+    DuplicateSuggestion,
     InteractionDraft,
     InteractionRecord,
     MembershipRecord,
+    MergeChoice,
+    MergeResult,
     NoteRecord,
     PeopleFilter,
     PersonDraft,
@@ -70,6 +78,7 @@ from relationjournal.core.vocabulary import (
     AnyChannel,
     Channel,
     CustomChannel,
+    Platform,
     ReminderKind,
     ReminderState,
     Status,
@@ -984,6 +993,74 @@ class Journal:
         with database_errors(self.path):
             return integrity_problems(self._engine)
 
+    # Merging people --------------------------------------------------------------------------------
+    def merge_people(
+        self,
+        keep_id: int,
+        other_id: int,
+        choices: dict[str, MergeChoice] | None = None,
+        *,
+        dry_run: bool = False,
+        now: datetime | None = None,
+    ) -> MergeResult:
+        """Merge the person `other_id` into `keep_id`, in one transaction; the other person is deleted.
+
+        Everything that refers to the other person moves to the kept one: conversations, notes,
+        reminders, handles (those both had, once), tags, programme memberships, reflections, and
+        rows of any other table with a key to the person. Each field takes the value `choices`
+        names ("keep" or "other"); a field not named keeps the kept person's value, or takes the
+        other's where the kept one is empty. A value that is not kept (non-empty, different) is
+        written into a note on the kept person: nothing is dropped. Open nudges that are duplicates
+        after the merge (two stay-in-touch nudges, two welcomes) become one. A dry run does it all
+        and rolls it back, so what it returns is exactly what a merge would do.
+        """
+        choices = dict(choices or {})
+        unknown = sorted(set(choices) - set(PERSON_SCALAR_FIELDS))
+        if unknown:
+            raise InvalidInput(
+                f"merge: unknown field {', '.join(unknown)}; the fields are {', '.join(PERSON_SCALAR_FIELDS)}."
+            )
+        bad = sorted(name for name, side in choices.items() if side not in ("keep", "other"))
+        if bad:
+            raise InvalidInput(f"merge: choose keep or other for {', '.join(bad)}.")
+        if keep_id == other_id:
+            raise InvalidInput("merge: a person cannot be merged with themself; choose two different people.")
+        now = now or utc_now()
+        try:
+            with self._writing() as session:
+                result = _merge(session, keep_id, other_id, choices, now, self._rules(session), dry_run)
+                if dry_run:
+                    raise _DryRun(result)  # rolls the transaction back: nothing is written, nothing announced
+                return result
+        except _DryRun as done:
+            return done.result
+
+    def duplicate_suggestions(self, *, limit: int = 200, person_id: int | None = None) -> list[DuplicateSuggestion]:
+        """Pairs of people who may be one person, the near-certain first, then by name.
+
+        Strong: the same e-mail, phone or profile (compared the way each is written: case, `@`,
+        `https://…/in/`, spaces in a phone number do not count). Suggestions only: the same name
+        ignoring case and accents, the same names in another order ("Müller Zoë"), or an initial
+        for a first name ("Z. Müller"). Found by grouping keys in dictionaries (no comparing of
+        every pair), so 10,000 people take a fraction of a second. With `person_id`, only pairs
+        with that person.
+        """
+        with self._cursor() as cursor:  # plain rows: 30,000 of them through the ORM cost several times more
+            cursor.execute("BEGIN")  # one snapshot for both reads
+            try:
+                handles = cursor.execute("SELECT person_id, platform, value FROM handle").fetchall()
+                names = cursor.execute("SELECT id, display_name FROM person").fetchall()
+            finally:
+                cursor.execute("COMMIT")
+        found = _duplicate_pairs(handles, names, person_id)
+        ranked = heapq.nsmallest(limit, found.items(), key=lambda item: (not item[1][1], item[0]))
+        summaries = {s.id: s for s in self.person_summaries(sorted({i for pair, _ in ranked for i in pair}))}
+        return [
+            DuplicateSuggestion(summaries[a], summaries[b], tuple(reasons), strong)
+            for (a, b), (reasons, strong) in ranked
+            if a in summaries and b in summaries
+        ]
+
 
 # Helpers: loading and converting --------------------------------------------------------------
 def _file_identity(path: Path) -> tuple[int, int] | None:
@@ -1199,3 +1276,284 @@ def _membership_record(m: ProgrammeMembership, person_name: str) -> MembershipRe
         id=m.id, person_id=m.person_id, person_name=person_name, programme=m.programme, joined_on=m.joined_on,
         review_on=m.review_on, left_on=m.left_on, notes=m.notes,
     )  # fmt: skip
+
+
+# Helpers: merging people and finding duplicates --------------------------------------------------
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction to roll it back, carrying what it would have done."""
+
+    def __init__(self, result: MergeResult):
+        super().__init__("dry run")
+        self.result = result
+
+
+# Nudges a person has at most one of open at a time: after a merge, duplicates go.
+_ONE_OPEN = (ReminderKind.stay_in_touch, ReminderKind.welcome, ReminderKind.programme_contact)
+_UNSYNCED = {"synchronize_session": False}  # bulk statements on rows the session does not track
+# Tables whose key to a person `_merge` moves itself; a key in any other table is moved generically.
+_MOVED_BY_NAME = {"person", "person_tag", "handle", "note", "interaction", "reminder", "programme_membership",
+                  "reflection"}  # fmt: skip
+
+
+def _merge(
+    session: Session,
+    keep_id: int,
+    other_id: int,
+    choices: dict[str, MergeChoice],
+    now: datetime,
+    rules: wellbeing.Rules,
+    dry_run: bool,
+) -> MergeResult:
+    keep, other = _load_person(session, keep_id), _load_person(session, other_id)
+    before, removed = _person_record(keep), _person_record(other)
+    paused = [p for p in (keep.business_paused_until, other.business_paused_until) if p is not None]
+    values: dict[str, Any] = {}
+    noted: list[tuple[str, str]] = []
+    for name in PERSON_SCALAR_FIELDS:
+        mine, theirs = getattr(before, name), getattr(removed, name)
+        side = choices.get(name) or ("other" if _blank(mine) and not _blank(theirs) else "keep")
+        chosen, dropped = (theirs, mine) if side == "other" else (mine, theirs)
+        if side == "other" and theirs != mine:
+            values[name] = theirs
+        named_above = name == "display_name" and dropped == removed.display_name  # the note's first line names them
+        if not _blank(dropped) and dropped != chosen and not named_above:
+            noted.append((name, _merge_value(dropped)))
+
+    moved = {
+        "conversations": _count_of(session, Interaction, other_id),
+        "notes": _count_of(session, Note, other_id),
+        "reminders": _count_of(session, Reminder, other_id),
+        "programmes": _count_of(session, ProgrammeMembership, other_id),
+        "reflections": _count_of(session, Reflection, other_id),
+    }
+    held = {_handle_key(platform, value) for platform, value in before.handles}
+    moving: list[int] = []
+    for handle in other.handles:
+        key = _handle_key(handle.platform, handle.value)
+        if key not in held:
+            held.add(key)
+            moving.append(handle.id)
+    moved["handles"] = len(moving)
+    new_tags = [tag.id for tag in other.tags if tag.id not in {t.id for t in keep.tags}]
+    moved["tags"] = len(new_tags)
+    open_before = _open_reminders(session, [keep_id, other_id])
+
+    for model in (Interaction, Note, Reminder, ProgrammeMembership, Reflection):  # (triggers keep last contact)
+        session.execute(update(model).where(model.person_id == other_id).values(person_id=keep_id),
+                        execution_options=_UNSYNCED)  # fmt: skip
+    if moving:
+        session.execute(update(Handle).where(Handle.id.in_(moving)).values(person_id=keep_id),
+                        execution_options=_UNSYNCED)  # fmt: skip
+    if new_tags:
+        session.execute(insert(person_tag), [{"person_id": keep_id, "tag_id": tag_id} for tag_id in new_tags])
+    _move_other_references(session, keep_id, other_id)
+    session.expunge_all()  # what the session held of both is stale now
+    session.execute(delete(Person).where(Person.id == other_id), execution_options=_UNSYNCED)  # (and same handles)
+
+    person = _load_person(session, keep_id)
+    for name, value in values.items():
+        setattr(person, name, value)
+    person.business_paused_until = max(paused, default=None)
+    person.created_at = min(before.created_at, removed.created_at)  # known since the earlier of the two
+    person.updated_at = now
+    day = now.astimezone(rules.zone).date()
+    note = _merge_note(removed, noted, day) if noted else ""
+    if note:
+        session.add(Note(person_id=keep_id, body=note, created_at=now, updated_at=now))
+    session.flush()
+    _drop_stale_nudges(session, [keep_id], rules)  # a nudge for a contact the other person's history answers
+    _collapse_nudges(session, keep_id)
+    session.flush()
+    session.refresh(person)  # last contact, as the triggers left it
+    touch(session, people={keep_id, other_id}, entries={keep_id, other_id}, reminders=True,
+          tags=bool(removed.tags), reflections=bool(moved["reflections"]))  # fmt: skip
+    return MergeResult(
+        kept=_person_record(person),
+        removed=removed,
+        taken=tuple(values),
+        noted=tuple(noted),
+        note=note,
+        moved={name: moved[name] for name in MERGE_MOVED},
+        same_handles=len(other.handles) - len(moving),
+        reminders_collapsed=open_before - _open_reminders(session, [keep_id]),
+        dry_run=dry_run,
+    )
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _merge_value(value: Any) -> str:
+    """A field's value as the merge note and the CLI write it."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value.value if isinstance(value, Status) else value)
+
+
+def _merge_note(removed: PersonRecord, noted: Sequence[tuple[str, str]], day: date) -> str:
+    """The note that keeps the values a merge did not keep: "Merged from Zoe Muller on 2026-11-30: …"."""
+    lines = [f"Merged from {removed.display_name} on {day.isoformat()}: these values were not kept."]
+    for name, value in noted:
+        first, *rest = value.strip().splitlines() or [""]
+        lines.append(f"- {MERGE_FIELD_LABELS[name]} was {first}")
+        lines.extend(f"  {line}" for line in rest)
+    return "\n".join(lines)
+
+
+def _count_of(session: Session, model: Any, person_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(model.person_id == person_id)) or 0
+
+
+def _open_reminders(session: Session, person_ids: Sequence[int]) -> int:
+    query = select(func.count(Reminder.id)).where(
+        Reminder.person_id.in_(person_ids), Reminder.state.in_(wellbeing.OPEN_STATES)
+    )
+    return session.scalar(query) or 0
+
+
+def _collapse_nudges(session: Session, person_id: int) -> None:
+    """One open nudge of each kind a person has one of (two stay-in-touch nudges are one): a snoozed one
+    stays (the user has answered it), else the oldest."""
+    rows = session.execute(
+        select(Reminder.id, Reminder.kind, Reminder.state).where(
+            Reminder.person_id == person_id, Reminder.kind.in_(_ONE_OPEN), Reminder.state.in_(wellbeing.OPEN_STATES)
+        )
+    ).all()
+    seen: set[ReminderKind] = set()
+    extra = []
+    for reminder_id, kind, _state in sorted(rows, key=lambda row: (row.state is not ReminderState.snoozed, row.id)):
+        if kind in seen:
+            extra.append(reminder_id)
+        seen.add(kind)
+    if extra:
+        session.execute(delete(Reminder).where(Reminder.id.in_(extra)), execution_options=_UNSYNCED)
+
+
+def _move_other_references(session: Session, keep_id: int, other_id: int) -> None:
+    """Rows of tables this module does not know (added by a later version) that refer to the other person
+    move too; a row that would then repeat one of the kept person's (a unique key) stays and goes with them."""
+    tables = session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'table'")).all()
+    for table in tables:
+        if table in _MOVED_BY_NAME or table.startswith("sqlite_"):
+            continue
+        quoted = '"' + table.replace('"', '""') + '"'
+        for key in session.execute(text(f"PRAGMA foreign_key_list({quoted})")).all():
+            if key[2] == "person" and key[4] in (None, "id"):
+                column = '"' + str(key[3]).replace('"', '""') + '"'
+                session.execute(
+                    text(f"UPDATE OR IGNORE {quoted} SET {column} = :keep WHERE {column} = :other"),
+                    {"keep": keep_id, "other": other_id},
+                )
+
+
+# What makes two handles one: the way each kind is written varies ("@Ada", "x.com/ada", "ADA").
+_PROFILE_PREFIX = re.compile(
+    r"^(?:https?://)?(?:[a-z]{2,3}\.|www\.|mobile\.)?(?:x|twitter|instagram|facebook|fb|linkedin)\.com/"
+    r"(?:in/|pub/|_u/|#!/)?"
+)
+_STRONG: dict[str, str] = {
+    Platform.email: "e-mail", Platform.phone: "phone", Platform.linkedin: "LinkedIn profile", Platform.x: "X account",
+    Platform.instagram: "Instagram account", Platform.facebook: "Facebook profile",
+}  # fmt: skip
+_WORDS = re.compile(r"\w+")
+_BUCKET_PAIRS = 30  # a larger group (thirty people with one e-mail) pairs each with its first, not all pairs
+
+
+def _always(reason: str) -> Callable[[int, int], str]:
+    return lambda _a, _b: reason
+
+
+def _handle_key(platform: Platform | str, value: str) -> tuple[str, str]:
+    """A handle as compared: no case, no `@`, no profile address around the name, a phone's digits only."""
+    folded = fold(value.strip())
+    if platform == Platform.email:
+        return str(platform), folded.removeprefix("mailto:")
+    if platform == Platform.phone:
+        digits = "".join(ch for ch in folded if ch.isdigit())
+        return str(platform), digits.removeprefix("00") if folded.startswith("00") else digits
+    if platform in (Platform.x, Platform.instagram, Platform.facebook, Platform.linkedin):
+        name = _PROFILE_PREFIX.sub("", folded).split("?")[0].strip("/").lstrip("@")
+        return str(platform), name
+    if platform == Platform.website:
+        return str(platform), re.sub(r"^(?:https?://)?(?:www\.)?", "", folded).rstrip("/")
+    return str(platform), folded
+
+
+def _duplicate_pairs(
+    handles: Sequence[Any], names: Sequence[Any], only: int | None = None
+) -> dict[tuple[int, int], tuple[list[str], bool]]:
+    """Every pair of people who share a strong key or a name key (with `only`: pairs with that person), with
+    why. People are grouped by key in dictionaries; only the people within one group are paired."""
+    pairs: dict[tuple[int, int], tuple[list[str], bool]] = {}
+
+    def pair_up(members: Sequence[int], reason: Callable[[int, int], str | None], strong: bool) -> None:
+        ids = list(dict.fromkeys(members))
+        if len(ids) < 2 or (only is not None and only not in ids):
+            return
+        if only is not None:
+            couples: Iterable[tuple[int, int]] = ((only, i) for i in ids if i != only)
+        elif len(ids) <= _BUCKET_PAIRS:
+            couples = itertools.combinations(ids, 2)
+        else:
+            couples = ((ids[0], i) for i in ids[1:])
+        for a, b in couples:
+            why = reason(a, b)
+            if why is None:
+                continue
+            key = (a, b) if a < b else (b, a)
+            found = pairs.get(key)
+            if found is None:
+                pairs[key] = ([why], strong)
+            else:
+                if why not in found[0]:
+                    found[0].append(why)
+                if strong and not found[1]:
+                    pairs[key] = (found[0], True)
+
+    by_handle: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for person_id, platform, value in handles:
+        if platform in _STRONG:
+            key = _handle_key(platform, value)
+            if len(key[1]) >= (6 if platform == Platform.phone else 2):
+                by_handle.setdefault(key, []).append((person_id, value))
+    for (platform_value, _), holders in by_handle.items():
+        if len(holders) > 1:
+            label = _STRONG[platform_value]
+            pair_up([person_id for person_id, _ in holders], _always(f"same {label} {holders[0][1].strip()}"), True)
+
+    # Per person, once: the name as written, without case, and its folded words in order.
+    written: dict[int, tuple[str, str, tuple[str, ...]]] = {}
+    by_name: dict[tuple[str, ...], list[int]] = {}
+    by_initial: dict[tuple[str, ...], list[int]] = {}
+    for person_id, name in names:
+        words = tuple(_WORDS.findall(fold(name)))
+        if not words:
+            continue
+        written[person_id] = (name.strip(), name.strip().casefold(), words)
+        by_name.setdefault(tuple(sorted(words)), []).append(person_id)
+        if len(words) >= 2:
+            by_initial.setdefault((words[0][0], *words[1:]), []).append(person_id)
+
+    def same_name(a: int, b: int) -> str:
+        first, second = written[a], written[b]
+        if first[0] == second[0]:
+            return "same name"
+        if first[2] == second[2]:
+            return "same name ignoring case" if first[1] == second[1] else "same name ignoring accents"
+        return "same name in another order"
+
+    def initial(a: int, b: int) -> str | None:
+        short = [i for i in (a, b) if len(written[i][2][0]) == 1]
+        if len(short) != 1:  # two full names with one first letter are two people; two initials tell nothing
+            return None
+        full = b if short[0] == a else a
+        return f"same surname, and {written[short[0]][0].split()[0]} may be {written[full][0].split()[0]}"
+
+    for members in by_name.values():
+        if len(members) > 1:
+            pair_up(members, same_name, False)
+    for members in by_initial.values():
+        if len(members) > 1 and any(len(written[i][2][0]) == 1 for i in members):
+            pair_up(members, initial, False)
+    return pairs

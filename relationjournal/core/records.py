@@ -294,3 +294,62 @@ class PersonPageView:
     person: PersonRecord
     memberships: tuple[MembershipRecord, ...]
     pinned: tuple[NoteRecord, ...]
+
+
+MergeChoice = Literal["keep", "other"]
+
+# A person's fields as a merge (its note, the CLI and the dialog) names them.
+MERGE_FIELD_LABELS = {
+    "display_name": "name", "pronouns": "pronouns", "organisation": "organisation", "role": "role",
+    "how_we_met": "how we met", "why_it_matters": "why it matters", "reaches_out": "who reaches out",
+    "remember": "remember", "birthday": "birthday", "source": "source", "status": "status",
+    "cadence_days": "cadence (days)",
+}  # fmt: skip
+
+# What a merge says it moved, in the order it says it (`MergeResult.moved`).
+MERGE_MOVED = ("conversations", "notes", "reminders", "handles", "tags", "programmes", "reflections")
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What merging one person into another did (or, for a dry run, would do)."""
+
+    kept: PersonRecord  # as they are after the merge (for a dry run: would be)
+    removed: PersonRecord  # the other person, as they were before it
+    taken: tuple[str, ...]  # fields whose value came from the other person
+    noted: tuple[tuple[str, str], ...]  # (field, value as written) not kept, written into the note
+    note: str  # that note's text; "" when every value was kept
+    moved: dict[str, int]  # counts by the names in MERGE_MOVED (what the other person brought)
+    same_handles: int  # handles both had: kept once
+    reminders_collapsed: int  # open nudges that were duplicates after the merge, removed
+    dry_run: bool
+
+    def moved_text(self) -> str:
+        """Say what moved: "12 conversations, 3 notes, 2 tags", or "nothing else"."""
+        return moved_text(self.moved)
+
+
+def moved_text(moved: dict[str, int]) -> str:
+    singular = {"conversations": "conversation", "notes": "note", "reminders": "reminder", "handles": "handle",
+                "tags": "tag", "programmes": "programme membership", "reflections": "reflection"}  # fmt: skip
+    plural = {"programmes": "programme memberships"}
+    parts = [
+        f"{count} {singular[name] if count == 1 else plural.get(name, name)}"
+        for name in MERGE_MOVED
+        if (count := moved.get(name, 0))
+    ]
+    return ", ".join(parts) or "nothing else"
+
+
+@dataclass(frozen=True)
+class DuplicateSuggestion:
+    """Two people who may be one: strong when they share an e-mail, a phone or a profile."""
+
+    first: PersonSummary  # the one added first (the usual one to keep)
+    second: PersonSummary
+    reasons: tuple[str, ...]  # e.g. "same e-mail zoe@example.org", "same name ignoring accents"
+    strong: bool
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)

@@ -198,6 +198,10 @@ class MainWindow(QMainWindow):
         )
         self.act_edit = self._action("&Edit person…", lambda: self.persons.edit(), "Ctrl+E", "person")
         self.act_archive = self._action("&Archive person", lambda: self.persons.archive())
+        self.act_merge = self._action("&Merge with…", lambda: self.persons.merge_with(),
+                                      tip="Merge this person with a duplicate: everything of both is kept")  # fmt: skip
+        self.act_duplicates = self._action("Possible d&uplicates…", lambda: self.persons.review_duplicates(),
+                                           tip="People who may be one person, to merge")  # fmt: skip
         self.act_log = self._action("&Log conversation…", self._log, "Ctrl+L", "log")
         self.act_note = self._action("&Quick note…", lambda: self.entries.note(), key.New, "note")
         self.act_search = self._action("&Search…", self.focus_search, [key.Find, "Ctrl+K"], "search",
@@ -235,6 +239,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_quit)
         person_menu = bar.addMenu("&Person")
         person_menu.addActions([self.act_add, self.act_edit, self.act_archive, self.act_programme, self.act_review])
+        person_menu.addActions([self.act_merge, self.act_duplicates])
         person_menu.addSeparator()
         person_menu.addActions([self.act_log, self.act_note, self.act_open_entry, self.act_delete])
         person_menu.addSeparator()
@@ -269,7 +274,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_person = self.person_page.person is not None and self.stack.currentWidget() is self.person_page
         for action in (self.act_edit, self.act_archive, self.act_log, self.act_note, self.act_programme,
-                       self.act_review):  # fmt: skip
+                       self.act_review, self.act_merge):  # fmt: skip
             action.setEnabled(has_person)
         if self._on_today() and self.today.can_log():
             self.act_log.setEnabled(True)  # with the person the chosen reminder is about

@@ -1,4 +1,4 @@
-"""What the user does to people from the main window: add, edit, archive, programmes, tags.
+"""What the user does to people from the main window: add, edit, archive, merge, programmes, tags.
 
 A controller, not a widget: it opens the dialogs and, after a change, shows and selects the
 person. The views refresh themselves from the journal's change notices (see `ui/changes.py`).
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from relationjournal.ui import dialogs, programmes, tags
-from relationjournal.ui.qt import QMessageBox, Qt
+from relationjournal.ui import dialogs, merge, programmes, tags
+from relationjournal.ui.qt import QDialog, QMessageBox, Qt
 
 if TYPE_CHECKING:
     from relationjournal.core.journal import Journal
@@ -46,6 +46,27 @@ class PersonActions:
         if box.exec() == QMessageBox.StandardButton.Yes:
             self.journal.archive_person(person.id)
             self.select(person.id)
+
+    def merge_with(self) -> None:
+        """Merge the person shown with another (picked in the dialog, possible duplicates first)."""
+        person = self.window.person_page.person
+        if person is not None:
+            self._merging(merge.MergeDialog(self.journal, person.id, self.window)).exec()
+
+    def review_duplicates(self) -> None:
+        """The journal's possible duplicates, each a click away from its merge."""
+        self._merging(merge.DuplicatesDialog(self.journal, self.window)).exec()
+
+    def _merging(self, dialog: merge.MergeDialog | merge.DuplicatesDialog) -> QDialog:
+        dialog.merging.connect(self._before_merge)
+        dialog.merged.connect(self.select)  # the window shows the kept person
+        return dialog
+
+    def _before_merge(self, keep_id: int, other_id: int) -> None:
+        """The person about to be merged away is not left on screen: the kept one shows instead."""
+        shown = self.window.person_page.person
+        if shown is not None and shown.id == other_id:
+            self.window.open_person(keep_id)
 
     def select(self, person_id: int) -> None:
         """Show and select a person just added or changed, once the views have heard of the change."""
