@@ -34,7 +34,6 @@ For the engine:
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator
 
 from relationjournal.core.importers.detect import Source, open_source
@@ -68,11 +67,22 @@ __all__ = [
 
 
 def read(source: Source) -> Iterator[Record]:
-    """Every record of every export in `source`, platform by platform (in `Kind` order).
-
-    Each platform's reader is the module named after its `Kind` (imported when needed: vobject
-    only for vCard)."""
+    """Every record of every export in `source`, platform by platform (in `Kind` order)."""
     for kind in source.kinds:
-        module = importlib.import_module(f"relationjournal.core.importers.{kind.value}")
-        reader: Callable[[tuple[ExportFile, ...]], Iterator[Record]] = module.read
-        yield from reader(source.files_of(kind))
+        yield from _reader(kind)(source.files_of(kind))
+
+
+def _reader(kind: Kind) -> Callable[[tuple[ExportFile, ...]], Iterator[Record]]:
+    """The reader of one platform, imported when needed (vobject only for vCard); imported by
+    name, not computed, so that the app's bundle finds every reader."""
+    from relationjournal.core.importers import facebook, google, instagram, linkedin, vcard, x
+
+    readers = {
+        Kind.linkedin: linkedin.read,
+        Kind.x: x.read,
+        Kind.instagram: instagram.read,
+        Kind.facebook: facebook.read,
+        Kind.google: google.read,
+        Kind.vcard: vcard.read,
+    }
+    return readers[kind]

@@ -14,6 +14,7 @@ import csv
 import enum
 import io
 import json
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -118,12 +119,15 @@ def sniff_encoding(head: bytes) -> str:
 
 
 @contextmanager
-def open_text(file: ExportFile) -> Iterator[io.TextIOWrapper]:
-    """The file as text, decoded by `sniff_encoding`, newlines untranslated (as csv wants)."""
+def open_text(file: ExportFile, errors: str = "strict") -> Iterator[io.TextIOWrapper]:
+    """The file as text, decoded by `sniff_encoding`, newlines untranslated (as csv wants).
+
+    `errors="surrogateescape"` lets the caller find the line with a byte that does not decode
+    (the decoder reads ahead, so its own error would name a line too early)."""
     raw = io.BufferedReader(_as_raw(file.open()), buffer_size=SNIFF_BYTES)
     try:
         encoding = sniff_encoding(raw.peek(SNIFF_BYTES)[:SNIFF_BYTES])
-        with io.TextIOWrapper(raw, encoding=encoding, newline="") as text:
+        with io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="") as text:
             yield text
     finally:
         raw.close()
@@ -163,19 +167,24 @@ def first_char(file: ExportFile) -> str:
     return head.decode(sniff_encoding(head), errors="replace").lstrip("\ufeff \t\r\n")[:1]
 
 
-def not_utf8(name: str, where: str) -> InvalidInput:
-    return InvalidInput(
-        f"{name}, {where}: the text is not in the encoding it started in; save it as UTF-8 and try again."
-    )
+def not_utf8(name: str, where: str = "") -> InvalidInput:
+    at = f"{name}, {where}" if where else name
+    return InvalidInput(f"{at}: the text is not in the encoding it started in; save it as UTF-8 and try again.")
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that did not decode, kept by "surrogateescape"
 
 
 def csv_rows(file: ExportFile) -> Iterator[tuple[int, list[str]]]:
     """Each row with the line it starts on, one at a time (a field may span lines)."""
     line = 1
-    with open_text(file) as text:
+    with open_text(file, errors="surrogateescape") as text:
         reader = csv.reader(text, strict=False)
         try:
             for row in reader:
+                joined = "".join(row)
+                if not joined.isascii() and _UNDECODED.search(joined):
+                    raise not_utf8(file.name, f"line {line}")
                 yield line, row
                 line = reader.line_num + 1
         except csv.Error as error:
@@ -185,7 +194,7 @@ def csv_rows(file: ExportFile) -> Iterator[tuple[int, list[str]]]:
                     "this is not an export as the platform makes it."
                 ) from None
             raise InvalidInput(f"{file.name}, line {line}: not a readable CSV file ({error}).") from None
-        except UnicodeDecodeError:
+        except UnicodeError:  # UTF-16 with half a character at the end
             raise not_utf8(file.name, f"line {line}") from None
 
 
@@ -195,7 +204,7 @@ def load_json(file: ExportFile) -> Any:
         try:
             content = text.read(MAX_JSON_BYTES + 1)
         except UnicodeDecodeError:
-            raise not_utf8(file.name, "somewhere") from None
+            raise not_utf8(file.name) from None
     if len(content) > MAX_JSON_BYTES:
         raise InvalidInput(f"{file.name}: larger than {MAX_JSON_BYTES // (1024 * 1024)} MB; refused.")
     try:
@@ -205,7 +214,7 @@ def load_json(file: ExportFile) -> Any:
 
 
 def _bad_json(name: str, error: json.JSONDecodeError, content: str, where: str) -> InvalidInput:
-    if not content[error.pos :].strip():
+    if error.msg.startswith("Unterminated") or not content[error.pos :].strip():
         return InvalidInput(f"{name}, {where}: the file ends too early (cut off); download the export again.")
     return InvalidInput(f"{name}, {where}: not valid JSON; is this the file as the platform made it?")
 
@@ -227,7 +236,7 @@ def json_array(file: ExportFile, *, after_equals: bool = False) -> Iterator[tupl
             try:
                 chunk = text.read(max(_CHUNK, at_least))
             except UnicodeDecodeError:
-                raise not_utf8(file.name, "somewhere") from None
+                raise not_utf8(file.name) from None
             buffer, pos = buffer[pos:] + chunk, 0
             eof = not chunk
             return bool(chunk)

@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from relationjournal.core.errors import InvalidInput
 from relationjournal.core.importers.files import ExportFile, Part, csv_rows
@@ -139,12 +140,24 @@ def _urls(cell: str) -> list[str]:
     return [url for url in (normalise_url(part) for part in re.split(r"[;,\s]+", cell)) if url]
 
 
-def _participants(columns: _Columns, row: list[str]) -> tuple[Participant, list[Participant]]:
-    sender_name = one_line(columns.get(row, "from"))
-    sender_url = normalise_url(columns.get(row, "sender profile url"))
+def _participants(columns: _Columns, row: list[str]) -> tuple[Participant, tuple[Participant, ...]]:
+    return _participants_of(
+        columns.get(row, "from"),
+        columns.get(row, "sender profile url"),
+        columns.get(row, "to"),
+        columns.get(row, "recipient profile urls"),
+    )
+
+
+@lru_cache(maxsize=16_384)  # a conversation's rows repeat the same cells: read them once
+def _participants_of(
+    sender_cell: str, sender_url_cell: str, to: str, urls_cell: str
+) -> tuple[Participant, tuple[Participant, ...]]:
+    sender_name = one_line(sender_cell)
+    sender_url = normalise_url(sender_url_cell)
     sender = Participant(person_key(sender_url, sender_name), sender_name, sender_url)
-    urls = _urls(columns.get(row, "recipient profile urls"))
-    to = one_line(columns.get(row, "to"))
+    urls = _urls(urls_cell)
+    to = one_line(to)
     names = [part.strip() for part in to.split(",")] if len(urls) > 1 else [to]
     if len(names) != len(urls):  # names with commas in them: the names cannot be told apart
         names = [""] * len(urls) if urls else [name for name in names if name]
@@ -152,7 +165,7 @@ def _participants(columns: _Columns, row: list[str]) -> tuple[Participant, list[
         recipients = [Participant(person_key(url, name), name, url) for name, url in zip(names, urls, strict=True)]
     else:
         recipients = [Participant(person_key("", name), name) for name in names]
-    return sender, recipients
+    return sender, tuple(recipients)
 
 
 def find_owner(files: list[ExportFile]) -> ImportedOwner | None:
@@ -238,7 +251,7 @@ def read_messages(file: ExportFile, owner: ImportedOwner | None) -> Iterator[Rec
             channel=Channel.linkedin,
             conversation_key=f"linkedin:conv:{conversation}" if conversation else "linkedin:conv:" + sender.key,
             sender=sender,
-            recipients=tuple(recipients),
+            recipients=recipients,
             owner_is_sender=None if owner is None else sender.key == owner.key,
             when=when,
             text=text,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -52,6 +53,7 @@ def short_hash(*parts: str, folded: bool = True) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:20]
 
 
+@lru_cache(maxsize=65_536)  # the same few thousand addresses come back in every message
 def normalise_url(url: str) -> str:
     """A profile address as a key: https, host in lower case (with `www.` for LinkedIn, Instagram
     and Facebook, as their exports write it), no query, fragment or trailing slash, percent-escapes
