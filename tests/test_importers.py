@@ -507,3 +507,13 @@ def test_encrypted_and_corrupt_zips_get_one_line(tmp_path: Path) -> None:
     fake = tmp_path / "fake.zip"
     fake.write_text("not a zip at all", encoding="utf-8")
     assert refusal(fake).startswith("fake.zip: not a readable zip")
+
+
+def test_a_nested_vcard_keeps_both_cards(tmp_path: Path) -> None:
+    path = tmp_path / "agent.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:2.1\nFN:Boss Person\nAGENT:\nBEGIN:VCARD\nVERSION:2.1\nFN:Assistant Person\n"
+        "END:VCARD\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    assert [p.name for p in people(records(path))] == ["Boss Person", "Assistant Person"]

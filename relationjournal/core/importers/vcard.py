@@ -96,6 +96,8 @@ def _cards(file: ExportFile) -> Iterator[tuple[int, int, list[str] | None]]:
     for line_number, line in enumerate(_lines(file), start=1):
         upper = line.strip().upper()
         if upper == "BEGIN:VCARD":
+            if card is not None:  # a card inside a card (2.1's AGENT): the outer one ends here
+                yield number, start, card + ["END:VCARD"] if size <= MAX_CARD_CHARS else None
             card, size, start, dropping, continues = [line.strip()], 0, line_number, False, (False, False)
             number += 1
             continue
