@@ -59,6 +59,7 @@ _NAMES = {
         "QStandardItem",
         "QStandardItemModel",
         "QTextDocument",
+        "QTextCursor",
         "QValidator",
     ),
     "PySide6.QtNetwork": (
