@@ -273,3 +273,28 @@ def test_exporting_twice_a_day_makes_two_dated_folders_and_leaves_the_chosen_one
     assert sorted(p.name for p in folder.iterdir()) == [f"relationjournal-export-{today}",
                                                         f"relationjournal-export-{today}-2"]  # fmt: skip
     assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+
+
+def test_after_a_restore_the_app_quits_holding_nothing(qtbot: Any, journal: Journal, sandbox: Sandbox) -> None:
+    """The app's own start-up (JournalOpener) shows the journal; after a restore from the menu the
+    window holds a new journal, and quitting closes that one too: nothing keeps the file open."""
+    from relationjournal.core.journallock import JournalLock
+    from relationjournal.ui.app import JournalOpener
+
+    journal.add_person(PersonDraft("Ada Lovelace"))
+    backups.backup_now(journal, sandbox.location, now=datetime.now(UTC) - timedelta(hours=1))
+    window = MainWindow(sandbox.location)
+    qtbot.addWidget(window)
+    window.show()
+    lock = AppLock(sandbox.location)
+    assert lock.acquire()
+    opener = JournalOpener(window, sandbox.location, lock, quit_after_paint=False)
+    opener._show(journal)  # what opening the journal at start-up ends with
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=10_000)  # daily backup
+    restore_row(window, lambda dialog: len(dialog.found) - 1, MessageBoxes())  # the oldest: the one made above
+    qtbot.waitUntil(lambda: settled(window) and window.journal is not journal, timeout=15_000)
+    opener.close()  # as the app does when its event loop ends
+    with JournalLock(sandbox.location).acquire_exclusive(wait=0):  # no shared hold is left anywhere
+        pass
+    assert not lock.held
+    window.close()
