@@ -190,6 +190,11 @@ def test_change_key_of_a_passphrase_journal_reopens_with_the_new_passphrase(qtbo
         dialog.repeat.setText(NEW_PASSPHRASE + "x")
         ok_button(dialog).click()
         errors.append(dialog.error.text())  # refused: the dialog stays, saying why
+        dialog.passphrase.setText(OLD_PASSPHRASE)
+        dialog.repeat.setText(OLD_PASSPHRASE)
+        ok_button(dialog).click()
+        errors.append(dialog.error.text())
+        dialog.passphrase.setText(NEW_PASSPHRASE)
         dialog.repeat.setText(NEW_PASSPHRASE)
         ok_button(dialog).click()
 
@@ -197,7 +202,7 @@ def test_change_key_of_a_passphrase_journal_reopens_with_the_new_passphrase(qtbo
     window.act_change_key.trigger()
     try:
         qtbot.waitUntil(lambda: settled(window) and window.journal is not created.journal, timeout=20_000)
-        assert errors == ["The two passphrases differ."]
+        assert errors == ["The two passphrases differ.", "That is the journal's passphrase now: choose a new one."]
         assert names(window) == ["Ada Lovelace"]
         assert window.journal is not None and window.journal.key == Key(passphrase=NEW_PASSPHRASE)
         with pytest.raises(WrongKey):
@@ -298,3 +303,37 @@ def test_after_a_restore_the_app_quits_holding_nothing(qtbot: Any, journal: Jour
         pass
     assert not lock.held
     window.close()
+
+
+def test_a_backup_from_before_a_key_change_restores_with_the_recovery_key_from_then(
+    qtbot: Any, app_window: MainWindow, journal: Journal, sandbox: Sandbox
+) -> None:
+    from relationjournal.core.vault import recovery_key
+    from relationjournal.ui.qt import QInputDialog
+
+    journal.add_person(PersonDraft("Ada Lovelace"))
+    older = backups.backup_now(journal, sandbox.location, now=datetime.now(UTC) - timedelta(hours=1))
+    old_recovery_key = recovery_key(journal.key.raw or b"")
+    journal.add_person(PersonDraft("Grace Hopper"))
+    in_next_dialog(lambda dialog: ok_button(dialog).click(), ChangeKeyDialog)
+    in_next_dialog(lambda dialog: (dialog.kept.setChecked(True), dialog.ok.click()), RecoveryKeyDialog)
+    app_window.act_change_key.trigger()
+    qtbot.waitUntil(lambda: settled(app_window) and app_window.journal is not journal, timeout=20_000)
+    assert app_window.journal is not None
+    new_key = app_window.journal.key
+
+    def pick_older(dialog: BackupsDialog) -> int:
+        index = [b.path for b in dialog.found].index(older)
+        assert "made before the last key change" in dialog.tree.topLevelItem(index).text(2)
+        return index
+
+    def give_recovery_key(dialog: QInputDialog) -> None:
+        dialog.setTextValue(old_recovery_key)
+        dialog.accept()
+
+    in_next_dialog(give_recovery_key, QInputDialog)
+    restore_row(app_window, pick_older, MessageBoxes())
+    qtbot.waitUntil(lambda: settled(app_window) and names(app_window) == ["Ada Lovelace"], timeout=20_000)
+    assert (
+        backups.check_backup(sandbox.location.database, new_key) == []
+    )  # the current key (and recovery key) still work

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from relationjournal.core import backups
 from relationjournal.core.access import change_key as change_journal_key
 from relationjournal.core.access import check_passphrase, open_journal
-from relationjournal.core.errors import Busy, InvalidInput, JournalError
+from relationjournal.core.errors import Busy, InvalidInput, JournalError, WrongKey
 from relationjournal.core.vault import parse_recovery_key, read_meta
 from relationjournal.ui import ops
 from relationjournal.ui.qt import (
@@ -270,7 +270,15 @@ def restore(window: MainWindow, backup: backups.Backup, source_key: Key | None =
     location = window.location
 
     def work(journal: Journal) -> tuple[Any, str | None]:
-        return backups.restore(location, journal.key, backup.path, source_key=source_key), None
+        try:
+            return backups.restore(location, journal.key, backup.path, source_key=source_key), None
+        except WrongKey:  # (core's own message names the command line's option)
+            raise WrongKey(
+                f"That recovery key does not open {backup.path.name}; nothing was changed."
+                if source_key is not None
+                else f"{backup.path.name} does not open with this journal's key: it was made before a key change "
+                "(restore it with the recovery key from then), or it is not a journal. Nothing was changed."
+            ) from None
 
     def restored(kept: Any) -> None:
         window.statusBar().showMessage(
@@ -284,9 +292,9 @@ def restore(window: MainWindow, backup: backups.Backup, source_key: Key | None =
 class ChangeKeyDialog(QDialog):
     """What a key change does; for a passphrase journal, the new passphrase, twice."""
 
-    def __init__(self, protection: str, parent: QWidget | None = None):
+    def __init__(self, protection: str, parent: QWidget | None = None, *, current: str | None = None):
         super().__init__(parent)
-        self.protection = protection
+        self.protection, self.current = protection, current
         self.new_passphrase: str | None = None
         self.setWindowTitle("Change key")
         self.setMinimumWidth(520)
@@ -318,6 +326,8 @@ class ChangeKeyDialog(QDialog):
                 check_passphrase(passphrase)
                 if passphrase != self.repeat.text():
                     raise InvalidInput("The two passphrases differ.")
+                if passphrase == self.current:
+                    raise InvalidInput("That is the journal's passphrase now: choose a new one.")
             except InvalidInput as error:
                 self.error.show_error(str(error))
                 return
@@ -333,7 +343,8 @@ def change_key(window: MainWindow) -> None:
         _message(window, "Change key", f"The journal's settings file {location.meta.name} is missing; nothing was "
                                        "changed.")  # fmt: skip
         return
-    dialog = ChangeKeyDialog(meta.protection, window)
+    journal = window.journal
+    dialog = ChangeKeyDialog(meta.protection, window, current=journal.key.passphrase if journal else None)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     new_passphrase = dialog.new_passphrase
     dialog.deleteLater()
