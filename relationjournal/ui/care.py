@@ -107,16 +107,15 @@ def with_journal_alone(
             window.attach(outcome.journal)
         if isinstance(outcome.error, JournalError):
             _message(window, title, f"{outcome.error}")
-        elif outcome.error is not None:
-            raise outcome.error  # a bug: the crash dialog says so
-        else:
-            on_done(outcome.result)
+        elif outcome.error is None:
+            on_done(outcome.result)  # (a new recovery key is shown even if the journal did not open again)
         if outcome.reopen_error is not None:
             _message(window, title, f"The journal could not be opened again: {outcome.reopen_error} "
                                     "Start Relation Journal again.")  # fmt: skip
             window.close()
-            if not isinstance(outcome.reopen_error, JournalError):
-                raise outcome.reopen_error
+        for bug in (outcome.error, outcome.reopen_error):
+            if bug is not None and not isinstance(bug, JournalError):
+                raise bug  # the crash dialog says so
 
     progress = ops.run_operation(window, title, in_background, done)
     progress.setCancelButton(None)  # the file is being replaced: it runs to its end (it is all or nothing)
