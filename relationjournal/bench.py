@@ -248,7 +248,8 @@ class Bench:
         export_dir = self.cache / "export"
         shutil.rmtree(export_dir, ignore_errors=True)
         heavy = max(1, min(repeat, self.args.heavy_repeat))
-        export_times = timed(lambda: journal.export_csv(export_dir), heavy)
+        made: list[Path] = []  # each export makes its own dated folder inside export_dir
+        export_times = timed(lambda: made.append(journal.export_csv(export_dir)[0].parent), heavy)
         raw_dir = self.cache / "export-floor"
 
         def raw_export() -> None:
@@ -264,7 +265,7 @@ class Bench:
                                    "≤ 1.3× raw cursor + csv.writer", lambda r: (r.ratio or 9) <= 1.3, "s"))  # fmt: skip
         journal.close()
         connection.close()
-        self.results.append(self.import_case(export_dir, heavy))
+        self.results.append(self.import_case(made[-1], heavy))
         self.results.extend(self.cold_start())
         self.results.append(self.scroll_memory())
         self.results.extend(self.gui_stalls())
@@ -511,13 +512,13 @@ class Bench:
             "SELECT person_id FROM interaction GROUP BY person_id ORDER BY count(*) DESC LIMIT 1"
         ).fetchone()[0]
         raw.close()
-        imports = self.cache / "gui-stalls-import"  # what the import runs import: a small journal's export
+        exported = self.cache / "gui-stalls-import"  # what the import runs import: a small journal's export
         small = resolve_location(self.cache / "gui-stalls-import-journal")
         shutil.rmtree(small.data_dir, ignore_errors=True)
-        shutil.rmtree(imports, ignore_errors=True)
+        shutil.rmtree(exported, ignore_errors=True)
         with create_journal(small).journal as made:
             made.fill_demo(people=1000, interactions=20_000, seed=2)
-            made.export_csv(imports)
+            imports = made.export_csv(exported)[0].parent
         shutil.rmtree(small.data_dir)
         app = make_application()
         journal = open_journal(copy)
@@ -757,7 +758,7 @@ class Bench:
         worker.wait_for_background_work()
         journal.close()
         shutil.rmtree(copy.data_dir)
-        shutil.rmtree(imports)
+        shutil.rmtree(exported)
         if probe.error is not None:
             raise probe.error
         return stalls

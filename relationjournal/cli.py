@@ -214,7 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     channel_delete = channel.add_parser("delete", help="delete a channel of your own that no conversation uses")
     channel_delete.add_argument("name", metavar="NAME")
 
-    export = commands.add_parser("export", help="export everything to CSV files (not encrypted)")
+    export = commands.add_parser(
+        "export", help="export everything to CSV files (not encrypted), in a new dated folder inside DIR"
+    )
     export.add_argument("--csv", required=True, metavar="DIR", type=Path)
     export.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
 
@@ -943,8 +945,9 @@ def _carry(people: int, *, past: bool = False) -> str:
 def cmd_export(args: argparse.Namespace) -> None:
     with _open(args) as journal:
         paths = journal.export_csv(args.csv, excel=args.excel)
-    print(f"Exported {len(paths)} files to {args.csv}: {', '.join(p.name for p in paths)}.")
-    print(EXPORT_WARNING.format(folder=args.csv), file=sys.stderr)  # after: a failed export leaves no files
+    folder = paths[0].parent  # a new dated folder inside the one given
+    print(f"Exported {len(paths)} files to {folder}: {', '.join(p.name for p in paths)}.")
+    print(EXPORT_WARNING.format(folder=folder), file=sys.stderr)  # after: a failed export leaves no files
 
 
 def cmd_import(args: argparse.Namespace) -> None:

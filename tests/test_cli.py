@@ -66,10 +66,11 @@ def test_init_add_log_note_search_export_import_round_trip(sandbox: Sandbox, tmp
     assert timeline[0]["occurred_at"] == "2026-11-20T09:00:00+00:00"
     assert timeline[0]["reached_out_by"] == "Sam" and timeline[0]["direction"] == "in"
 
-    export_dir = tmp_path / "export"
-    result = run_cli("export", "--csv", str(export_dir))
+    result = run_cli("export", "--csv", str(tmp_path / "export"))
     assert result.returncode == 0
     assert "NOT encrypted" in result.stderr
+    [export_dir] = (tmp_path / "export").iterdir()  # a new dated folder, named in the output
+    assert f"to {export_dir}:" in result.stdout
     with (export_dir / "people.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[0]["display_name"] == "Zoë Müller" and rows[0]["organisation"] == "Acme, Inc."
@@ -78,8 +79,8 @@ def test_init_add_log_note_search_export_import_round_trip(sandbox: Sandbox, tmp
     other = {"RELATIONJOURNAL_DATA_DIR": str(tmp_path / "second")}
     cli_ok("init", env=other)
     cli_ok("import", "--csv", str(export_dir), env=other)
-    again = tmp_path / "again"
-    cli_ok("export", "--csv", str(again), env=other)
+    cli_ok("export", "--csv", str(tmp_path / "again"), env=other)
+    [again] = (tmp_path / "again").iterdir()
     assert snapshot(again) == snapshot(export_dir)
     assert json.loads(cli_ok("search", "Mia", "--format", "json", env=other))[0]["person_name"] == "李小龍"
 

@@ -220,7 +220,9 @@ def test_export_keeps_the_mode_of_an_existing_folder(sandbox: Sandbox, tmp_path:
     folder.chmod(folder_mode)
     cli_ok("export", "--csv", str(folder))
     assert mode(folder) == folder_mode
-    files = sorted(folder.iterdir())
+    [made] = folder.iterdir()  # the export's own dated folder, private
+    assert mode(made) == 0o700
+    files = sorted(made.iterdir())
     assert [p.name for p in files] == sorted(spec.filename for spec in csvio.FILES)
     assert {p.name: mode(p) for p in files} == {p.name: 0o600 for p in files}
 
@@ -234,7 +236,8 @@ def test_export_makes_the_folders_it_creates_private(sandbox: Sandbox, tmp_path:
     folder = parent / "new" / "export"
     cli_ok("export", "--csv", str(folder))
     assert (mode(parent), mode(parent / "new"), mode(folder)) == (0o755, 0o700, 0o700)
-    assert {mode(p) for p in folder.iterdir()} == {0o600}
+    [made] = folder.iterdir()
+    assert mode(made) == 0o700 and {mode(p) for p in made.iterdir()} == {0o600}
 
 
 # 10. A failed export leaves nothing behind ----------------------------------------------------------
@@ -283,7 +286,8 @@ def test_a_failed_export_keeps_an_earlier_export_in_the_folder_whole(sandbox: Sa
     cli_ok("note", "add", "Ada", "-", input="A long letter, kept whole. " * 15_000)
     one_line_error(run_cli("export", "--csv", str(small_disk)))
     assert snapshot(small_disk) == before
-    assert sorted(p.name for p in small_disk.iterdir()) == sorted(before)  # no temp files either
+    everything = sorted(str(p.relative_to(small_disk)) for p in small_disk.rglob("*") if p.is_file())
+    assert everything == sorted(before) and len(list(small_disk.iterdir())) == 1  # no temp files or folders either
 
 
 FILE_SIZE_LIMIT = """
@@ -313,8 +317,8 @@ def test_a_long_note_round_trips_through_export_and_import(sandbox: Sandbox, tmp
     cli_ok("person", "add", "Novelist")
     note = ('A chapter, with "quotes", commas and ünïcødé.\n' * 25_000 * megabytes)[: megabytes * 1_000_000]
     cli_ok("note", "add", "Novelist", "-", input=note)
-    export = tmp_path / "export"
-    cli_ok("export", "--csv", str(export))
+    cli_ok("export", "--csv", str(tmp_path / "export"))
+    [export] = (tmp_path / "export").iterdir()
     other = {"RELATIONJOURNAL_DATA_DIR": str(tmp_path / "fresh")}
     cli_ok("init", env=other)
     cli_ok("import", "--csv", str(export), env=other)

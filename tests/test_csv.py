@@ -68,13 +68,11 @@ def fill(journal: Journal) -> None:
 
 def test_export_then_import_into_a_fresh_journal_round_trips_every_field(journal: Journal, tmp_path: Path) -> None:
     fill(journal)
-    first = tmp_path / "first"
-    journal.export_csv(first)
+    first = journal.export_csv(tmp_path / "first")[0].parent
     with create_journal(resolve_location(tmp_path / "fresh")).journal as fresh:
         counts = fresh.import_csv(first)
         assert counts["people.csv"] == len(HARD_STRINGS) and counts["interactions.csv"] == len(HARD_STRINGS)
-        second = tmp_path / "second"
-        fresh.export_csv(second)
+        second = fresh.export_csv(tmp_path / "second")[0].parent
         assert snapshot(second) == snapshot(first)
         assert [p.display_name for p in fresh.list_people()] == [p.display_name for p in journal.list_people()]
         original = journal.timeline(limit=1000)
@@ -84,10 +82,10 @@ def test_export_then_import_into_a_fresh_journal_round_trips_every_field(journal
 
 def test_formula_cells_are_neutralised_for_spreadsheets(journal: Journal, tmp_path: Path) -> None:
     fill(journal)
-    journal.export_csv(tmp_path, excel=True)
-    raw = (tmp_path / "notes.csv").read_bytes()
+    folder = journal.export_csv(tmp_path, excel=True)[0].parent
+    raw = (folder / "notes.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel needs the BOM to read UTF-8
-    with (tmp_path / "notes.csv").open(encoding="utf-8-sig", newline="") as handle:
+    with (folder / "notes.csv").open(encoding="utf-8-sig", newline="") as handle:
         bodies = [row["body"] for row in csv.DictReader(handle)]
     assert all(not body.startswith(("=", "+", "-", "@", "\t", "\r")) for body in bodies)
     assert '\'=HYPERLINK("http://evil")' in bodies and "'''twice" in bodies
@@ -95,11 +93,10 @@ def test_formula_cells_are_neutralised_for_spreadsheets(journal: Journal, tmp_pa
 
 def test_import_into_a_journal_with_people_keeps_both(journal: Journal, tmp_path: Path) -> None:
     journal.add_person(PersonDraft("Already Here"))
-    source = tmp_path / "source"
     with create_journal(resolve_location(tmp_path / "other")).journal as other:
         ada = other.add_person(PersonDraft("Ada"))
         other.add_note(ada.id, "Ada's note")
-        other.export_csv(source)
+        source = other.export_csv(tmp_path / "source")[0].parent
     journal.import_csv(source)
     ada = journal.find_person("Ada")
     assert ada.id == 2  # id 1 was taken, so Ada was renumbered and her note followed her

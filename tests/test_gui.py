@@ -218,7 +218,9 @@ def test_export_csv_from_the_dialog_warns_first(qtbot, window: MainWindow, journ
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Exported to"), timeout=10_000)
     clock.stop()
     assert ticks, "the window's event loop kept running during the export"
-    with (folder / "people.csv").open(encoding="utf-8", newline="") as handle:
+    [made] = folder.iterdir()  # a new dated folder inside the one chosen, named in the status bar
+    assert str(made) in window.statusBar().currentMessage()
+    with (made / "people.csv").open(encoding="utf-8", newline="") as handle:
         assert [row["display_name"] for row in csv.DictReader(handle)] == ["Ada Lovelace"]
 
 

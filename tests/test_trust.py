@@ -242,7 +242,9 @@ def test_exports_and_backups_are_private(sandbox: Sandbox, tmp_path: Path) -> No
     init_journal()
     cli_ok("person", "add", "Ada")
     cli_ok("export", "--csv", str(tmp_path / "out"))
-    for path in (tmp_path / "out").iterdir():
+    [made] = (tmp_path / "out").iterdir()  # the export's own dated folder
+    assert made.stat().st_mode & 0o777 == 0o700
+    for path in made.iterdir():
         assert path.stat().st_mode & 0o777 == 0o600
     meta = json.loads(sandbox.location.meta.read_text())
     assert set(meta) <= {"format", "journal_id", "protection", "key_check", "key_changed_at"}  # nothing personal

@@ -157,6 +157,7 @@ def test_export_then_import_into_another_journal_through_the_file_menu(
     in_next_dialog(choose, QFileDialog)
     window.act_export.trigger()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Exported to"), timeout=10_000)
+    [folder] = folder.iterdir()  # the export's own dated folder inside the one chosen
     with (folder / "people.csv").open(encoding="utf-8", newline="") as handle:
         assert [row["display_name"] for row in csv.DictReader(handle)] == ["Ada Lovelace"]
 

@@ -273,7 +273,7 @@ DEFAULTS: dict[str, Any] = {
 
 # Export -------------------------------------------------------------------------------------------
 def export_all(session: Session, folder: Path, *, excel: bool = False, progress: Progress = no_progress) -> list[Path]:
-    """Write every file into `folder` (made private if the export creates it), all or nothing.
+    """Write every file into a new dated folder inside `folder` (see `_Export.make_folders`), all or nothing.
 
     SQLite makes each whole CSV line (see `_export_sql`), so Python only joins lines and writes
     them: 1,000,000 interactions export faster than `csv.writer` over a plain `SELECT *`.
@@ -281,7 +281,7 @@ def export_all(session: Session, folder: Path, *, excel: bool = False, progress:
     """
     export = _Export(folder)
     try:
-        export.make_folders()
+        folder = export.make_folders()
         # The driver's own cursor, inside the session's transaction: one snapshot for every file.
         driver = session.connection().connection.driver_connection
         assert driver is not None  # the session's connection is open
@@ -305,19 +305,40 @@ def export_all(session: Session, folder: Path, *, excel: bool = False, progress:
         raise
 
 
+EXPORT_FOLDER = "relationjournal-export-{day}"
+MAX_SAME_DAY = 1000
+
+
+def _dated_folder(chosen: Path, day: date) -> Path:
+    """A new, private folder for one export inside `chosen`: `relationjournal-export-2026-11-30`,
+    then `-2`, `-3`... on the same day. Made here (never reused), so no export lands over another."""
+    base = EXPORT_FOLDER.format(day=day.isoformat())
+    for number in range(1, MAX_SAME_DAY + 1):
+        path = chosen / (base if number == 1 else f"{base}-{number}")
+        try:
+            path.mkdir(mode=PRIVATE_DIR_MODE)
+        except FileExistsError:
+            continue
+        if sys.platform != "win32":
+            os.chmod(path, PRIVATE_DIR_MODE)  # whatever the umask
+        return path
+    raise InvalidInput(f"{chosen} already holds {MAX_SAME_DAY} exports from today; choose another folder.")
+
+
 @dataclass
 class _Export:
     """The files and folders one export run makes, so that a failure can take them all back."""
 
-    folder: Path
+    folder: Path  # the folder the user chose; the files go into a new dated folder inside it
     created_dirs: list[Path] = field(default_factory=list)
     staged_files: list[tuple[Path, Path]] = field(default_factory=list)  # (temp file, final path)
     placed: list[Path] = field(default_factory=list)  # final paths already renamed into place
     replaced_earlier: set[Path] = field(default_factory=set)  # ... over a file of that name
     writing: Path | None = None
 
-    def make_folders(self) -> None:
-        """Create the missing folders of `folder`, private; an existing folder is left as it is."""
+    def make_folders(self) -> Path:
+        """Create the missing folders of `folder`, private (an existing folder is left as it is, mode
+        and all), then the new dated folder this export writes into; returns that one."""
         if self.folder.exists() and not self.folder.is_dir():
             raise InvalidInput(f"{self.folder} is a file, not a folder; nothing was exported.")
         missing = [p for p in (self.folder, *self.folder.parents) if not os.path.lexists(p)]
@@ -327,6 +348,10 @@ class _Export:
             self.created_dirs.append(path)
             if sys.platform != "win32":
                 os.chmod(path, PRIVATE_DIR_MODE)  # whatever the umask
+        self.writing = self.folder
+        dated = _dated_folder(self.folder, datetime.now().astimezone().date())
+        self.created_dirs.append(dated)
+        return dated
 
     @contextmanager
     def staged(self, path: Path, *, encoding: str) -> Iterator[io.TextIOWrapper]:
@@ -454,7 +479,9 @@ def read_import(source: Path) -> ImportBatch:
     if source.is_dir():
         paths = [source / spec.filename for spec in FILES if (source / spec.filename).exists()]
         if not paths:
-            raise InvalidInput(f"{source} holds none of {', '.join(s.filename for s in FILES)}.")
+            exports = sorted(source.glob(EXPORT_FOLDER.format(day="*")))
+            hint = f"; its export is in the folder {exports[-1].name} inside it" if exports else ""
+            raise InvalidInput(f"{source} holds none of {', '.join(s.filename for s in FILES)}{hint}.")
     elif source.is_file():
         if source.name not in BY_NAME:
             raise InvalidInput(f"{source.name}: import takes one of {', '.join(BY_NAME)} (or a folder of them).")

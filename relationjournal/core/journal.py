@@ -957,7 +957,9 @@ class Journal:
             touch(session, settings=True, reminders=True)
 
     def export_csv(self, folder: Path, *, excel: bool = False, progress: Progress = no_progress) -> list[Path]:
-        """Write the whole journal as CSV files in `folder` (plain text: the caller warns the user).
+        """Write the whole journal as CSV files in a new folder inside `folder`, named for the day
+        (`relationjournal-export-2026-11-30`, then `-2`...): never over an earlier export, and the
+        chosen folder keeps its mode. Plain text: the caller warns the user. Returns the files written.
 
         `progress` hears the rows written; raising from it (Cancel) leaves no file behind.
         """

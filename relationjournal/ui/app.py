@@ -213,6 +213,7 @@ class JournalOpener(QObject):
             self._listen()
         if self.quit_after_paint:
             quit_after_next_paint(self.window, announce="journal shown")
+        self.window.app_lock = self.lock  # let go and taken again around a restore (ui/care.py)
         self.window.attach(journal)
         self.window.start_daily_backup()
 
@@ -223,9 +224,11 @@ class JournalOpener(QObject):
         self.instance.raise_requested.connect(self.window.bring_forward)
 
     def close(self) -> None:
+        from relationjournal.ui.qt import is_alive
         from relationjournal.ui.worker import wait_for_background_work
 
         wait_for_background_work()
-        if self.journal is not None:
-            self.journal.close()
+        for journal in {self.journal, self.window.journal if is_alive(self.window) else None}:
+            if journal is not None:  # (the window's may be a new one, after a restore or key change)
+                journal.close()
         self.lock.release()

@@ -1,16 +1,28 @@
-"""The journal as a whole: export and import CSV (in the background, with progress), and settings."""
+"""The journal as a whole: export and import (in the background, with progress), and settings."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relationjournal.ui import dialogs, ops
-from relationjournal.ui.qt import QFileDialog
+from relationjournal.ui.qt import QFileDialog, QInputDialog
 
 if TYPE_CHECKING:
     from relationjournal.core.journal import Journal
     from relationjournal.ui.mainwindow import MainWindow
+
+
+@dataclass(frozen=True)
+class ImportFormat:
+    """A kind of file File > Import… reads; the user chooses among them once there is more than one."""
+
+    label: str
+    ask_source: str  # the title of the folder chooser
+
+
+IMPORT_FORMATS = (ImportFormat("CSV files (an export of Relation Journal)", "Import the CSV files in this folder"),)
 
 
 class DataActions:
@@ -28,15 +40,26 @@ class DataActions:
             window,
             "Export to CSV",
             lambda progress: journal.export_csv(folder, progress=progress),
-            lambda _paths: status.showMessage(f"Exported to {folder}. These files are not encrypted.", 10000),
+            lambda paths: status.showMessage(f"Exported to {paths[0].parent}. These files are not encrypted.", 10000),
             on_cancelled=lambda: status.showMessage("Export cancelled: no file was left behind.", 10000),
         )
+
+    def choose_format(self) -> ImportFormat | None:
+        """Which kind of file to import: asked only once there is a choice (CSV is the only one yet)."""
+        if len(IMPORT_FORMATS) == 1:
+            return IMPORT_FORMATS[0]
+        labels = [f.label for f in IMPORT_FORMATS]
+        label, chosen = QInputDialog.getItem(self.window, "Import", "What to import:", labels, 0, False)
+        return IMPORT_FORMATS[labels.index(label)] if chosen else None
 
     def import_from(self, source: Path | None) -> None:
         """Import CSV files (a folder of exports) in the background; all rows or none, then every view follows."""
         window = self.window
         if source is None:
-            chosen = QFileDialog.getExistingDirectory(window, "Import the CSV files in this folder")
+            kind = self.choose_format()
+            if kind is None:
+                return
+            chosen = QFileDialog.getExistingDirectory(window, kind.ask_source)
             if not chosen:
                 return
             source = Path(chosen)
@@ -45,7 +68,7 @@ class DataActions:
         def imported(counts: dict[str, int]) -> None:
             status.showMessage(f"Imported {sum(counts.values()):,} rows from {source}.", 10000)
 
-        ops.run_operation(window, "Import from CSV", lambda _progress: journal.import_csv(source), imported)
+        ops.run_operation(window, "Import", lambda _progress: journal.import_csv(source), imported)
 
     def settings(self) -> None:
         dialogs.SettingsDialog(self.journal, self.window).exec()

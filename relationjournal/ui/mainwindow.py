@@ -34,6 +34,7 @@ from relationjournal.ui.qt import (
 )
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
+    from relationjournal.core.applock import AppLock
     from relationjournal.core.changes import Change
     from relationjournal.core.journal import Journal
 
@@ -52,6 +53,8 @@ person_actions = lazy_module("relationjournal.ui.person_actions")
 entry_actions = lazy_module("relationjournal.ui.entry_actions")
 reminder_actions = lazy_module("relationjournal.ui.reminder_actions")
 data_actions = lazy_module("relationjournal.ui.data_actions")
+care = lazy_module("relationjournal.ui.care")
+help_ui = lazy_module("relationjournal.ui.help")
 
 
 class MainWindow(QMainWindow):
@@ -73,6 +76,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.location = location
         self.journal: Journal | None = None
+        self.app_lock: AppLock | None = None  # the app's own hold (set by the opener), let go around a restore
+        self.set_aside = False  # the journal is closed for a restore or key change: the window waits for it
         self.first_paint_time: float | None = None  # seconds since the epoch (benchmarks)
         self.setWindowTitle("Relation Journal")
         self.setWindowIcon(icon("app"))
@@ -180,6 +185,23 @@ class MainWindow(QMainWindow):
         self.refresh_due()
         memory.freeze_after_start()
 
+    def detach(self) -> Journal:
+        """Take the journal out of the window and return it, still open, for a restore or key change
+        (which need the file alone): once this returns no view, timer or background read uses it."""
+        journal = self._journal()
+        self._due_timer.stop()
+        self._file_timer.stop()
+        if self.tray.tray is not None:
+            self.tray.tray.hide()
+        for gone in (self.changes, self.tray, self._due_timer, self._file_timer):
+            gone.deleteLater()
+        QSettings().setValue("window/splitter", self.splitter.saveState())
+        self.journal = None
+        self._set_journal_actions_enabled(False)
+        self.setCentralWidget(QWidget())  # the views go with the old one
+        worker.wait_for_background_work()  # reads under way finish (and deliver to no one)
+        return journal
+
     # Actions -----------------------------------------------------------------------------------
     def _action(self, label: str, slot: Any, keys: Any = (), icon_name: str | None = None, tip: str = "") -> QAction:
         action = QAction(icon(icon_name or ""), label, self)
@@ -221,9 +243,16 @@ class MainWindow(QMainWindow):
             tip="Rename, merge and delete tags; set their cadence",
         )
         self.act_import = self._action(
-            "&Import from CSV…", lambda: self.import_from(None), "Ctrl+Shift+I", tip="Import CSV files"
+            "&Import…", lambda: self.import_from(None), "Ctrl+Shift+I", tip="Import CSV files"
         )
         self.act_export = self._action("&Export to CSV…", lambda: self.export_to(None), "Ctrl+Shift+E", "export")
+        self.act_backups = self._action("&Backups…", lambda: care.show_backups(self),
+                                        tip="Back up now, or restore an earlier backup")  # fmt: skip
+        self.act_change_key = self._action("Change &key…", lambda: care.change_key(self),
+                                           tip="Re-encrypt the journal with a new key or passphrase")  # fmt: skip
+        self.act_shortcuts = self._action("&Keyboard shortcuts", lambda: help_ui.ShortcutsDialog(self).exec(),
+                                          "Ctrl+/")  # fmt: skip
+        self.act_guide = self._action("&User guide", lambda: help_ui.GuideDialog(self).exec(), key.HelpContents)
         self.act_settings = self._action(
             "Se&ttings…", lambda: self.data.settings(), [key.Preferences, "Ctrl+,"], "settings"
         )
@@ -234,7 +263,9 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.act_import, self.act_export, self.act_settings])
+        file_menu.addActions([self.act_import, self.act_export])
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_backups, self.act_change_key, self.act_settings])
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         person_menu = bar.addMenu("&Person")
@@ -247,7 +278,10 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.act_today, self.act_upcoming, self.act_people, self.act_timeline, self.act_search,
                               self.act_reflections])  # fmt: skip
-        bar.addMenu("&Help").addAction(self.act_about)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.act_guide, self.act_shortcuts])
+        help_menu.addSeparator()
+        help_menu.addAction(self.act_about)
 
         self.toolbar = toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
@@ -265,9 +299,9 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
     def _set_journal_actions_enabled(self, enabled: bool) -> None:
-        """Before `attach` only Quit and About work: everything else needs the journal."""
+        """Before `attach` only Quit and Help work: everything else needs the journal."""
         for action in self.actions():
-            if action not in (self.act_quit, self.act_about):
+            if action not in (self.act_quit, self.act_about, self.act_guide, self.act_shortcuts):
                 action.setEnabled(enabled)
         self.search.setEnabled(enabled)
 
@@ -465,6 +499,9 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.set_aside:  # a restore or key change is replacing the file: it finishes first
+            event.ignore()
+            return
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         if self.journal is not None:

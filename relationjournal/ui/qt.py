@@ -60,6 +60,7 @@ _NAMES = {
         "QStandardItem",
         "QStandardItemModel",
         "QTextDocument",
+        "QTextCursor",
         "QValidator",
     ),
     "PySide6.QtNetwork": (
