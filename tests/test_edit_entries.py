@@ -1,0 +1,210 @@
+"""Editing and deleting what was logged: the journal service first, then the app's real actions.
+
+Edits keep search and reminders right; a delete can be undone for the session, with the entry's
+id, times and the reminders deleted with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from relationjournal.core.errors import InvalidInput, NotFound
+from relationjournal.core.journal import Journal
+from relationjournal.core.records import InteractionDraft, InteractionRecord, NoteRecord, PersonDraft
+from relationjournal.core.vocabulary import Channel, Context, ReminderKind, ReminderState
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def at(text: str) -> datetime:
+    """A Berlin wall-clock time, e.g. "2026-11-10 14:00", as an aware datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=BERLIN)
+
+
+@pytest.fixture
+def berlin(journal: Journal) -> Journal:
+    journal.set_setting("timezone", "Europe/Berlin")
+    return journal
+
+
+def draft_of(record: InteractionRecord, **changes) -> InteractionDraft:
+    """The draft a prefilled edit dialog gives back, with what the user changed."""
+    values = {name: getattr(record, name) for name in ("channel", "direction", "occurred_at", "summary", "body",
+                                                       "tone", "context", "hard_event", "reached_out_by",
+                                                       "follow_up_on")}  # fmt: skip
+    return InteractionDraft(**{**values, **changes})
+
+
+def open_reminders(journal: Journal, interaction_id: int, kind: ReminderKind | None = None) -> list:
+    return [r for r in journal.reminders_from(interaction_id)
+            if r.state in (ReminderState.open, ReminderState.snoozed) and (kind is None or r.kind is kind)]  # fmt: skip
+
+
+def due_kinds(journal: Journal, now: datetime) -> list[ReminderKind]:
+    return [d.reminder.kind for d in journal.due_reminders(now=now)]
+
+
+# The journal service -------------------------------------------------------------------------
+def test_editing_a_conversation_changes_it_everywhere_and_search_follows(berlin: Journal) -> None:
+    ada = berlin.add_person(PersonDraft("Ada Lovelace")).id
+    logged = berlin.log_interaction(
+        ada, InteractionDraft(Channel.email, occurred_at=at("2026-11-10 14:00"), summary="Marathon in Berlin"),
+        now=at("2026-11-10 14:00"),
+    )  # fmt: skip
+    edited = berlin.edit_interaction(logged.id, draft_of(logged, summary="Swimming in Lisbon", channel=Channel.phone,
+                                                         body="She trains at dawn"))  # fmt: skip
+    assert (edited.id, edited.created_at, edited.person_name) == (logged.id, logged.created_at, "Ada Lovelace")
+    shown = berlin.timeline(ada)[0].item
+    assert (shown.summary, shown.channel, shown.body) == ("Swimming in Lisbon", Channel.phone, "She trains at dawn")
+    assert [h.id for h in berlin.search("lisbon") if h.kind == "interaction"] == [logged.id]
+    assert [h.id for h in berlin.search("dawn") if h.kind == "interaction"] == [logged.id]
+    assert berlin.search("marathon") == []
+
+
+def test_moving_a_conversation_in_time_moves_the_last_contact(berlin: Journal) -> None:
+    ada = berlin.add_person(PersonDraft("Ada"), now=at("2026-01-01 10:00")).id
+    first = berlin.log_interaction(ada, InteractionDraft(Channel.email, occurred_at=at("2026-11-01 10:00")))
+    latest = berlin.log_interaction(ada, InteractionDraft(Channel.email, occurred_at=at("2026-11-10 10:00")))
+    berlin.edit_interaction(latest.id, draft_of(latest, occurred_at=at("2026-10-01 10:00")))
+    assert berlin.person(ada).last_contact == first.occurred_at
+    assert [e.item.id for e in berlin.timeline(ada)] == [first.id, latest.id]  # the timeline is in the new order
+
+
+def test_a_new_follow_up_date_moves_its_open_reminder_and_clearing_it_removes_it(berlin: Journal) -> None:
+    ada = berlin.add_person(PersonDraft("Ada"), now=at("2026-11-01 10:00")).id
+    logged = berlin.log_interaction(
+        ada, InteractionDraft(Channel.email, occurred_at=at("2026-11-10 14:00"), summary="Her book",
+                              follow_up_on=date(2026, 11, 20)), now=at("2026-11-10 14:00"),
+    )  # fmt: skip
+    [follow_up] = open_reminders(berlin, logged.id)
+    berlin.snooze_reminder(follow_up.id, "2026-11-21T10:00", now=at("2026-11-20 09:00"))
+
+    moved = berlin.edit_interaction(logged.id, draft_of(logged, follow_up_on=date(2026, 11, 25), summary="Her novel"))
+    [again] = open_reminders(berlin, logged.id)
+    assert again.id == follow_up.id and again.state is ReminderState.open  # the same reminder, its snooze gone
+    assert again.due_at.astimezone(BERLIN) == at("2026-11-25 08:00") and "Her novel" in again.text
+    assert ReminderKind.follow_up not in due_kinds(berlin, at("2026-11-22 12:00"))
+    assert ReminderKind.follow_up in due_kinds(berlin, at("2026-11-25 09:00"))
+
+    business = berlin.edit_interaction(logged.id, draft_of(moved, context=Context.business))
+    assert open_reminders(berlin, logged.id)[0].business  # a business follow-up pauses after hard news
+    berlin.edit_interaction(logged.id, draft_of(business, follow_up_on=None))
+    assert open_reminders(berlin, logged.id) == []
+    assert ReminderKind.follow_up not in due_kinds(berlin, at("2026-11-26 09:00"))
+
+    berlin.edit_interaction(logged.id, draft_of(business, follow_up_on=date(2026, 12, 1)))  # a date added back
+    [scheduled] = open_reminders(berlin, logged.id)
+    assert scheduled.due_at.astimezone(BERLIN) == at("2026-12-01 08:00")
+
+
+def test_an_edit_leaves_a_follow_up_that_was_done_alone(berlin: Journal) -> None:
+    ada = berlin.add_person(PersonDraft("Ada")).id
+    logged = berlin.log_interaction(ada, InteractionDraft(Channel.email, summary="Call back",
+                                                          follow_up_on=date(2026, 11, 20)))  # fmt: skip
+    [follow_up] = open_reminders(berlin, logged.id)
+    berlin.complete_reminder(follow_up.id)
+    berlin.edit_interaction(logged.id, draft_of(logged, summary="Called back"))
+    assert open_reminders(berlin, logged.id) == []  # done stays done
+    assert [r.state for r in berlin.reminders_from(logged.id)] == [ReminderState.done]
+
+
+def test_marking_and_unmarking_a_hard_event_schedules_and_removes_the_care(berlin: Journal) -> None:
+    lena = berlin.add_person(PersonDraft("Lena"), now=at("2026-11-01 10:00")).id
+    logged = berlin.log_interaction(
+        lena, InteractionDraft(Channel.phone, occurred_at=at("2026-11-10 12:00"), summary="Her father died"),
+        now=at("2026-11-10 12:00"),
+    )  # fmt: skip
+    assert open_reminders(berlin, logged.id) == []
+    hard = berlin.edit_interaction(logged.id, draft_of(logged, hard_event=True), now=at("2026-11-10 12:05"))
+    check_ins = [r.due_at.astimezone(BERLIN) for r in open_reminders(berlin, logged.id, ReminderKind.check_in)]
+    assert check_ins[0] == at("2026-11-12 12:00")
+    assert len(open_reminders(berlin, logged.id, ReminderKind.self_care)) == 2
+    assert berlin.emotional_load(now=at("2026-11-10 13:00")).hard_events == 1
+
+    berlin.edit_interaction(logged.id, draft_of(hard, occurred_at=at("2026-11-09 12:00")))  # it was the day before
+    moved = [r.due_at.astimezone(BERLIN) for r in open_reminders(berlin, logged.id, ReminderKind.check_in)]
+    assert moved[0] == at("2026-11-11 12:00") and len(moved) == len(check_ins)
+
+    berlin.edit_interaction(logged.id, draft_of(hard, hard_event=False))
+    assert open_reminders(berlin, logged.id) == []
+    assert berlin.emotional_load(now=at("2026-11-10 13:00")).hard_events == 0
+
+
+def test_a_bad_edit_is_refused_and_changes_nothing(berlin: Journal) -> None:
+    ada = berlin.add_person(PersonDraft("Ada")).id
+    logged = berlin.log_interaction(ada, InteractionDraft(Channel.email, summary="Kept"))
+    with pytest.raises(InvalidInput, match="timezone"):
+        berlin.edit_interaction(logged.id, draft_of(logged, summary="Lost", occurred_at=datetime(2026, 11, 1, 10)))
+    with pytest.raises(NotFound, match="no conversation with id 999"):
+        berlin.edit_interaction(999, draft_of(logged))
+    assert berlin.timeline(ada)[0].item == logged
+
+
+def test_a_deleted_conversation_comes_back_with_its_id_times_and_reminders(berlin: Journal) -> None:
+    ada = berlin.add_person(PersonDraft("Ada"), now=at("2026-01-01 10:00")).id
+    older = berlin.log_interaction(ada, InteractionDraft(Channel.email, occurred_at=at("2026-11-01 10:00"),
+                                                         summary="First", follow_up_on=date(2026, 11, 3)))  # fmt: skip
+    [done] = open_reminders(berlin, older.id)
+    berlin.complete_reminder(done.id)
+    logged = berlin.log_interaction(
+        ada, InteractionDraft(Channel.phone, occurred_at=at("2026-11-10 12:00"), summary="Hospital news",
+                              body="Her mother is ill", hard_event=True, follow_up_on=date(2026, 11, 20)),
+        now=at("2026-11-10 12:00"),
+    )  # fmt: skip
+    [follow_up] = open_reminders(berlin, logged.id, ReminderKind.follow_up)
+    berlin.complete_reminder(open_reminders(berlin, logged.id, ReminderKind.self_care)[0].id)
+    before = berlin.reminders_from(logged.id)
+    entry = berlin.timeline(ada)[0]
+
+    deleted = berlin.delete_interaction(logged.id)
+    assert deleted.entry == entry.item and deleted.key == entry.key
+    assert berlin.timeline(ada)[0].item.id == older.id and berlin.search("hospital") == []
+    assert berlin.person(ada).last_contact == older.occurred_at
+    assert follow_up.id not in [r.id for r in berlin.reminders()]  # its open reminders went with it
+    assert len(deleted.reminders) == len(before) - 1 and len(deleted.unlinked) == 1  # the done one stays
+
+    restored = berlin.restore_entry(deleted)
+    assert restored == entry.item  # same id, text, times
+    assert berlin.timeline(ada)[0] == entry
+    assert berlin.reminders_from(logged.id) == before  # every reminder as it was, done or open
+    assert [h.id for h in berlin.search("hospital")] == [logged.id]
+    assert berlin.person(ada).last_contact == logged.occurred_at
+    assert berlin.reminders_from(older.id)[0].state is ReminderState.done  # an older conversation's: untouched
+
+
+def test_a_deleted_note_comes_back_as_it_was(berlin: Journal) -> None:
+    ada = berlin.add_person(PersonDraft("Ada")).id
+    note = berlin.add_note(ada, "Her twins start school", pinned=True, now=at("2026-11-01 10:00"))
+    note = berlin.update_note(note.id, body="Her twins start school in September")
+    deleted = berlin.delete_note(note.id)
+    assert berlin.timeline(ada) == [] and berlin.pinned_notes(ada) == [] and berlin.search("twins") == []
+    restored = berlin.restore_entry(deleted)
+    assert restored == note and isinstance(restored, NoteRecord)
+    assert berlin.pinned_notes(ada) == [note]
+    assert [h.id for h in berlin.search("twins")] == [note.id]
+
+
+def test_a_restored_entry_takes_a_new_id_when_its_own_was_taken(berlin: Journal) -> None:
+    ada = berlin.add_person(PersonDraft("Ada")).id
+    logged = berlin.log_interaction(ada, InteractionDraft(Channel.email, summary="The first"))
+    deleted = berlin.delete_interaction(logged.id)
+    taken = berlin.log_interaction(ada, InteractionDraft(Channel.email, summary="Logged meanwhile"))
+    assert taken.id == logged.id  # SQLite gave the free id to the next conversation
+    restored = berlin.restore_entry(deleted)
+    assert restored.id != logged.id and restored == replace_id(logged, restored.id)
+    assert {e.item.summary for e in berlin.timeline(ada)} == {"The first", "Logged meanwhile"}
+
+
+def replace_id(record: InteractionRecord, new_id: int) -> InteractionRecord:
+    return record._replace(id=new_id)
+
+
+def test_restoring_is_refused_once_the_person_is_gone(berlin: Journal) -> None:
+    ada = berlin.add_person(PersonDraft("Ada")).id
+    deleted = berlin.delete_note(berlin.add_note(ada, "Gone").id)
+    with pytest.raises(NotFound, match="no person with id 999"):
+        berlin.restore_entry(replace(deleted, entry=deleted.entry._replace(person_id=999)))
