@@ -6,8 +6,10 @@ id, times and the reminders deleted with it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +18,23 @@ from relationjournal.core.errors import InvalidInput, NotFound
 from relationjournal.core.journal import Journal
 from relationjournal.core.records import InteractionDraft, InteractionRecord, NoteRecord, PersonDraft
 from relationjournal.core.vocabulary import Channel, Context, ReminderKind, ReminderState
+from relationjournal.ui import text
+from relationjournal.ui.dialogs import InteractionDialog, NoteDialog
+from relationjournal.ui.mainwindow import MainWindow
+from relationjournal.ui.models import TimelineModel
+from relationjournal.ui.qt import (
+    QAction,
+    QApplication,
+    QDate,
+    QDialogButtonBox,
+    QKeySequence,
+    QMessageBox,
+    QPushButton,
+    Qt,
+    QThreadPool,
+)
+from tests.dialogs import in_next_dialog
+from tests.test_user_flows import CTRL, evening_zone, press, today_items
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -208,3 +227,209 @@ def test_restoring_is_refused_once_the_person_is_gone(berlin: Journal) -> None:
     deleted = berlin.delete_note(berlin.add_note(ada, "Gone").id)
     with pytest.raises(NotFound, match="no person with id 999"):
         berlin.restore_entry(replace(deleted, entry=deleted.entry._replace(person_id=999)))
+
+
+# The app, through its real actions -----------------------------------------------------------
+@pytest.fixture
+def nothing_left_behind(window: MainWindow) -> Iterator[None]:
+    """After each flow: no dialog still open, no background work still running."""
+    yield
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    left = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
+    assert left == [], left
+
+
+def summaries(window: MainWindow) -> list[str]:
+    model = window.person_page.model
+    return [model.index(row, TimelineModel.SUMMARY).data() for row in range(model.rowCount())]
+
+
+def searched(qtbot, window: MainWindow, words: str) -> list[str]:
+    """What the search page lists for `words`, typed in the search box."""
+    window.search.setText(words)
+    with qtbot.waitSignal(window.search_page.searched, timeout=10_000):
+        window.run_search()
+    tree = window.search_page.tree
+    return [tree.topLevelItem(i).child(j).text(0) for i in range(tree.topLevelItemCount())
+            for j in range(tree.topLevelItem(i).childCount())]  # fmt: skip
+
+
+def double_click_row(qtbot, view, row: int) -> None:
+    rect = view.visualRect(view.model().index(row, TimelineModel.SUMMARY))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def context_action(view, label: str) -> QAction:
+    """The action the timeline's context menu offers as `label` (what a right-click shows)."""
+    assert view.contextMenuPolicy() is Qt.ContextMenuPolicy.ActionsContextMenu
+    [action] = [a for a in view.actions() if a.text().replace("&", "") == label]
+    return action
+
+
+def answer_delete(qtbot, button: str, seen: dict[str, Any]) -> None:
+    """Answer the delete question: "Enter" presses whatever is the default, as a user hitting Enter."""
+
+    def work(box: QMessageBox) -> None:
+        seen["text"] = f"{box.text()} {box.informativeText()}"
+        seen["default"] = box.defaultButton().text().replace("&", "")
+        if button == "Enter":
+            qtbot.keyClick(box.focusWidget() or box, Qt.Key.Key_Return)
+        else:
+            [chosen] = [b for b in box.buttons() if b.text().replace("&", "") == button]
+            chosen.click()
+
+    in_next_dialog(work, QMessageBox)
+
+
+def test_double_click_edits_a_conversation_and_the_timeline_and_search_follow(
+    qtbot, window: MainWindow, journal: Journal, nothing_left_behind: None
+) -> None:
+    ada = journal.add_person(PersonDraft("Ada Lovelace"))
+    logged = journal.log_interaction(
+        ada.id,
+        InteractionDraft(
+            Channel.email, summary="Marathon in Berlin", occurred_at=datetime.now(UTC) - timedelta(days=2)
+        ),
+    )
+    window.changes.flush()
+    window.open_person(ada.id)
+    seen: dict[str, Any] = {}
+
+    def edit(dialog: InteractionDialog) -> None:
+        seen["title"], seen["summary"] = dialog.windowTitle(), dialog.summary.text()
+        dialog.summary.selectAll()
+        qtbot.keyClicks(dialog.summary, "Swimming in Lisbon")
+        dialog.channel.set_value(Channel.phone)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+    in_next_dialog(edit, InteractionDialog)
+    double_click_row(qtbot, window.person_page.table, 0)
+    assert seen == {"title": "Edit conversation with Ada Lovelace", "summary": "Marathon in Berlin"}
+    qtbot.waitUntil(lambda: summaries(window) == ["Swimming in Lisbon"], timeout=10_000)
+    model = window.person_page.model
+    assert model.index(0, TimelineModel.CHANNEL).data() == text.CHANNEL_LABELS[Channel.phone]
+    assert window.statusBar().currentMessage() == "Saved the conversation with Ada Lovelace."
+    assert journal.timeline(ada.id)[0].item.occurred_at == logged.occurred_at  # the time was left as it was
+    assert searched(qtbot, window, "lisbon") == ["Ada Lovelace: Swimming in Lisbon"]
+    assert searched(qtbot, window, "marathon") == []
+
+
+def test_enter_and_ctrl_o_edit_a_follow_up_date_and_today_follows(
+    qtbot, window: MainWindow, journal: Journal, nothing_left_behind: None
+) -> None:
+    zone = evening_zone()
+    journal.set_setting("timezone", zone)
+    today = datetime.now(ZoneInfo(zone)).date()
+    ada = journal.add_person(PersonDraft("Ada Lovelace"))
+    logged = journal.log_interaction(ada.id, InteractionDraft(Channel.email, summary="Her book proposal",
+                                                              follow_up_on=today - timedelta(days=1)))  # fmt: skip
+    window.changes.flush()
+    press(qtbot, window, Qt.Key.Key_3, CTRL)
+    qtbot.waitUntil(lambda: "Follow-ups (1)" in today_items(window), timeout=10_000)
+
+    def follow_up_on(day: date) -> Callable[[InteractionDialog], None]:
+        def work(dialog: InteractionDialog) -> None:
+            dialog.follow_up.setDate(QDate(day.year, day.month, day.day))
+            dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+        return work
+
+    with qtbot.waitSignal(window.timeline_page.loaded, timeout=10_000):
+        press(qtbot, window, Qt.Key.Key_T, CTRL)  # everyone's timeline: Enter opens the conversation
+    window.timeline_page.table.selectRow(0)
+    in_next_dialog(follow_up_on(today + timedelta(days=7)), InteractionDialog)
+    qtbot.keyClick(window.timeline_page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Follow-ups (1)" not in today_items(window), timeout=10_000)
+    [moved] = [r for r in journal.reminders() if r.kind is ReminderKind.follow_up]
+    assert moved.due_at.astimezone(ZoneInfo(zone)).date() == today + timedelta(days=7)  # upcoming, next week
+    assert moved.source_interaction_id == logged.id
+
+    window.open_person(ada.id, journal.timeline(ada.id)[0].key)  # their page, the conversation selected
+    in_next_dialog(follow_up_on(today), InteractionDialog)
+    press(qtbot, window, Qt.Key.Key_O, CTRL)
+    press(qtbot, window, Qt.Key.Key_3, CTRL)
+    qtbot.waitUntil(lambda: "Follow-ups (1)" in today_items(window), timeout=10_000)  # due today, back on Today
+    assert [r.id for r in journal.reminders() if r.kind is ReminderKind.follow_up] == [moved.id]
+
+
+def test_delete_asks_with_cancel_as_the_default_and_ctrl_z_brings_the_conversation_back(
+    qtbot, window: MainWindow, journal: Journal, nothing_left_behind: None
+) -> None:
+    ada = journal.add_person(PersonDraft("Ada Lovelace"))
+    logged = journal.log_interaction(ada.id, InteractionDraft(
+        Channel.phone, summary="Hospital news", body="Her mother is ill", hard_event=True,
+        occurred_at=datetime.now(UTC) - timedelta(days=1), follow_up_on=date.today() + timedelta(days=3),
+    ))  # fmt: skip
+    reminders = journal.reminders_from(logged.id)
+    window.changes.flush()
+    window.open_person(ada.id, journal.timeline(ada.id)[0].key)
+    table = window.person_page.table
+    table.setFocus()
+
+    seen: dict[str, Any] = {}
+    answer_delete(qtbot, "Enter", seen)
+    press(qtbot, window, Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier)
+    assert seen["default"] == "Cancel" and "cannot be undone" not in seen["text"]
+    assert "Delete this conversation with Ada Lovelace?" in seen["text"]
+    assert summaries(window) == ["Hospital news"] and journal.timeline(ada.id)  # Enter kept it
+
+    answer_delete(qtbot, "Yes", seen)
+    context_action(table, "Delete entry…").trigger()  # from the timeline's context menu
+    qtbot.waitUntil(lambda: summaries(window) == [], timeout=10_000)
+    assert window.statusBar().currentMessage() == "Deleted the conversation with Ada Lovelace — Ctrl+Z to undo."
+    assert journal.reminders_from(logged.id) == [] and window.act_undo.isEnabled()
+    assert window.act_undo.text() == "&Undo delete conversation"
+
+    window.show_today()  # undo brings the entry back wherever the user is, and shows it
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    back = lambda: window.stack.currentWidget() is window.person_page and summaries(window) == ["Hospital news"]  # noqa: E731
+    qtbot.waitUntil(back, timeout=10_000)
+    selected = window.person_page.current_entry()
+    assert selected is not None and selected.item == logged  # same id, text and time
+    assert "Her mother is ill" in window.person_page.detail.toPlainText()
+    assert journal.reminders_from(logged.id) == reminders  # its follow-up and care, as they were
+    assert window.statusBar().currentMessage() == "Restored the conversation with Ada Lovelace."
+    assert not window.act_undo.isEnabled()  # one delete, one undo
+    assert searched(qtbot, window, "hospital") == ["Ada Lovelace: Hospital news Her mother is ill"]
+
+
+def test_a_note_opens_for_editing_and_its_delete_is_undone_from_the_edit_menu(
+    qtbot, window: MainWindow, journal: Journal, nothing_left_behind: None
+) -> None:
+    ada = journal.add_person(PersonDraft("Ada Lovelace"))
+    note = journal.add_note(ada.id, "Her twins start school", now=datetime.now(UTC) - timedelta(days=3))
+    window.changes.flush()
+    window.open_person(ada.id)
+    table = window.person_page.table
+
+    def edit(dialog: NoteDialog) -> None:
+        qtbot.keyClick(dialog.editor, Qt.Key.Key_End, CTRL)
+        qtbot.keyClicks(dialog.editor, " in September")
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)  # Done
+
+    in_next_dialog(edit, NoteDialog)
+    double_click_row(qtbot, table, 0)
+    qtbot.waitUntil(lambda: summaries(window) == ["Her twins start school in September"], timeout=10_000)
+    edited = journal.timeline(ada.id)[0].item
+    assert edited.created_at == note.created_at
+
+    in_next_dialog(lambda dialog: dialog.accept(), NoteDialog)
+    context_action(table, "Open/Edit entry…").trigger()  # the context menu opens it too
+
+    seen: dict[str, Any] = {}
+    table.selectRow(0)
+    answer_delete(qtbot, "Yes", seen)
+    table.setFocus()
+    press(qtbot, window, Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier)
+    assert seen["default"] == "Cancel" and "Delete this note with Ada Lovelace?" in seen["text"]
+    qtbot.waitUntil(lambda: summaries(window) == [], timeout=10_000)
+    assert window.statusBar().currentMessage() == "Deleted the note with Ada Lovelace — Ctrl+Z to undo."
+    assert searched(qtbot, window, "twins") == []
+
+    [undo] = [a for a in window.menuBar().actions() if a.text() == "&Edit"][0].menu().actions()
+    assert undo.text() == "&Undo delete note" and undo.shortcut().matches(QKeySequence("Ctrl+Z"))
+    undo.trigger()
+    qtbot.waitUntil(lambda: summaries(window) == ["Her twins start school in September"], timeout=10_000)
+    assert window.person_page.current_entry().item == edited  # same id, text and times, selected
+    assert searched(qtbot, window, "twins") == ["Ada Lovelace: Her twins start school in September"]
