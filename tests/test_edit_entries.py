@@ -272,12 +272,15 @@ def answer_delete(qtbot, button: str, seen: dict[str, Any]) -> None:
 
     def work(box: QMessageBox) -> None:
         seen["text"] = f"{box.text()} {box.informativeText()}"
-        seen["default"] = box.defaultButton().text().replace("&", "")
+        default = box.defaultButton()
+        seen["default"] = default.text().replace("&", "") if default is not None else None
         if button == "Enter":
             qtbot.keyClick(box.focusWidget() or box, Qt.Key.Key_Return)
         else:
-            [chosen] = [b for b in box.buttons() if b.text().replace("&", "") == button]
-            chosen.click()
+            for chosen in [b for b in box.buttons() if b.text().replace("&", "") == button]:
+                chosen.click()
+        if box.isVisible():
+            box.reject()  # no such button: the test fails on what it saw, rather than waiting forever
 
     in_next_dialog(work, QMessageBox)
 
