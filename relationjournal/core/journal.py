@@ -51,6 +51,7 @@ from relationjournal.core.records import (
     PERSON_SCALAR_FIELDS,
     REFLECTION_QUESTIONS,
     REMINDER_GROUPS,
+    DeletedEntry,
     DueReminder,
     DuplicateSuggestion,
     InteractionDraft,
@@ -428,23 +429,10 @@ class Journal:
         self, person_id: int, draft: InteractionDraft, *, now: datetime | None = None
     ) -> InteractionRecord:
         """Log a conversation; the reminder rules it triggers run in the same transaction."""
-        if draft.occurred_at.tzinfo is None:
-            raise InvalidInput("when: give a time with a timezone.")
+        values = _interaction_values(draft)
         with self._writing() as session:
             person = _get(session, Person, person_id, "person")
-            interaction = Interaction(
-                person_id=person.id,
-                occurred_at=draft.occurred_at,
-                **channels.columns(session, draft.channel),
-                direction=draft.direction,
-                summary=fields.clean_text(draft.summary, "summary"),
-                body=fields.clean_text(draft.body, "body"),
-                tone=draft.tone,
-                context=draft.context,
-                hard_event=draft.hard_event,
-                reached_out_by=fields.clean_text(draft.reached_out_by, "reached out by", max_length=500),
-                follow_up_on=draft.follow_up_on,
-            )
+            interaction = Interaction(person_id=person.id, **values, **channels.columns(session, draft.channel))
             session.add(interaction)
             session.flush()
             wellbeing.on_interaction_logged(session, interaction, now or utc_now(), self._rules(session))
@@ -505,6 +493,29 @@ class Journal:
             if found is not None:
                 return found
         return Channel.email
+
+    def edit_interaction(
+        self, interaction_id: int, draft: InteractionDraft, *, now: datetime | None = None
+    ) -> InteractionRecord:
+        """Change a logged conversation to `draft` (every field); what it scheduled follows the edit.
+
+        See `wellbeing.on_interaction_edited`. Its time moving can change the person's last contact
+        (kept by triggers), so stay-in-touch nudges that no longer fit go, as for a cadence change.
+        """
+        values = _interaction_values(draft)
+        with self._writing() as session:
+            interaction = _get(session, Interaction, interaction_id, "conversation")
+            was = (interaction.occurred_at, interaction.follow_up_on, interaction.hard_event)
+            for name, value in {**values, **channels.columns(session, draft.channel)}.items():
+                setattr(interaction, name, value)
+            session.flush()
+            rules = self._rules(session)
+            wellbeing.on_interaction_edited(session, interaction, was, now or utc_now(), rules)
+            if interaction.occurred_at != was[0]:
+                _drop_stale_nudges(session, [interaction.person_id], rules)
+            touch(session, entries={interaction.person_id}, reminders=True)
+            name = queries.person_name(session, interaction.person_id) or ""
+            return _interaction_record(interaction, name, draft.channel)
 
     def timeline(
         self, person_id: int | None = None, *, limit: int = 50, before: TimelineEntry | None = None
@@ -584,17 +595,95 @@ class Journal:
             touch(session, entries={note.person_id}, reminders=marked)
             return _note_record(note, _get(session, Person, note.person_id, "person").display_name)
 
-    def delete_note(self, note_id: int) -> None:
+    def delete_note(self, note_id: int) -> DeletedEntry:
+        """Delete a note; returns what `restore_entry` needs to put it back.
+
+        A hard-event note's check-ins stay: nothing links them to the note (only conversations
+        are recorded as a reminder's source), and caring for the person is still right.
+        """
         with self._writing() as session:
             note = _get(session, Note, note_id, "note")
+            gone = DeletedEntry(_note_record(note, queries.person_name(session, note.person_id) or ""))
             touch(session, entries={note.person_id}, reminders=note.hard_event)
             session.delete(note)
+            return gone
 
-    def delete_interaction(self, interaction_id: int) -> None:
+    def delete_interaction(self, interaction_id: int) -> DeletedEntry:
+        """Delete a conversation and the open reminders it scheduled; returns what `restore_entry` needs.
+
+        Its closed reminders (done, dismissed) are history: they stay, no longer linked to it.
+        """
         with self._writing() as session:
             interaction = _get(session, Interaction, interaction_id, "conversation")
-            touch(session, entries={interaction.person_id}, reminders=True)
+            person_id = interaction.person_id
+            name = queries.person_name(session, person_id) or ""
+            made = session.scalars(
+                select(Reminder).where(Reminder.source_interaction_id == interaction_id).order_by(Reminder.id)
+            ).all()
+            deleting = [r for r in made if r.state in wellbeing.OPEN_STATES]
+            gone = DeletedEntry(
+                _interaction_record(
+                    interaction, name, channels.of(session, interaction.channel, interaction.custom_channel_id)
+                ),
+                tuple(_reminder_record(r, name) for r in deleting),
+                tuple(r.id for r in made if r.state not in wellbeing.OPEN_STATES),
+            )
+            for reminder in deleting:
+                session.delete(reminder)
             session.delete(interaction)
+            session.flush()
+            _drop_stale_nudges(session, [person_id], self._rules(session))  # their last contact may be earlier
+            touch(session, entries={person_id}, reminders=True)
+            return gone
+
+    def restore_entry(self, deleted: DeletedEntry) -> InteractionRecord | NoteRecord:
+        """Put back a deleted conversation or note (an undo): its id if still free, its times, its reminders.
+
+        The search index and the person's last contact follow by the tables' triggers.
+        """
+        item = deleted.entry
+        with self._writing() as session:
+            person = _get(session, Person, item.person_id, "person")
+            row: Note | Interaction
+            if isinstance(item, NoteRecord):
+                row = Note(person_id=person.id, body=item.body, pinned=item.pinned, hard_event=item.hard_event,
+                           created_at=item.created_at, updated_at=item.updated_at)  # fmt: skip
+            else:
+                row = Interaction(
+                    person_id=person.id, occurred_at=item.occurred_at, **channels.columns(session, item.channel),
+                    direction=item.direction, summary=item.summary, body=item.body, tone=item.tone,
+                    context=item.context, hard_event=item.hard_event, reached_out_by=item.reached_out_by,
+                    follow_up_on=item.follow_up_on, created_at=item.created_at,
+                )  # fmt: skip
+            if session.get(type(row), item.id) is None:
+                row.id = item.id
+            session.add(row)
+            session.flush()
+            source = row.id if isinstance(row, Interaction) else None
+            for r in deleted.reminders:
+                reminder = Reminder(
+                    person_id=r.person_id, kind=r.kind, due_at=r.due_at, recurrence_days=r.recurrence_days,
+                    text=r.text, state=r.state, snoozed_until=r.snoozed_until, created_at=r.created_at,
+                    business=r.business, source_interaction_id=source, closed_at=r.closed_at,
+                )  # fmt: skip
+                if session.get(Reminder, r.id) is None:
+                    reminder.id = r.id
+                session.add(reminder)
+            if source is not None and deleted.unlinked:
+                session.execute(
+                    update(Reminder)
+                    .where(Reminder.id.in_(deleted.unlinked), Reminder.source_interaction_id.is_(None))
+                    .values(source_interaction_id=source)
+                )
+            session.flush()
+            if source is not None:
+                _drop_stale_nudges(session, [person.id], self._rules(session))  # their last contact may be later
+            touch(session, entries={person.id}, reminders=True)
+            if isinstance(item, NoteRecord):
+                assert isinstance(row, Note)
+                return _note_record(row, person.display_name)
+            assert isinstance(row, Interaction)
+            return _interaction_record(row, person.display_name, item.channel)
 
     def search(self, query: str, *, limit: int = 50, mark: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
         with self._reading() as session:
@@ -1251,6 +1340,20 @@ def _note_record(note: Note, person_name: str) -> NoteRecord:
     return NoteRecord(
         id=note.id, person_id=note.person_id, person_name=person_name, body=note.body, pinned=note.pinned,
         hard_event=note.hard_event, created_at=note.created_at, updated_at=note.updated_at,
+    )  # fmt: skip
+
+
+def _interaction_values(draft: InteractionDraft) -> dict[str, Any]:
+    """An interaction's columns from a draft, checked and cleaned (logging and editing alike); its
+    channel is stored by `channels.columns`, which needs the session."""
+    if draft.occurred_at.tzinfo is None:
+        raise InvalidInput("when: give a time with a timezone.")
+    return dict(
+        occurred_at=draft.occurred_at, direction=draft.direction,
+        summary=fields.clean_text(draft.summary, "summary"), body=fields.clean_text(draft.body, "body"),
+        tone=draft.tone, context=draft.context, hard_event=draft.hard_event,
+        reached_out_by=fields.clean_text(draft.reached_out_by, "reached out by", max_length=500),
+        follow_up_on=draft.follow_up_on,
     )  # fmt: skip
 
 

@@ -220,6 +220,23 @@ GROUP_TITLES = {
 
 
 @dataclass(frozen=True)
+class DeletedEntry:
+    """What a delete removed, for `Journal.restore_entry` to put back (an undo: kept in memory only).
+
+    `reminders` are the open reminders deleted with a conversation; `unlinked` the ids of its
+    closed ones, which stay as history and only lost their link to it.
+    """
+
+    entry: InteractionRecord | NoteRecord
+    reminders: tuple[ReminderRecord, ...] = ()
+    unlinked: tuple[int, ...] = ()
+
+    @property
+    def key(self) -> int:
+        return timeline_key("note" if isinstance(self.entry, NoteRecord) else "interaction", self.entry.id)
+
+
+@dataclass(frozen=True)
 class DueReminder:
     """A reminder that shows now, with what helps act on it (never a message to send)."""
 

@@ -133,21 +133,69 @@ def on_interaction_logged(session: Session, interaction: Interaction, now: datet
     )
     made = []
     if interaction.follow_up_on is not None:
-        made.append(
-            _add(
-                session,
-                person_id=person_id,
-                kind=ReminderKind.follow_up,
-                due_at=rules.on_date(interaction.follow_up_on),
-                business=interaction.context is Context.business,
-                source_interaction_id=interaction.id,
-                text=f"Follow up with {_name(session, person_id)}: {interaction.summary or 'your conversation'}"
-                f" ({interaction.occurred_at.astimezone(rules.zone):%d %b}).",
-            )
-        )
+        made.append(_follow_up(session, interaction, interaction.follow_up_on, rules))
     if interaction.hard_event:
         made.extend(on_hard_event(session, person_id, interaction.occurred_at, now, rules, interaction.id))
     return made
+
+
+def _follow_up(session: Session, interaction: Interaction, on: date, rules: Rules) -> Reminder:
+    return _add(
+        session,
+        person_id=interaction.person_id,
+        kind=ReminderKind.follow_up,
+        due_at=rules.on_date(on),
+        business=interaction.context is Context.business,
+        source_interaction_id=interaction.id,
+        text=_follow_up_text(session, interaction, rules),
+    )
+
+
+def _follow_up_text(session: Session, interaction: Interaction, rules: Rules) -> str:
+    return (
+        f"Follow up with {_name(session, interaction.person_id)}: {interaction.summary or 'your conversation'}"
+        f" ({interaction.occurred_at.astimezone(rules.zone):%d %b})."
+    )
+
+
+def on_interaction_edited(
+    session: Session, interaction: Interaction, was: tuple[datetime, date | None, bool], now: datetime, rules: Rules
+) -> None:
+    """Keep what a conversation scheduled in step with an edit of it (`was`: its time, follow-up date
+    and hard-event flag before). Closed reminders are history and stay as they were.
+
+    A new follow-up date moves the open follow-up (a snooze of the old date no longer applies), or
+    schedules one if none is open; a cleared date deletes the open one. Its text and business flag
+    follow the summary and context. Marked a hard event: the care it asks for is scheduled; no longer
+    one: its open check-ins and self-care go. A hard event moved in time moves its open check-ins.
+    """
+    occurred_at, follow_up_on, hard_event = was
+    mine = select(Reminder).where(Reminder.source_interaction_id == interaction.id, Reminder.state.in_(OPEN_STATES))
+    follow_ups = session.scalars(mine.where(Reminder.kind == ReminderKind.follow_up)).all()
+    wanted = interaction.follow_up_on
+    for reminder in follow_ups:
+        if wanted is None:
+            session.delete(reminder)
+            continue
+        reminder.text = _follow_up_text(session, interaction, rules)
+        reminder.business = interaction.context is Context.business
+        if wanted != follow_up_on:
+            reminder.due_at = rules.on_date(wanted)
+            reminder.state, reminder.snoozed_until = ReminderState.open, None
+    if wanted is not None and wanted != follow_up_on and not follow_ups:
+        _follow_up(session, interaction, wanted, rules)
+
+    if interaction.hard_event and not hard_event:
+        on_hard_event(session, interaction.person_id, interaction.occurred_at, now, rules, interaction.id)
+    elif hard_event and not interaction.hard_event:
+        care = mine.where(Reminder.kind.in_([ReminderKind.check_in, ReminderKind.self_care]))
+        for reminder in session.scalars(care).all():
+            session.delete(reminder)
+    elif interaction.hard_event and interaction.occurred_at != occurred_at:
+        shift = interaction.occurred_at - occurred_at
+        for reminder in session.scalars(mine.where(Reminder.kind == ReminderKind.check_in)).all():
+            reminder.due_at = rules.quiet.next_allowed(reminder.due_at + shift, rules.zone)
+    session.flush()
 
 
 def on_note_added(session: Session, note: Note, now: datetime, rules: Rules) -> list[Reminder]:

@@ -23,6 +23,7 @@ from relationjournal.ui.links import SafeTextBrowser, guard_label
 from relationjournal.ui.qt import (
     QCheckBox,
     QComboBox,
+    QDate,
     QDateTime,
     QDialog,
     QFileDialog,
@@ -36,6 +37,7 @@ from relationjournal.ui.qt import (
     QSpinBox,
     QSplitter,
     Qt,
+    QTime,
     QTimer,
     QVBoxLayout,
     QWidget,
@@ -52,6 +54,7 @@ from relationjournal.ui.widgets import (
     to_datetime,
     years_ago,
 )
+from relationjournal.ui.worker import run_in_background
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
@@ -150,13 +153,17 @@ class PersonDialog(QDialog):
 
 
 class InteractionDialog(QDialog):
-    """Log a conversation with a person; their recent notes are shown to help write it."""
+    """Log a conversation with a person, or edit one (`interaction` given); what to remember about
+    them is shown to help write it."""
 
-    def __init__(self, journal: Journal, person: PersonRecord, parent: QWidget | None = None):
+    def __init__(self, journal: Journal, person: PersonRecord, parent: QWidget | None = None,
+                 interaction: InteractionRecord | None = None):  # fmt: skip
         super().__init__(parent)
-        self.journal, self.person = journal, person
+        self.journal, self.person, self.interaction = journal, person, interaction
         self.saved: InteractionRecord | None = None
-        self.setWindowTitle(f"Log a conversation with {person.display_name}")
+        self._saving = False
+        verb = "Edit conversation with" if interaction else "Log a conversation with"
+        self.setWindowTitle(f"{verb} {person.display_name}")
         self.setMinimumWidth(560)
         self.channel = ChannelBox(journal, person.id)  # starts at the channel used last with them
         self.direction = ChoiceBox(text.DIRECTION_LABELS, Direction.outgoing)
@@ -183,20 +190,45 @@ class InteractionDialog(QDialog):
         hint.setWordWrap(True)
         hint.setTextFormat(Qt.TextFormat.RichText)
         hint.setVisible(bool(remember))
-        self.error, _ = lay_out_dialog(self, hint, form)
+        self.error, self.buttons = lay_out_dialog(self, hint, form)
+        self._shown_when = self.when.dateTime()
+        if interaction is not None:
+            self._fill(interaction)
         self.summary.setFocus()
 
+    def _fill(self, item: InteractionRecord) -> None:
+        """Show a logged conversation as it is, to be edited."""
+        self.channel.set_value(item.channel)
+        self.direction.set_value(item.direction)
+        local = item.occurred_at.astimezone()
+        self.when.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
+                                        QTime(local.hour, local.minute, local.second)))  # fmt: skip
+        self._shown_when = self.when.dateTime()
+        self.summary.setText(item.summary)
+        self.body.setPlainText(item.body)
+        self.tone.set_value(item.tone)
+        self.context.set_value(item.context)
+        self.hard_event.setChecked(item.hard_event)
+        self.by.setText(item.reached_out_by)
+        if item.follow_up_on is not None:
+            on = item.follow_up_on
+            self.follow_up.setDate(on)
+
     def accept(self) -> None:
+        if self._saving:
+            return
         try:
             follow_up = _date_of(self.follow_up)
         except JournalError as error:  # text that is no date is refused, never dropped
             self.error.show_error(str(error))
             self.follow_up.setFocus()
             return
-        when = to_datetime(self.when.dateTime())
+        when = to_datetime(self.when.dateTime()).astimezone().astimezone(UTC)
+        if self.interaction is not None and self.when.dateTime() == self._shown_when:
+            when = self.interaction.occurred_at  # untouched: not moved by the seconds the field hides
         draft = InteractionDraft(
             channel=self.channel.value(), direction=self.direction.value(),
-            occurred_at=when.astimezone().astimezone(UTC), summary=self.summary.text().strip(),
+            occurred_at=when, summary=self.summary.text().strip(),
             body=self.body.toPlainText().strip(), tone=self.tone.value(), context=self.context.value(),
             hard_event=self.hard_event.isChecked(), reached_out_by=self.by.text().strip(),
             follow_up_on=follow_up,
@@ -204,12 +236,39 @@ class InteractionDialog(QDialog):
         if not draft.summary and not draft.body:
             self.error.show_error("Write a summary or some details, so you can find this conversation again.")
             return
+        if self.interaction is not None:
+            self._save_edit(self.interaction.id, draft)
+            return
         try:
             self.saved = self.journal.log_interaction(self.person.id, draft)
         except JournalError as error:
             self.error.show_error(str(error))
             return
         super().accept()
+
+    def _save_edit(self, interaction_id: int, draft: InteractionDraft) -> None:
+        """Save an edit off the GUI thread; the dialog closes once it is saved, or says why not."""
+        journal = self.journal
+        self._saving = True
+        self.buttons.setEnabled(False)
+        run_in_background(self, lambda: journal.edit_interaction(interaction_id, draft), self._edited, self._refused)
+
+    def _edited(self, saved: InteractionRecord) -> None:
+        self._saving = False
+        self.buttons.setEnabled(True)
+        self.saved = saved
+        super().accept()
+
+    def _refused(self, error: Exception) -> None:
+        self._saving = False
+        self.buttons.setEnabled(True)
+        if not isinstance(error, JournalError):
+            raise error  # a bug: the crash dialog says so
+        self.error.show_error(str(error))
+
+    def reject(self) -> None:
+        if not self._saving:  # an edit being saved finishes first: closing now would hide its outcome
+            super().reject()
 
 
 class NoteDialog(QDialog):

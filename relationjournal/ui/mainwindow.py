@@ -67,6 +67,8 @@ class MainWindow(QMainWindow):
 
     due_refreshed = Signal()
     act_delete: QAction
+    act_open_entry: QAction
+    act_undo: QAction
     toolbar: QToolBar
     first_painted = Signal()
 
@@ -139,7 +141,8 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         self.setCentralWidget(self.splitter)
         self.act_delete.setShortcutContext(qt.Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.person_page.table.addAction(self.act_delete)
+        for page in (self.person_page, self.timeline_page):  # Delete acts only in a timeline; both menus
+            page.set_entry_actions([self.act_open_entry, self.act_delete])
         self.statusBar().clearMessage()
 
         self.people.view.selectionModel().currentRowChanged.connect(self._person_selected)
@@ -151,6 +154,8 @@ class MainWindow(QMainWindow):
         self.data = data_actions.DataActions(self, journal)
         self.people.add_first.clicked.connect(self.persons.add)
         self.timeline_page.open_person.connect(self.open_person)
+        self.person_page.edit_entry.connect(self.entries.open)
+        self.timeline_page.edit_entry.connect(self.entries.open)
         self.search_page.open_person.connect(self.open_person)
         self.today.log_with.connect(self.reminders.log_for)
         self.today.reflect_on.connect(self.reminders.reflect)
@@ -256,8 +261,9 @@ class MainWindow(QMainWindow):
         self.act_settings = self._action(
             "Se&ttings…", lambda: self.data.settings(), [key.Preferences, "Ctrl+,"], "settings"
         )
-        self.act_open_entry = self._action("&Open entry", lambda: self.entries.open(), "Ctrl+O")
+        self.act_open_entry = self._action("&Open/Edit entry…", lambda: self.entries.open(), "Ctrl+O")
         self.act_delete = self._action("&Delete entry…", lambda: self.entries.delete(), key.Delete)
+        self.act_undo = self._action("&Undo delete", lambda: self.entries.undo(), key.Undo)
         self.act_quit = self._action("&Quit", self.close, key.Quit)
         self.act_about = self._action("&About Relation Journal", self.about)
 
@@ -268,6 +274,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.act_backups, self.act_change_key, self.act_settings])
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
+        bar.addMenu("&Edit").addAction(self.act_undo)
         person_menu = bar.addMenu("&Person")
         person_menu.addActions([self.act_add, self.act_edit, self.act_archive, self.act_programme, self.act_review])
         person_menu.addActions([self.act_merge, self.act_duplicates])
@@ -310,6 +317,7 @@ class MainWindow(QMainWindow):
         for action in (self.act_edit, self.act_archive, self.act_log, self.act_note, self.act_programme,
                        self.act_review, self.act_merge):  # fmt: skip
             action.setEnabled(has_person)
+        self.act_undo.setEnabled(bool(self.entries.deleted))  # a delete of this session to undo
         if self._on_today() and self.today.can_log():
             self.act_log.setEnabled(True)  # with the person the chosen reminder is about
 

@@ -21,6 +21,7 @@ from relationjournal.ui.links import SafeTextBrowser, guard_label, is_openable
 from relationjournal.ui.models import ROW_ROLE, PersonTimelineModel, TimelineCells, TimelineModel
 from relationjournal.ui.qt import (
     QAbstractItemView,
+    QAction,
     QCheckBox,
     QDate,
     QEvent,
@@ -70,6 +71,7 @@ def timeline_table(model: TimelineModel | PersonTimelineModel, *, show_person: b
     for column, width in widths.items():
         view.setColumnWidth(column, width)
     view.setColumnHidden(TimelineCells.PERSON, not show_person)
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)  # what `set_entry_actions` gives it
     return view
 
 
@@ -139,6 +141,8 @@ class EntryView(SafeTextBrowser):
 class PersonPage(QWidget):
     """A person's header, pinned notes, and their timeline of conversations and notes."""
 
+    edit_entry = Signal()  # double-click or Enter on an entry: open it to edit
+
     def __init__(self, journal: Journal):
         super().__init__()
         self.journal = journal
@@ -163,6 +167,11 @@ class PersonPage(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(split, 1)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.activated.connect(lambda _index: self.edit_entry.emit())  # Enter, or a double-click
+
+    def set_entry_actions(self, actions: list[QAction]) -> None:
+        """The window's entry actions (open, delete), in the timeline's context menu and under its focus."""
+        self.table.addActions(actions)
 
     def show_person(self, person_id: int, select_key: int | None = None) -> None:
         view = self.journal.person_page(person_id)
@@ -243,6 +252,7 @@ class TimelinePage(QWidget):
     """Everyone's conversations, newest first, filterable by channel, tag, direction, tone and dates."""
 
     open_person = Signal(int, int)  # person id, timeline key
+    edit_entry = Signal()  # double-click or Enter on a conversation: open it to edit
     loaded = Signal()
 
     def __init__(self, journal: Journal):
@@ -278,8 +288,19 @@ class TimelinePage(QWidget):
         layout.addLayout(filters)
         layout.addWidget(split, 1)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.doubleClicked.connect(self._open)
-        self.table.activated.connect(self._open)
+        self.table.activated.connect(lambda _index: self.edit_entry.emit())  # Enter, or a double-click
+        self.show_on_page = QAction("Show on their &page", self.table)
+        self.show_on_page.triggered.connect(lambda: self._open(self.table.currentIndex()))
+
+    def set_entry_actions(self, actions: list[QAction]) -> None:
+        """The window's entry actions (open, delete) in the context menu, then going to the person's page."""
+        separator = QAction(self.table)
+        separator.setSeparator(True)
+        self.table.addActions([*actions, separator, self.show_on_page])
+
+    def current_entry(self) -> TimelineEntry | None:
+        index = self.table.currentIndex()
+        return index.data(ROW_ROLE) if index.isValid() else None
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.detail.show_entry(current.data(ROW_ROLE) if current.isValid() else None)

@@ -26,7 +26,18 @@ branch_labels = None
 depends_on = None
 
 OLD_CHANNELS = ("x", "linkedin", "instagram", "facebook", "email", "phone", "meeting", "chat", "other")
-NEW_CHANNELS = ("whatsapp", "telegram", "signal", "slack", "teams", "discord", "mastodon", "bluesky", "tiktok", "youtube")
+NEW_CHANNELS = (
+    "whatsapp",
+    "telegram",
+    "signal",
+    "slack",
+    "teams",
+    "discord",
+    "mastodon",
+    "bluesky",
+    "tiktok",
+    "youtube",
+)
 COLUMNS = (
     "id, person_id, occurred_at, channel, direction, summary, body, tone, context, hard_event, reached_out_by, "
     "follow_up_on, created_at"
@@ -40,7 +51,11 @@ def _table(name: str, channels: tuple[str, ...], *, custom: bool) -> str:
         "\tid INTEGER NOT NULL, \n"
         "\tperson_id INTEGER NOT NULL, \n"
         "\toccurred_at VARCHAR(27) NOT NULL, \n"
-        + ("\tchannel VARCHAR(20), \n\tcustom_channel_id INTEGER, \n" if custom else "\tchannel VARCHAR(20) NOT NULL, \n")
+        + (
+            "\tchannel VARCHAR(20), \n\tcustom_channel_id INTEGER, \n"
+            if custom
+            else "\tchannel VARCHAR(20) NOT NULL, \n"
+        )
         + "\tdirection VARCHAR(20) NOT NULL, \n"
         "\tsummary TEXT NOT NULL, \n"
         "\tbody TEXT NOT NULL, \n"
