@@ -96,8 +96,7 @@ def test_a_new_channel_and_ones_own_round_trip_through_csv(journal: Journal, tmp
     unused = journal.add_channel("=Intranet, old")  # a spreadsheet formula, a comma: still only a name
     journal.log_interaction(ada.id, InteractionDraft(Channel.teams, occurred_at=START, summary="Stand-up"))
     journal.log_interaction(ada.id, InteractionDraft(workplace, occurred_at=START + timedelta(1), summary="Post"))
-    folder = tmp_path / "export"
-    journal.export_csv(folder)
+    folder = journal.export_csv(tmp_path / "export")[0].parent  # (a new dated folder inside the one chosen)
     with (folder / "interactions.csv").open(encoding="utf-8", newline="") as handle:
         assert [row["channel"] for row in csv.DictReader(handle)] == ["teams", "Workplace"]
 
@@ -107,9 +106,9 @@ def test_a_new_channel_and_ones_own_round_trip_through_csv(journal: Journal, tmp
         channels = [e.item.channel for e in fresh.timeline()]
         assert channels[1] is Channel.teams and isinstance(channels[0], CustomChannel)
         assert channels[0].name == "Workplace"
-        fresh.export_csv(tmp_path / "again")
+        again = fresh.export_csv(tmp_path / "again")[0].parent
         for name in ("interactions.csv", "channels.csv"):
-            assert (tmp_path / "again" / name).read_bytes() == (folder / name).read_bytes()
+            assert (again / name).read_bytes() == (folder / name).read_bytes()
 
 
 def test_an_import_refuses_a_channel_nobody_added_and_keeps_nothing(journal: Journal, tmp_path: Path) -> None:
@@ -180,8 +179,7 @@ def test_ones_own_channel_added_in_the_log_dialog_shows_on_the_timeline_and_move
     qtbot.addWidget(again)
     assert again.channel.currentText() == "Workplace"
 
-    folder = tmp_path / "export"
-    journal.export_csv(folder)
+    folder = journal.export_csv(tmp_path / "export")[0].parent
     with create_journal(resolve_location(tmp_path / "fresh")).journal as fresh:
         fresh.import_csv(folder)
         [entry] = fresh.timeline()
