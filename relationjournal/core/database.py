@@ -33,6 +33,7 @@ from relationjournal.core.errors import (
     RemedyKind,
     WrongKey,
 )
+from relationjournal.core.folding import fold
 from relationjournal.core.vault import Key
 
 BUSY_TIMEOUT_MS = 15_000
@@ -60,6 +61,8 @@ def make_engine(path: Path, key: Key, *, wrong_key_message: str | None = None, r
     @event.listens_for(engine, "connect")
     def _prepare(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        # Triggers keep people's folded names with it (migration 0006), for the people filter.
+        dbapi_connection.create_function("rj_fold", 1, fold, deterministic=True)
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA cipher_log_level = NONE")

@@ -372,7 +372,7 @@ class Journal:
     def person_ids(self, wanted: PeopleFilter = PeopleFilter(), *, now: datetime | None = None) -> list[int]:
         """Ids of the people matching `wanted`, in its order: cheap even for 10,000 people."""
         with self._reading() as session:
-            query = queries.filter_people(select(Person.id), wanted)
+            query = queries.filter_people(session, select(Person.id), wanted)
             default = self._rules(session).default_cadence_days if wanted.order == "overdue" else None
             order = queries.people_order(wanted, now or utc_now(), default)
             return list(session.scalars(query.order_by(*order)))

@@ -126,6 +126,16 @@ class Person(Base):
     __table_args__ = (Index("ix_person_name_nocase", func.lower(display_name)),)
 
 
+class PersonNameKey(Base):
+    """A person's name and organisation folded (no case, no accents), kept by triggers (migration
+    0006): what the people filter compares with, so "zoe muller" finds "Zoë Müller"."""
+
+    __tablename__ = "person_name_key"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    folded: Mapped[str] = mapped_column(Text)
+
+
 class Handle(Base):
     __tablename__ = "handle"
 
