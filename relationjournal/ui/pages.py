@@ -288,12 +288,15 @@ class PersonPage(QWidget):
         coming = [f"{'now' if u.when <= now else text.on_day(u.when.astimezone().date(), today)}: "
                   f"{text.plain_from_markdown(u.reminder.text, limit=120)}" for u in view.upcoming]  # fmt: skip
         rows.append(("Coming up", "\n".join(coming)))
+        markdown = {"Why it matters", "Remember", "How we met"}  # (written freely, as notes are)
         table = "".join(
-            f"<tr><td style='{palette.css(muted)}; padding-right:12px'>{label}</td>"
-            f"<td>{html_text(text.breakable(value), breaks=True)}</td></tr>"
+            f"<tr><td style='{palette.css(muted)}; padding-right:12px'>{label}</td><td>"
+            + (markdown_inline_html(value, limit=1000) if label in markdown
+               else html_text(text.breakable(value), breaks=True))
+            + "</td></tr>"
             for label, value in rows
             if value.strip()
-        )
+        )  # fmt: skip
         if table:
             lines.append(f"<table>{table}</table>")
         pin_back, pin_text = palette.pinned(colours)
