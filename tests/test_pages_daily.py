@@ -122,7 +122,7 @@ def test_search_hits_mark_the_words_and_show_names_and_notes_as_text(qtbot, jour
     markup = item.data(0, HTML_ROLE)
     assert "&lt;b&gt;Zoë&lt;/b&gt; &amp; co" in markup and "&lt;i&gt;plan&lt;/i&gt;" in markup
     assert markup.count("<b>marathon</b>") == 2
-    assert as_plain(markup) == item.text(0)  # what is painted reads exactly as the plain line
+    assert as_plain(markup).replace("\u2068", "").replace("\u2069", "") == item.text(0)  # painted as it reads
 
 
 def test_down_enter_up_and_esc_move_between_the_search_box_and_its_results(

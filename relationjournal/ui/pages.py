@@ -288,7 +288,7 @@ class PersonPage(QWidget):
         coming = [f"{'now' if u.when <= now else text.on_day(u.when.astimezone().date(), today)}: "
                   f"{text.plain_from_markdown(u.reminder.text, limit=120)}" for u in view.upcoming]  # fmt: skip
         rows.append(("Coming up", "\n".join(coming)))
-        markdown = {"Why it matters", "Remember", "How we met"}  # (written freely, as notes are)
+        markdown = {"Why it matters", "Remember", "How we met", "Source"}  # (written freely, as notes are)
         table = "".join(
             f"<tr><td style='{palette.css(muted)}; padding-right:12px'>{label}</td><td>"
             + (markdown_inline_html(value, limit=1000) if label in markdown
@@ -412,7 +412,7 @@ def hit_html(hit: SearchHit, colours: QPalette, background: QPalette.ColorRole =
         if part.labelled:
             words = f"{palette.span(html_text(part.label) + ':', muted)} {words}"
         parts.append(words)
-    name = html_text(hit.person_name)
+    name = f"\u2068{html_text(hit.person_name)}\u2069"  # isolated: a right-to-left name keeps its place
     if _only_the_name(hit):
         return "".join(parts)  # the name is what matched: it is the whole line
     return f"{name}{palette.span(' — ', muted)}{palette.span(' · ', muted).join(parts)}"
@@ -449,7 +449,9 @@ class HitDelegate(QStyledItemDelegate):
         document = _InertDocument()
         document.setDefaultFont(option.font)
         document.setDocumentMargin(0)
-        document.setHtml(palette.span(index.data(SELECTED_HTML_ROLE) if selected else markup, colour))
+        direction = "rtl" if option.direction == Qt.LayoutDirection.RightToLeft else "ltr"  # (not guessed from a name)
+        line = palette.span(index.data(SELECTED_HTML_ROLE) if selected else markup, colour)
+        document.setHtml(f"<p dir='{direction}'>{line}</p>")
         painter.save()
         painter.setClipRect(where)
         painter.translate(where.left(), where.top() + (where.height() - document.size().height()) / 2)
@@ -490,6 +492,7 @@ class SearchPage(QWidget):
         self.journal = journal
         self._generation = 0
         self.shown_query: str | None = None  # whose results are on screen (None while a search runs)
+        self._hits: list[SearchHit] = []
         self.title = QLabel()
         self.tree = ResultTree()
         self.tree.setHeaderHidden(True)
@@ -556,9 +559,7 @@ class SearchPage(QWidget):
             f" for “{html_text(query)}”" if query.strip() else "Type to search people, notes and conversations."
         )  # fmt: skip
         groups = {"person": ("People", "person"), "note": ("Notes", "note"), "interaction": ("Conversations", "log")}
-        colours = self.tree.palette()
-        selected = QPalette(colours)
-        selected.setColor(BASE, colours.color(QPalette.ColorRole.Highlight))
+        self._hits = [hit for kind in groups for hit in hits if hit.kind == kind]  # as the tree lists them
         for kind, (title, icon_name) in groups.items():
             matching = [hit for hit in hits if hit.kind == kind]
             if not matching:
@@ -567,16 +568,30 @@ class SearchPage(QWidget):
             for hit in matching:
                 item = QTreeWidgetItem(group, [hit_text(hit)])
                 item.setIcon(0, icon(icon_name))
-                item.setData(0, HTML_ROLE, hit_html(hit, colours))
-                item.setData(0, SELECTED_HTML_ROLE, hit_html(hit, selected))
                 item.setToolTip(0, text.rich("\n".join([hit.person_name, *(p.line() for p in hit.parts)])))
                 key = -1 if kind == "person" else hit.id << 1 | (kind == "note")
                 item.setData(0, Qt.ItemDataRole.UserRole, (hit.person_id, key))
             group.setExpanded(True)
+        self._colour_hits()
         top_hit = first_hit(self.tree)
         if top_hit is not None:
             self.tree.setCurrentItem(top_hit)
         self.searched.emit(len(hits))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "tree"):
+            self._colour_hits()  # their muted labels are chosen for the palette
+
+    def _colour_hits(self) -> None:
+        colours = self.tree.palette()
+        selected = QPalette(colours)
+        selected.setColor(BASE, colours.color(QPalette.ColorRole.Highlight))
+        items = [self.tree.topLevelItem(g).child(i) for g in range(self.tree.topLevelItemCount())
+                 for i in range(self.tree.topLevelItem(g).childCount())]  # fmt: skip
+        for item, hit in zip(items, self._hits, strict=True):  # (in the same order)
+            item.setData(0, HTML_ROLE, hit_html(hit, colours))
+            item.setData(0, SELECTED_HTML_ROLE, hit_html(hit, selected))
 
     def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         target = item.data(0, Qt.ItemDataRole.UserRole)
