@@ -153,8 +153,11 @@ def _enum(kind: Any) -> Callable[[str, str], Any]:
     return lambda text, name: fields.choice(kind, text, name)
 
 
-def _read_tone(text: str, name: str) -> Tone:
-    """A tone by its word ("difficult"), or by the value older exports wrote ("negative")."""
+def _read_tone(text: str, name: str) -> Tone | None:
+    """A tone by its word ("difficult"), or by the value older exports wrote ("negative"); left
+    empty, the default (neutral)."""
+    if not text.strip():
+        return None
     tone = tone_named(text)
     if tone is None:
         raise InvalidInput(f"{name}: {text!r} is not one of {tone_words()}.")
