@@ -587,11 +587,12 @@ class SearchPage(QWidget):
         colours = self.tree.palette()
         selected = QPalette(colours)
         selected.setColor(BASE, colours.color(QPalette.ColorRole.Highlight))
-        items = [self.tree.topLevelItem(g).child(i) for g in range(self.tree.topLevelItemCount())
-                 for i in range(self.tree.topLevelItem(g).childCount())]  # fmt: skip
+        groups = [self.tree.topLevelItem(g) for g in range(self.tree.topLevelItemCount())]
+        items = [group.child(i) for group in groups if group is not None for i in range(group.childCount())]
         for item, hit in zip(items, self._hits, strict=True):  # (in the same order)
-            item.setData(0, HTML_ROLE, hit_html(hit, colours))
-            item.setData(0, SELECTED_HTML_ROLE, hit_html(hit, selected))
+            if item is not None:
+                item.setData(0, HTML_ROLE, hit_html(hit, colours))
+                item.setData(0, SELECTED_HTML_ROLE, hit_html(hit, selected))
 
     def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         target = item.data(0, Qt.ItemDataRole.UserRole)
