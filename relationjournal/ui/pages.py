@@ -301,7 +301,9 @@ class PersonPage(QWidget):
             lines.append(f"<table>{table}</table>")
         pin_back, pin_text = palette.pinned(colours)
         for note in view.pinned[:3]:
-            lines.append(palette.span(f"&nbsp;Pinned: {markdown_inline_html(note.body)}&nbsp;", pin_text, pin_back))
+            lines.append(
+                palette.span(f"&nbsp;Pinned: {markdown_inline_html(note.body, limit=200)}&nbsp;", pin_text, pin_back)
+            )
         head = f"<div>{lines[0]}</div><div style='margin-top:2px'>{lines[1]}</div>"
         return head + "".join(f"<div style='margin-top:8px'>{line}</div>" for line in lines[2:])
 
