@@ -26,6 +26,7 @@ from relationjournal.core.hardening import forbid_core_dumps
 from relationjournal.core.locations import resolve_location
 from relationjournal.core.vocabulary import (
     CHANNEL_ALIASES,
+    TONE_WORDS,
     Channel,
     Context,
     CustomChannel,
@@ -36,6 +37,8 @@ from relationjournal.core.vocabulary import (
     channel_named,
     channel_names,
     name_key,
+    tone_named,
+    tone_words,
 )
 from relationjournal.ui.lazy import lazy_module
 
@@ -136,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "unless --body is given: left out on a terminal, it is asked for "
                      "($VISUAL/$EDITOR if set)")  # fmt: skip
     log.add_argument("--body", default="", metavar="TEXT", help="the conversation's details" + STDIN_HELP)
-    log.add_argument("--tone", type=_choice(Tone), default=Tone.neutral)
+    log.add_argument("--tone", type=_tone, default=Tone.neutral, metavar="TONE", help=f"one of {tone_words()}")
     log.add_argument("--context", type=_choice(Context), default=Context.personal)
     log.add_argument("--hard-event", action="store_true", help="a loss, an illness, a crisis")
     log.add_argument("--follow-up", type=_date("follow-up"), metavar="DATE")
@@ -277,6 +280,14 @@ def _argument_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
 def _choice(kind: type[enum.StrEnum]) -> Callable[[str], Any]:
     return _argument_type(lambda text: fields.choice(kind, text, kind.__name__.lower()))
+
+
+def _tone(text: str) -> Tone:
+    """A tone by the word the app uses (difficult), or the value older versions took (negative)."""
+    tone = tone_named(text)
+    if tone is None:
+        raise argparse.ArgumentTypeError(f"tone: {text!r} is not one of {tone_words()}.")
+    return tone
 
 
 def _date(field: str) -> Callable[[str], Any]:
@@ -784,7 +795,7 @@ def cmd_timeline(args: argparse.Namespace) -> None:
         person_id = _find_person(journal, args.person).id if args.person else None
         entries = journal.timeline(person_id, limit=args.limit)
     if args.format == "json":
-        _print_json([{"kind": e.kind, **e.item._asdict()} for e in entries])
+        _print_json([{"kind": e.kind, **e.item._asdict(), **_tone_word(e.item)} for e in entries])
     else:
         _print_timeline(entries, with_names=person_id is None)
 
@@ -1093,6 +1104,11 @@ def _local(moment: datetime | None) -> str:
 def _one_line(text: str, width: int = 80) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _tone_word(item: Any) -> dict[str, str]:
+    """A conversation's tone as the word the app shows ("difficult"), for JSON as for CSV."""
+    return {"tone": TONE_WORDS[item.tone]} if hasattr(item, "tone") else {}
 
 
 def _json_default(value: Any) -> Any:

@@ -57,6 +57,7 @@ from relationjournal.core.models import (
 )
 from relationjournal.core.progress import Progress, no_progress
 from relationjournal.core.vocabulary import (
+    TONE_WORDS,
     Channel,
     Context,
     Direction,
@@ -67,6 +68,8 @@ from relationjournal.core.vocabulary import (
     Tone,
     channel_named,
     name_key,
+    tone_named,
+    tone_words,
 )
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -155,6 +158,17 @@ def _enum(kind: Any) -> Callable[[str, str], Any]:
     return lambda text, name: fields.choice(kind, text, name)
 
 
+def _read_tone(text: str, name: str) -> Tone | None:
+    """A tone by its word ("difficult"), or by the value older exports wrote ("negative"); left
+    empty, the default (neutral)."""
+    if not text.strip():
+        return None
+    tone = tone_named(text)
+    if tone is None:
+        raise InvalidInput(f"{name}: {text!r} is not one of {tone_words()}.")
+    return tone
+
+
 def _text_col(name: str, required: bool = False) -> Column:
     return Column(name, _text, _read_text, required)
 
@@ -233,7 +247,7 @@ INTERACTIONS = FileSpec(
     table_of(Interaction),
     (ID, PERSON_ID, PERSON_NAME, Column("occurred_at", _write_time, _read_time, required=True),
      CHANNEL, Column("direction", _text, _enum(Direction)),
-     _text_col("summary"), _text_col("body"), Column("tone", _text, _enum(Tone)),
+     _text_col("summary"), _text_col("body"), Column("tone", lambda tone: TONE_WORDS[tone], _read_tone),
      Column("context", _text, _enum(Context)), _bool_col("hard_event"), _text_col("reached_out_by"),
      Column("follow_up_on", _text, lambda t, n: fields.optional_date(t, n)),
      Column("created_at", _write_time, _read_optional_time)),
@@ -447,6 +461,9 @@ def _cell_sql(column: Any, expression: str) -> str:
                 f"ELSE substr({expression}, 1, 26) || '+00:00' END")  # fmt: skip
     if isinstance(column.type, Boolean):
         return f"CASE WHEN {expression} IS NULL THEN NULL WHEN {expression} THEN 'true' ELSE 'false' END"
+    if column.name == "tone":  # written as its word: "difficult", not the stored "negative"
+        words = " ".join(f"WHEN '{tone.value}' THEN '{word}'" for tone, word in TONE_WORDS.items())
+        return f"CASE {expression} {words} ELSE {expression} END"
     if isinstance(column.type, Integer | Date | Enum):
         return expression  # positive numbers, ISO dates and enum values: nothing to quote or neutralise
     return text_cell_sql(expression)

@@ -306,8 +306,9 @@ class Journal:
             person = _load_person(session, person_id)
             return _person_record(person)
 
-    def person_page(self, person_id: int) -> PersonPageView:
-        """What a person's page header shows, read in one transaction: who they are, programmes, pinned notes."""
+    def person_page(self, person_id: int, *, coming: int = 5) -> PersonPageView:
+        """What a person's page header shows, read in one transaction: who they are, programmes,
+        pinned notes, and their next `coming` open reminders by when they will show on Today."""
         with self._reading() as session:
             person = _load_person(session, person_id)
             memberships = session.scalars(
@@ -319,10 +320,20 @@ class Journal:
                 select(Note).where(Note.person_id == person_id, Note.pinned.is_(True)).order_by(Note.created_at.desc())
             )
             name = person.display_name
+            rules = self._rules(session)
+            reminders = session.scalars(
+                select(Reminder).where(Reminder.person_id == person_id, Reminder.state.in_(wellbeing.OPEN_STATES))
+            )
+            upcoming = sorted(
+                (UpcomingReminder(_reminder_record(r, name), wellbeing.shows_at(r, person.business_paused_until, rules))
+                 for r in reminders if person.status != Status.archived),  # (archived: nothing shows on Today)
+                key=lambda u: (u.when, u.reminder.id),
+            )  # fmt: skip
             return PersonPageView(
                 _person_record(person),
                 tuple(_membership_record(m, name) for m in memberships),
                 tuple(_note_record(n, name) for n in pinned),
+                tuple(upcoming[:coming]),
             )
 
     def find_person(self, ref: str) -> PersonRecord:

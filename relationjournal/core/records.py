@@ -295,22 +295,51 @@ SearchKind = Literal["person", "note", "interaction"]
 
 
 @dataclass(frozen=True)
+class SnippetPart:
+    """What one field of a hit says around the words searched for: its label ("Summary", "Details")
+    and its text in pieces, each marked True where it is a matched word. Plain text, never markup:
+    a client escapes it and marks the words its own way."""
+
+    label: str
+    pieces: tuple[tuple[str, bool], ...]
+
+    @property
+    def labelled(self) -> bool:
+        """Whether the label is worth showing: a name or a note's body is what its hit already says."""
+        return self.label not in UNLABELLED
+
+    def text(self, mark: tuple[str, str] = ("", "")) -> str:
+        return "".join(f"{mark[0]}{piece}{mark[1]}" if matched else piece for piece, matched in self.pieces)
+
+    def line(self, mark: tuple[str, str] = ("", "")) -> str:
+        """ "Summary: Asked about the marathon" (a name or a note without its label)."""
+        return f"{self.label}: {self.text(mark)}" if self.labelled else self.text(mark)
+
+
+NAME_LABEL, NOTE_LABEL = "Name", "Note"
+UNLABELLED = frozenset({NAME_LABEL, NOTE_LABEL})
+
+
+@dataclass(frozen=True)
 class SearchHit:
     kind: SearchKind
     id: int
     person_id: int
     person_name: str
-    snippet: str
+    snippet: str  # the parts as one line, "Summary: …", the words marked as asked (for the CLI)
     score: float  # lower is a better match (SQLite's bm25)
+    parts: tuple[SnippetPart, ...] = ()  # the fields that matched, apart, each around its first match
 
 
 @dataclass(frozen=True)
 class PersonPageView:
-    """A person's page header in one read: the person, their programmes and their pinned notes."""
+    """A person's page header in one read: the person, their programmes, their pinned notes, and
+    what is coming up for them (their next open reminders, by when they show on Today)."""
 
     person: PersonRecord
     memberships: tuple[MembershipRecord, ...]
     pinned: tuple[NoteRecord, ...]
+    upcoming: tuple[UpcomingReminder, ...] = ()
 
 
 MergeChoice = Literal["keep", "other"]

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from relationjournal.core.records import SearchHit, SearchKind
+from relationjournal.core.markdown import plain_from_markdown
+from relationjournal.core.records import NAME_LABEL, NOTE_LABEL, SearchHit, SearchKind, SnippetPart
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_CHARS = 160
@@ -24,6 +26,14 @@ INDEXED: dict[SearchKind, tuple[str, ...]] = {
     "note": ("body",),
     "interaction": ("summary", "body", "reached_out_by"),
 }
+# How each field is named where a hit shows it, and which fields are Markdown (shown without it).
+LABELS = {
+    "display_name": NAME_LABEL, "organisation": "Organisation", "role": "Role", "how_we_met": "How we met",
+    "why_it_matters": "Why it matters", "remember": "Remember", "source": "Source", "body": "Details",
+    "summary": "Summary", "reached_out_by": "Reached out by",
+}  # fmt: skip
+MARKDOWN = frozenset({"how_we_met", "why_it_matters", "remember", "body", "summary"})
+_BEFORE, _AFTER = 400, 600  # how much of a field around its first match is read for the snippet
 # the content table's person id column, per kind
 _PERSON_COLUMN: dict[SearchKind, str] = {"person": "c.id", "note": "c.person_id", "interaction": "c.person_id"}
 
@@ -46,30 +56,89 @@ def _fold(value: str) -> str:
     return "".join((unicodedata.normalize("NFD", ch)[0] if len(ch) == 1 else ch).casefold()[:1] or ch for ch in value)
 
 
-def make_snippet(content: str, words: list[str], mark: tuple[str, str]) -> str:
-    """About SNIPPET_CHARS characters around the first matched word, the words marked."""
+def snippet_pieces(content: str, words: list[str]) -> tuple[tuple[str, bool], ...]:
+    """About SNIPPET_CHARS characters of one line of text around the first matched word, in pieces,
+    each marked True where it is a matched word (a prefix marks its whole word); "…" where cut."""
     folded = _fold(content)
-    wanted = [_fold(w) for w in words]
-    positions = [folded.find(w) for w in wanted]
-    found = [p for p in positions if p >= 0]
+    wanted = [w for w in (_fold(w) for w in words) if w]
+    found = [p for p in (folded.find(w) for w in wanted) if p >= 0]
     start = max(0, min(found) - SNIPPET_CHARS // 3) if found else 0
     piece = content[start : start + SNIPPET_CHARS]
     folded_piece = folded[start : start + SNIPPET_CHARS]
-    out, i = [], 0
+    out: list[tuple[str, bool]] = [("…", False)] if start > 0 else []
+    plain, i = [], 0
     while i < len(piece):
-        hit = next((w for w in wanted if w and folded_piece.startswith(w, i)), None)
+        hit = next((w for w in wanted if folded_piece.startswith(w, i)), None)
         if hit is None:
-            out.append(piece[i])
+            plain.append(piece[i])
             i += 1
             continue
         end = i + len(hit)
         while end < len(piece) and folded_piece[end].isalnum():  # prefix match: mark the whole word
             end += 1
-        out.append(mark[0] + piece[i:end] + mark[1])
+        if plain:
+            out.append(("".join(plain), False))
+            plain = []
+        out.append((piece[i:end], True))
         i = end
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if start + SNIPPET_CHARS < len(content) else ""
-    return prefix + " ".join("".join(out).split()) + suffix
+    if plain:
+        out.append(("".join(plain), False))
+    if start + SNIPPET_CHARS < len(content):
+        out.append(("…", False))
+    return tuple(out)
+
+
+def make_snippet(content: str, words: list[str], mark: tuple[str, str]) -> str:
+    """About SNIPPET_CHARS characters around the first matched word, the words marked."""
+    return SnippetPart("", snippet_pieces(" ".join(content.split()), words)).text(mark)
+
+
+def field_part(label: str, content: str, words: list[str], markdown: bool) -> SnippetPart | None:
+    """The part of one field around its first matched word, its Markdown dropped; None if no word
+    is in it. Only a window around the match is read, so a 10 MB note costs no more than a short one."""
+    folded = _fold(content)
+    found = [p for p in (folded.find(w) for w in (_fold(w) for w in words) if w) if p >= 0]
+    if not found:
+        return None
+    first = min(found)
+    start = max(0, first - _BEFORE)
+    if start and (line := content.find("\n", start, first)) >= 0:
+        start = line + 1  # a whole line, so that its Markdown is read as Markdown
+    end = first + _AFTER
+    window = content[start:end]
+    line_text = plain_from_markdown(window, limit=_AFTER) if markdown else " ".join(window.split())
+    pieces = snippet_pieces(line_text, words)
+    if start > 0 and pieces[:1] != (("…", False),):
+        pieces = (("…", False), *pieces)
+    if end < len(content) and pieces[-1:] != (("…", False),):
+        pieces = (*pieces, ("…", False))
+    return SnippetPart(label, pieces)
+
+
+def _first_lines(label: str, content: str, markdown: bool) -> SnippetPart:
+    """A field's opening words, when FTS5 matched what this module's simpler folding does not find."""
+    line_text = plain_from_markdown(content, limit=SNIPPET_CHARS) if markdown else " ".join(content[:_AFTER].split())
+    return SnippetPart(label, ((line_text[:SNIPPET_CHARS], False),))
+
+
+def hit_parts(kind: SearchKind, values: Sequence[str | None], words: list[str]) -> tuple[SnippetPart, ...]:
+    """The fields of a hit that hold a searched word, apart and labelled; the first field if none does."""
+    fields = [(column, value or "") for column, value in zip(INDEXED[kind], values, strict=True)]
+    labels = {column: NOTE_LABEL if kind == "note" else LABELS[column] for column in INDEXED[kind]}  # (not "Details")
+    parts = [
+        part
+        for column, value in fields
+        if value and (part := field_part(labels[column], value, words, column in MARKDOWN)) is not None
+    ]
+    if parts:
+        return tuple(parts)
+    column, value = next(((c, v) for c, v in fields if v), fields[0])
+    return (_first_lines(labels[column], value, column in MARKDOWN),)
+
+
+def one_line(parts: Sequence[SnippetPart], mark: tuple[str, str]) -> str:
+    """The parts as the command line prints them: "Summary: … · Details: …" (a name needs no label)."""
+    return " · ".join(part.line(mark) for part in parts)
 
 
 def search(session: Session, user_text: str, *, limit: int = 50, mark: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
@@ -81,25 +150,18 @@ def search(session: Session, user_text: str, *, limit: int = 50, mark: tuple[str
     hits: list[SearchHit] = []
     for kind, columns in INDEXED.items():
         fts, person_column = f"{kind}_fts", _PERSON_COLUMN[kind]
-        joined = " || ' ' || ".join(f"c.{column}" for column in columns)
+        selected = ", ".join(f"c.{column}" for column in columns)
         rows = session.execute(
             text(
-                f"SELECT c.id, {person_column}, p.display_name, {joined}, bm25({fts}) AS score "
+                f"SELECT c.id, {person_column}, p.display_name, bm25({fts}) AS score, {selected} "
                 f"FROM {fts} JOIN {kind} AS c ON c.id = {fts}.rowid "
                 f"JOIN person AS p ON p.id = {person_column} "
                 f"WHERE {fts} MATCH :query ORDER BY score LIMIT :limit"
             ),
             {"query": query, "limit": limit},
         )
-        hits.extend(
-            SearchHit(
-                kind=kind,
-                id=row[0],
-                person_id=row[1],
-                person_name=row[2],
-                snippet=make_snippet(row[3] or "", words, mark),
-                score=row[4],
-            )  # fmt: skip
-            for row in rows
-        )
+        for row in rows:
+            parts = hit_parts(kind, row[4:], words)
+            hits.append(SearchHit(kind=kind, id=row[0], person_id=row[1], person_name=row[2],
+                                  snippet=one_line(parts, mark), score=row[3], parts=parts))  # fmt: skip
     return hits

@@ -130,9 +130,28 @@ class Direction(enum.StrEnum):
 
 
 class Tone(enum.StrEnum):
+    """How a conversation felt. The journal file stores these values; people read and type the
+    words of `TONE_WORDS` (a "negative" conversation is called "difficult" everywhere they look)."""
+
     positive = "positive"
     neutral = "neutral"
     negative = "negative"
+
+
+# The one word for each tone in the app, on the command line and in CSV files.
+TONE_WORDS: dict[Tone, str] = {Tone.positive: "positive", Tone.neutral: "neutral", Tone.negative: "difficult"}
+# Every name a tone is read by: its word, and its stored value (which older CSV exports wrote).
+_TONE_NAMES = {name: tone for tone in Tone for name in (TONE_WORDS[tone], tone.value)}
+
+
+def tone_named(text: str) -> Tone | None:
+    """The tone called `text` ("difficult", or "negative" as older exports wrote), in any case; or None."""
+    return _TONE_NAMES.get(text.strip().casefold())
+
+
+def tone_words() -> str:
+    """The words a tone can be given as, for help and error messages: "positive, neutral, difficult"."""
+    return ", ".join(TONE_WORDS.values())
 
 
 class Context(enum.StrEnum):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from relationjournal import __version__
 from relationjournal.core.errors import JournalError
@@ -16,12 +16,14 @@ from relationjournal.ui.paint import OnNextPaint
 from relationjournal.ui.qt import (
     QAction,
     QCloseEvent,
+    QEvent,
     QKeySequence,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
     QModelIndex,
+    QObject,
     QSettings,
     QSizePolicy,
     QSplitter,
@@ -37,6 +39,7 @@ if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy 
     from relationjournal.core.applock import AppLock
     from relationjournal.core.changes import Change
     from relationjournal.core.journal import Journal
+    from relationjournal.ui.qt import QKeyEvent
 
 # What shows the journal loads after the first paint, when `attach` first reaches into it.
 dialogs = lazy_module("relationjournal.ui.dialogs")
@@ -91,7 +94,8 @@ class MainWindow(QMainWindow):
         self._search_debounce = QTimer(self, singleShot=True, interval=250)
         self._search_debounce.timeout.connect(self.run_search)
         self.search.textChanged.connect(self._search_debounce.start)
-        self.search.returnPressed.connect(self.run_search)
+        self._after_search: str | None = None  # "open" or "enter": what the keys asked of results still to come
+        self._before_search: QWidget | None = None  # the page Esc goes back to
         self._build_actions()
         lock = QLabel()
         lock.setPixmap(icon("lock").pixmap(16, 16))
@@ -157,6 +161,10 @@ class MainWindow(QMainWindow):
         self.person_page.edit_entry.connect(self.entries.open)
         self.timeline_page.edit_entry.connect(self.entries.open)
         self.search_page.open_person.connect(self.open_person)
+        self.search_page.searched.connect(self._searched)
+        self.search_page.tree.up_from_top.connect(self.search.setFocus)
+        self.search_page.tree.escape.connect(self.leave_search)
+        self.search.installEventFilter(self)  # Down, Enter and Esc in the search box
         self.today.log_with.connect(self.reminders.log_for)
         self.today.reflect_on.connect(self.reminders.reflect)
         self.today.review.connect(self.reminders.review_programme)
@@ -374,8 +382,65 @@ class MainWindow(QMainWindow):
         query = self.search.text()
         if not query.strip() or self.journal is None:
             return
+        if self.stack.currentWidget() is not self.search_page:
+            self._before_search = self.stack.currentWidget()
         self.search_page.search(query)
         self.stack.setCurrentWidget(self.search_page)
+        self._update_actions()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and self.journal is not None:
+            keys = cast("QKeyEvent", event)
+            key, plain = keys.key(), not keys.modifiers() & ~qt.Qt.KeyboardModifier.KeypadModifier
+            if plain and key == qt.Qt.Key.Key_Down:
+                return self._search_key("enter")
+            if plain and key in (qt.Qt.Key.Key_Return, qt.Qt.Key.Key_Enter):
+                return self._search_key("open")
+            if plain and key == qt.Qt.Key.Key_Escape:
+                self.leave_search()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _search_key(self, wanted: str) -> bool:
+        """Down (into the results) or Enter (open the selected hit, else the first) in the search box:
+        at once if the results of what is typed are on screen, else once they are."""
+        query = self.search.text()
+        if not query.strip():
+            return wanted == "open"
+        if self.search_page.shown_query == query and self.stack.currentWidget() is self.search_page:
+            self._do_after_search(wanted)
+            return True
+        self._after_search = wanted
+        if self._search_debounce.isActive() or self.search_page.shown_query != query:
+            self.run_search()
+        self.stack.setCurrentWidget(self.search_page)
+        return True
+
+    def _searched(self, _count: int) -> None:
+        wanted, self._after_search = self._after_search, None
+        if wanted is not None and self.search_page.shown_query == self.search.text():
+            self._do_after_search(wanted)
+
+    def _do_after_search(self, wanted: str) -> None:
+        if wanted == "open":
+            self.search_page.open_current()
+        else:
+            self.search_page.enter_results()
+
+    def leave_search(self) -> None:
+        """Esc while searching: back to the page the user was on (the person, say), the box emptied."""
+        self._after_search = None
+        if self.stack.currentWidget() is not self.search_page:
+            self.search.clear()
+            return
+        back = self._before_search if self._before_search is not None else self.today
+        self._search_debounce.stop()
+        self.search.blockSignals(True)  # (emptying it is not a new search)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.stack.setCurrentWidget(back)
+        target = getattr(back, "table", None) or getattr(back, "tree", None) or self.people.view
+        target.setFocus()
         self._update_actions()
 
     def show_timeline(self) -> None:

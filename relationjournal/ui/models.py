@@ -32,6 +32,7 @@ KEY_ROLE = Qt.ItemDataRole.UserRole
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
 PERSON_PAGE = 100  # a few screens of a person's timeline: what opening their page reads
+SUMMARY_CHARS = 300  # of a note or a conversation, in its timeline row (its Markdown dropped)
 CACHE_ROWS = 2_000  # a few screens either way; a scrolled-away page is simply read again
 Index = QModelIndex | QPersistentModelIndex
 
@@ -189,7 +190,7 @@ class TimelineCells(NamedColumns):
                 return icon("note")
         if column == self.SUMMARY:
             if display:
-                return " ".join(note.body.split())[:300]
+                return text.plain_from_markdown(note.body, limit=SUMMARY_CHARS)
             if role == Qt.ItemDataRole.DecorationRole and note.hard_event:
                 return icon("heart")
         return None
@@ -204,11 +205,10 @@ class TimelineCells(NamedColumns):
             if role == Qt.ItemDataRole.DecorationRole:
                 return icon("arrow-in" if interaction.direction is Direction.incoming else "arrow-out")
             if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-                by = f" ({interaction.reached_out_by})" if interaction.reached_out_by else ""
-                return text.DIRECTION_LABELS[interaction.direction] + by
+                return text.reached_out(interaction.direction, interaction.reached_out_by)
         if column == self.SUMMARY:
             if display:
-                return " ".join((interaction.summary or interaction.body).split())[:300]
+                return text.plain_from_markdown(interaction.summary or interaction.body, limit=SUMMARY_CHARS)
             if role == Qt.ItemDataRole.DecorationRole:
                 return icon("heart" if interaction.hard_event else f"tone-{interaction.tone.value}")
         if column == self.FOLLOW_UP and display and interaction.follow_up_on:

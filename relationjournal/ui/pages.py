@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.errors import JournalError
 from relationjournal.core.records import (
+    NAME_LABEL,
     InteractionRecord,
     NoteRecord,
     PersonRecord,
@@ -22,19 +23,28 @@ from relationjournal.ui.models import ROW_ROLE, PersonTimelineModel, TimelineCel
 from relationjournal.ui.qt import (
     QAbstractItemView,
     QAction,
+    QApplication,
     QCheckBox,
     QDate,
     QEvent,
     QHBoxLayout,
     QHeaderView,
+    QImage,
     QLabel,
     QModelIndex,
+    QPainter,
     QPalette,
+    QPersistentModelIndex,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     Qt,
     QTableView,
+    QTextDocument,
     QTreeWidget,
     QTreeWidgetItem,
+    QUrl,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -45,7 +55,8 @@ from relationjournal.ui.worker import run_in_background
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
-    from relationjournal.core.records import MembershipRecord
+    from relationjournal.core.records import PersonPageView
+    from relationjournal.ui.qt import QKeyEvent
 
 BASE = QPalette.ColorRole.Base  # what a text browser's text stands on (a label's: Window)
 
@@ -95,7 +106,7 @@ def entry_html(entry: TimelineEntry, colours: QPalette) -> tuple[str, str | None
     assert isinstance(item, InteractionRecord)
     parts = [
         f"<b>{html_text(text.channel_label(item.channel))}</b>", text.local_time(item.occurred_at),
-        text.DIRECTION_LABELS[item.direction] + (f" ({html_text(item.reached_out_by)})" if item.reached_out_by else ""),
+        html_text(text.reached_out(item.direction, item.reached_out_by)),
         text.TONE_LABELS[item.tone], text.CONTEXT_LABELS[item.context],
     ]  # fmt: skip
     if item.hard_event:
@@ -104,8 +115,54 @@ def entry_html(entry: TimelineEntry, colours: QPalette) -> tuple[str, str | None
         parts.append(f"follow up {item.follow_up_on:%d %b %Y}")
     heading = f"<p>{' · '.join(parts)}</p>"
     if item.summary:
-        heading += f"<h3>{html_text(item.summary)}</h3>"
+        heading += f"<h3>{markdown_inline_html(item.summary)}</h3>"
     return heading, item.body or None
+
+
+class _InertDocument(QTextDocument):
+    """A document that loads nothing it names (see `links.SafeTextBrowser`): it is only read, never shown."""
+
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
+        return QImage() if kind == QTextDocument.ResourceType.ImageResource else ""
+
+
+def markdown_inline_html(markdown: str, *, limit: int = 300) -> str:
+    """Markdown as Qt renders it, rebuilt as a line of the few tags a label needs: bold, italic,
+    struck out, code, and links that may open (`links.is_openable`; any other link is its text).
+    Nothing else of the text is markup: no image, no raw HTML (shown as typed), no style. Blocks
+    (paragraphs, list items, headings) are joined by " · "; about `limit` characters are shown."""
+    document = _InertDocument()
+    features = QTextDocument.MarkdownFeature
+    document.setMarkdown(markdown[: 3 * limit], features.MarkdownDialectGitHub | features.MarkdownNoHTML)
+    blocks, left = [], limit
+    block = document.begin()
+    while block.isValid() and left > 0:
+        pieces = []
+        fragments = block.begin()
+        while not fragments.atEnd() and left > 0:
+            fragment = fragments.fragment()
+            fragments += 1
+            form = fragment.charFormat()
+            plain = fragment.text().replace("\ufffc", "").replace("\u2028", " ")  # (an image's place; a line break)
+            if form.isImageFormat() or not plain:
+                continue
+            shown = html_text(plain[:left] + ("…" if len(plain) > left else ""))
+            left -= len(plain)
+            if form.fontWeight() >= 600 or block.blockFormat().headingLevel():
+                shown = f"<b>{shown}</b>"
+            if form.fontItalic() or form.fontUnderline():  # (Qt reads _this_ as underlined: Markdown means emphasis)
+                shown = f"<i>{shown}</i>"
+            if form.fontStrikeOut():
+                shown = f"<s>{shown}</s>"
+            if form.fontFixedPitch() or "monospace" in (form.fontFamilies() or []):
+                shown = f"<code>{shown}</code>"
+            href = form.anchorHref() if form.isAnchor() else ""
+            pieces.append(f'<a href="{html_text(href)}">{shown}</a>' if href and is_openable(href) else shown)
+        line = "".join(pieces).strip()
+        if line:
+            blocks.append(line)
+        block = block.next()
+    return " · ".join(blocks)
 
 
 class EntryView(SafeTextBrowser):
@@ -147,7 +204,7 @@ class PersonPage(QWidget):
         super().__init__()
         self.journal = journal
         self.person: PersonRecord | None = None
-        self._shown: tuple[PersonRecord, list[MembershipRecord], list[NoteRecord]] | None = None
+        self._shown: PersonPageView | None = None
         self.header = guard_label(QLabel())
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
@@ -176,8 +233,8 @@ class PersonPage(QWidget):
     def show_person(self, person_id: int, select_key: int | None = None) -> None:
         view = self.journal.person_page(person_id)
         self.person = view.person
-        self._shown = (view.person, list(view.memberships), list(view.pinned))
-        self.header.setText(self._header_html(*self._shown))
+        self._shown = view
+        self.header.setText(self._header_html(view))
         self.model.show_person(person_id)
         self.empty.setVisible(self.model.rowCount() == 0)
         self.detail.show_entry(None)
@@ -192,7 +249,7 @@ class PersonPage(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._shown is not None:
-            self.header.setText(self._header_html(*self._shown))  # its colours are chosen for the palette
+            self.header.setText(self._header_html(self._shown))  # its colours are chosen for the palette
 
     def current_entry(self) -> TimelineEntry | None:
         index = self.table.currentIndex()
@@ -201,14 +258,16 @@ class PersonPage(QWidget):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.detail.show_entry(current.data(ROW_ROLE) if current.isValid() else None)
 
-    def _header_html(self, p: PersonRecord, memberships: list[MembershipRecord], pinned: list[NoteRecord]) -> str:
-        colours = self.palette()  # (the header's own may not have caught up yet in a palette change)
+    def _header_html(self, view: PersonPageView) -> str:
+        """Everything known about the person, each field only when it holds something; long words
+        may break, so that a long name or address wraps rather than widening the window."""
+        p, colours = view.person, self.palette()  # (the header's own may not have caught up yet in a palette change)
         muted = palette.muted(colours)
-        title = f"<span style='font-size:20pt; font-weight:600'>{html_text(p.display_name)}</span>"
+        title = f"<span style='font-size:20pt; font-weight:600'>{html_text(text.breakable(p.display_name))}</span>"
         if p.pronouns:
-            title += " " + palette.span(f"({html_text(p.pronouns)})", muted)
+            title += " " + palette.span(f"({html_text(text.breakable(p.pronouns))})", muted)
         lines = [title]
-        job = " · ".join(html_text(x) for x in (p.role, p.organisation) if x)
+        job = " · ".join(html_text(text.breakable(x)) for x in (p.role, p.organisation) if x)
         meta = [job] if job else []
         if p.tags:
             chip_back, chip_text = palette.chip(colours)
@@ -221,29 +280,39 @@ class PersonPage(QWidget):
             links = []
             for platform, value in p.handles:
                 url = text.handle_link(platform, value)
-                label = f"{text.PLATFORM_LABELS[platform]}: {html_text(value)}"
+                label = f"{text.PLATFORM_LABELS[platform]}: {html_text(text.breakable(value))}"
                 links.append(f'<a href="{html_text(url)}">{label}</a>' if url and is_openable(url) else label)
             lines.append(" · ".join(links))
-        rows = [("Why it matters", p.why_it_matters), ("Who reaches out", p.reaches_out),
-                ("Remember", p.remember), ("How we met", p.how_we_met)]  # fmt: skip
+        today = datetime.now().astimezone().date()
+        rows = [("Birthday", text.birthday_text(p.birthday, today) if p.birthday else ""),
+                ("Why it matters", p.why_it_matters), ("Who reaches out", p.reaches_out),
+                ("Remember", p.remember), ("How we met", p.how_we_met), ("Source", p.source)]  # fmt: skip
         if p.cadence_days:
             rows.append(("Stay in touch", f"every {p.cadence_days} days"))
-        for m in memberships:
-            review = f", review {m.review_on:%d %b %Y}" if m.review_on else ""
+        for m in view.memberships:
+            review = f", review {text.on_day(m.review_on, today)}" if m.review_on and not m.left_on else ""
             left = f", left {m.left_on:%d %b %Y}" if m.left_on else ""
             rows.append(("Programme", f"{m.programme} since {m.joined_on:%d %b %Y}{review}{left}"))
+        now = datetime.now(UTC)
+        coming = [f"{'now' if u.when <= now else text.on_day(u.when.astimezone().date(), today)}: "
+                  f"{text.plain_from_markdown(u.reminder.text, limit=120)}" for u in view.upcoming]  # fmt: skip
+        rows.append(("Coming up", "\n".join(coming)))
+        markdown = {"Why it matters", "Remember", "How we met", "Source"}  # (written freely, as notes are)
         table = "".join(
-            f"<tr><td style='{palette.css(muted)}; padding-right:12px'>{label}</td>"
-            f"<td>{html_text(value, breaks=True)}</td></tr>"
+            f"<tr><td style='{palette.css(muted)}; padding-right:12px'>{label}</td><td>"
+            + (markdown_inline_html(value, limit=1000) if label in markdown
+               else html_text(text.breakable(value), breaks=True))
+            + "</td></tr>"
             for label, value in rows
-            if value
-        )
+            if value.strip()
+        )  # fmt: skip
         if table:
             lines.append(f"<table>{table}</table>")
         pin_back, pin_text = palette.pinned(colours)
-        for note in pinned[:3]:
-            first = html_text(" ".join(note.body.split())[:200])
-            lines.append(palette.span(f"&nbsp;Pinned: {first}&nbsp;", pin_text, pin_back))
+        for note in view.pinned[:3]:
+            lines.append(
+                palette.span(f"&nbsp;Pinned: {markdown_inline_html(note.body, limit=200)}&nbsp;", pin_text, pin_back)
+            )
         head = f"<div>{lines[0]}</div><div style='margin-top:2px'>{lines[1]}</div>"
         return head + "".join(f"<div style='margin-top:8px'>{line}</div>" for line in lines[2:])
 
@@ -352,6 +421,89 @@ class TimelinePage(QWidget):
             self.open_person.emit(entry.item.person_id, self.model.key(index.row()))
 
 
+HTML_ROLE = Qt.ItemDataRole.UserRole + 1  # a search hit's line as rich text (its words marked, all else escaped)
+SELECTED_HTML_ROLE = Qt.ItemDataRole.UserRole + 2  # the same, in colours for when it is selected
+
+
+def hit_html(hit: SearchHit, colours: QPalette, background: QPalette.ColorRole = BASE) -> str:
+    """A hit's line as rich text: the person, then each field that matched, labelled and apart,
+    the matched words bold. Everything the journal holds is escaped: a name is never markup."""
+    muted = palette.muted(colours, background)
+    parts = []
+    for part in hit.parts:
+        words = "".join(f"<b>{html_text(piece)}</b>" if matched else html_text(piece) for piece, matched in part.pieces)
+        if part.labelled:
+            words = f"{palette.span(html_text(part.label) + ':', muted)} {words}"
+        parts.append(words)
+    name = f"\u2068{html_text(hit.person_name)}\u2069"  # isolated: a right-to-left name keeps its place
+    if _only_the_name(hit):
+        return "".join(parts)  # the name is what matched: it is the whole line
+    return f"{name}{palette.span(' — ', muted)}{palette.span(' · ', muted).join(parts)}"
+
+
+def hit_text(hit: SearchHit) -> str:
+    """A hit's line as plain text (what a screen reader says, and a tooltip's lines)."""
+    parts = " · ".join(p.line() for p in hit.parts)
+    return parts if _only_the_name(hit) else f"{hit.person_name} — {parts}"
+
+
+def _only_the_name(hit: SearchHit) -> bool:
+    return hit.kind == "person" and all(p.label == NAME_LABEL for p in hit.parts)
+
+
+class HitDelegate(QStyledItemDelegate):
+    """Paints a search hit's rich line (`HTML_ROLE`) in the item's colours; group headings as usual."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        markup = index.data(HTML_ROLE)
+        if not markup:
+            super().paint(painter, option, index)
+            return
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        item.text = ""
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, option.widget)
+        where = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, item, option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        colour = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        document = _InertDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(0)
+        direction = "rtl" if option.direction == Qt.LayoutDirection.RightToLeft else "ltr"  # (not guessed from a name)
+        line = palette.span(index.data(SELECTED_HTML_ROLE) if selected else markup, colour)
+        document.setHtml(f"<p dir='{direction}'>{line}</p>")
+        painter.save()
+        painter.setClipRect(where)
+        painter.translate(where.left(), where.top() + (where.height() - document.size().height()) / 2)
+        document.drawContents(painter)
+        painter.restore()
+
+
+class ResultTree(QTreeWidget):
+    """The results, left by keyboard as well: Up on the first hit goes back to the search box, Esc
+    back to where the user was."""
+
+    up_from_top = Signal()
+    escape = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.escape.emit()
+            return
+        if event.key() == Qt.Key.Key_Up and not event.modifiers() and self.currentItem() is first_hit(self):
+            self.up_from_top.emit()
+            return
+        super().keyPressEvent(event)
+
+
+def first_hit(tree: QTreeWidget) -> QTreeWidgetItem | None:
+    group = tree.topLevelItem(0)
+    return group.child(0) if group is not None else None
+
+
 class SearchPage(QWidget):
     """Search results grouped into people, notes and conversations; activating one opens it."""
 
@@ -362,11 +514,14 @@ class SearchPage(QWidget):
         super().__init__()
         self.journal = journal
         self._generation = 0
+        self.shown_query: str | None = None  # whose results are on screen (None while a search runs)
+        self._hits: list[SearchHit] = []
         self.title = QLabel()
-        self.tree = QTreeWidget()
+        self.tree = ResultTree()
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName("Search results")
         self.tree.setUniformRowHeights(True)
+        self.tree.setItemDelegate(HitDelegate(self.tree))
         self.tree.itemActivated.connect(self._activate)
         self.tree.itemDoubleClicked.connect(self._activate)
         layout = QVBoxLayout(self)
@@ -380,6 +535,7 @@ class SearchPage(QWidget):
         The newest query wins: results of a query typed over arrive too late and are dropped.
         """
         self._generation += 1
+        self.shown_query = None
         generation = self._generation
         if not query.strip():
             self._show(generation, query, [])
@@ -387,10 +543,29 @@ class SearchPage(QWidget):
         journal = self.journal
         run_in_background(
             self,
-            lambda: journal.search(query, limit=50, mark=("<b>", "</b>")),
+            lambda: journal.search(query, limit=50),
             lambda hits: self._show(generation, query, hits),
             self._failed,
         )
+
+    def enter_results(self) -> bool:
+        """Move into the results from the search box, the first hit selected; False if there are none."""
+        hit = first_hit(self.tree)
+        if hit is None:
+            return False
+        self.tree.setCurrentItem(hit)
+        self.tree.setFocus()
+        return True
+
+    def open_current(self) -> bool:
+        """Open the selected hit, or the first; False if there is none."""
+        item = self.tree.currentItem()
+        if item is None or not item.data(0, Qt.ItemDataRole.UserRole):
+            item = first_hit(self.tree)
+        if item is None:
+            return False
+        self._activate(item)
+        return True
 
     def _failed(self, error: Exception) -> None:
         if not isinstance(error, JournalError):
@@ -401,32 +576,46 @@ class SearchPage(QWidget):
         if generation != self._generation:
             return
         self.tree.clear()
+        self.shown_query = query
         self.title.setText(
             f"<span style='font-size:16pt; font-weight:600'>{len(hits)} result{'s' if len(hits) != 1 else ''}</span>"
             f" for “{html_text(query)}”" if query.strip() else "Type to search people, notes and conversations."
         )  # fmt: skip
         groups = {"person": ("People", "person"), "note": ("Notes", "note"), "interaction": ("Conversations", "log")}
+        self._hits = [hit for kind in groups for hit in hits if hit.kind == kind]  # as the tree lists them
         for kind, (title, icon_name) in groups.items():
             matching = [hit for hit in hits if hit.kind == kind]
             if not matching:
                 continue
             group = add_group(self.tree, title, len(matching))
             for hit in matching:
-                plain = hit.snippet.replace("<b>", "").replace("</b>", "")
-                label = f"{hit.person_name}: {' '.join(plain.split())}"
-                if kind == "person" and plain.strip() == hit.person_name:
-                    label = hit.person_name
-                item = QTreeWidgetItem(group, [label])
+                item = QTreeWidgetItem(group, [hit_text(hit)])
                 item.setIcon(0, icon(icon_name))
-                item.setToolTip(0, text.rich(" ".join(plain.split())[:500]))
+                item.setToolTip(0, text.rich("\n".join([hit.person_name, *(p.line() for p in hit.parts)])))
                 key = -1 if kind == "person" else hit.id << 1 | (kind == "note")
                 item.setData(0, Qt.ItemDataRole.UserRole, (hit.person_id, key))
             group.setExpanded(True)
-        first = self.tree.topLevelItem(0)
-        top_hit = first.child(0) if first is not None else None
+        self._colour_hits()
+        top_hit = first_hit(self.tree)
         if top_hit is not None:
             self.tree.setCurrentItem(top_hit)
         self.searched.emit(len(hits))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "tree"):
+            self._colour_hits()  # their muted labels are chosen for the palette
+
+    def _colour_hits(self) -> None:
+        colours = self.tree.palette()
+        selected = QPalette(colours)
+        selected.setColor(BASE, colours.color(QPalette.ColorRole.Highlight))
+        groups = [self.tree.topLevelItem(g) for g in range(self.tree.topLevelItemCount())]
+        items = [group.child(i) for group in groups if group is not None for i in range(group.childCount())]
+        for item, hit in zip(items, self._hits, strict=True):  # (in the same order)
+            if item is not None:
+                item.setData(0, HTML_ROLE, hit_html(hit, colours))
+                item.setData(0, SELECTED_HTML_ROLE, hit_html(hit, selected))
 
     def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         target = item.data(0, Qt.ItemDataRole.UserRole)

@@ -32,6 +32,11 @@ if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy 
     from relationjournal.core.journal import Journal
 
 
+def title_width(dialog: QDialog, least: int) -> int:
+    """Wide enough for the window title (which names the person) not to be cut off, within reason."""
+    return min(900, max(least, dialog.fontMetrics().horizontalAdvance(dialog.windowTitle()) + 160))
+
+
 class ProgrammeReviewDialog(QDialog):
     """Review a member: keep them (with the next review date) or rotate them out with a short checklist."""
 
@@ -40,7 +45,7 @@ class ProgrammeReviewDialog(QDialog):
         self.journal, self.membership = journal, membership
         self.result_record: MembershipRecord | None = None
         self.setWindowTitle(f"Review {membership.person_name} in {membership.programme}")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(title_width(self, 560))
         who, programme = html_text(membership.person_name, breaks=True), html_text(membership.programme, breaks=True)
         intro = QLabel(f"<b>{who}</b> has been in <b>{programme}</b> since {membership.joined_on:%d %b %Y}. "
                        "Be gracious, and be clear.")  # fmt: skip
@@ -100,8 +105,8 @@ class MembershipDialog(QDialog):
         super().__init__(parent)
         self.journal, self.person_id = journal, person_id
         self.saved: MembershipRecord | None = None
-        self.setWindowTitle("Add to a programme")
-        self.setMinimumWidth(420)
+        self.setWindowTitle(f"Add {journal.person(person_id).display_name} to a programme")
+        self.setMinimumWidth(title_width(self, 440))
         self.programme = QLineEdit()
         self.programme.setPlaceholderText("e.g. Brand advocates")
         known = sorted({m.programme for m in journal.memberships()})

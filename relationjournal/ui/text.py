@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 
-from relationjournal.core.vocabulary import AnyChannel, Channel, Context, Direction, Platform, Tone
+from relationjournal.core.markdown import plain_from_markdown
+from relationjournal.core.vocabulary import TONE_WORDS, AnyChannel, Channel, Context, Direction, Platform
+
+__all__ = ["plain_from_markdown"]  # (here too: the UI's one place for how text reads)
 
 CHANNEL_LABELS = {
     Channel.x: "X / Twitter", Channel.linkedin: "LinkedIn", Channel.instagram: "Instagram",
@@ -21,7 +25,8 @@ PLATFORM_LABELS = {
     Platform.other: "Other",
 }  # fmt: skip
 DIRECTION_LABELS = {Direction.outgoing: "I reached out", Direction.incoming: "They reached out"}
-TONE_LABELS = {Tone.positive: "Positive", Tone.neutral: "Neutral", Tone.negative: "Difficult"}
+TONE_LABELS = {tone: word.capitalize() for tone, word in TONE_WORDS.items()}  # the CLI's and CSV's words
+ME = frozenset({"me", "i", "myself"})  # who reached out, when it was the user
 CONTEXT_LABELS = {Context.personal: "Personal", Context.business: "Business"}
 
 
@@ -78,3 +83,61 @@ def rich(value: str) -> str:
     """Plain text for where Qt guesses whether text is rich (a tooltip): given as escaped rich text,
     so that nothing in it is read as markup, or loads an image it names; long lines wrap."""
     return f"<p>{html_text(value, breaks=True)}</p>"
+
+
+def reached_out(direction: Direction, by: str = "") -> str:
+    """Who reached out, in words: "I reached out", "Zoë from the team reached out", "They reached
+    out", "They reached out to Zoë". `by` is who on the team took part (often the user, as "me")."""
+    by = " ".join(by.split())
+    mine = not by or by.casefold() in ME
+    if direction is Direction.outgoing:
+        return "I reached out" if mine else f"{by} from the team reached out"
+    if not by:
+        return "They reached out"
+    return "They reached out to me" if mine else f"They reached out to {by}"
+
+
+def on_day(day: date, today: date) -> str:
+    """A day to come, said the way a person would: "today", "tomorrow", "in 12 days" (up to a
+    month ahead), then the date ("3 Mar 2027")."""
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if 1 < days <= 31:
+        return f"in {days} days"
+    return f"{day.day} {day:%b %Y}"
+
+
+def next_birthday(birthday: date, today: date) -> date:
+    """The next time `birthday` comes round, today included (29 February: 28 February in other years)."""
+    for year in (today.year, today.year + 1):
+        try:
+            day = birthday.replace(year=year)
+        except ValueError:  # 29 February in a year without one
+            day = date(year, 2, 28)
+        if day >= today:
+            return day
+    raise AssertionError("unreachable: a birthday comes round within a year")
+
+
+def birthday_text(birthday: date, today: date) -> str:
+    """ "14 March 1990 (age 36)", or when it is soon "12 December 1990, turns 36 in 12 days"."""
+    coming = next_birthday(birthday, today)
+    turns = coming.year - birthday.year
+    days = (coming - today).days
+    if days == 0:
+        return f"{birthday.day} {birthday:%B %Y}, turns {turns} today"
+    if days <= 31:
+        return f"{birthday.day} {birthday:%B %Y}, turns {turns} {on_day(coming, today)}"
+    return f"{birthday.day} {birthday:%B %Y} (age {turns - 1})"
+
+
+_LONG_WORD = re.compile(r"\S{30,}")
+
+
+def breakable(value: str) -> str:
+    """Plain text whose very long words (an address, a name without spaces) may break across lines:
+    a zero-width space every 20 characters, so a label wraps rather than widening the window."""
+    return _LONG_WORD.sub(lambda m: "\u200b".join(m.group(0)[i : i + 20] for i in range(0, len(m.group(0)), 20)), value)

@@ -35,7 +35,7 @@ from relationjournal.ui.qt import (
     QWidget,
     Signal,
 )
-from relationjournal.ui.text import html_text, rich
+from relationjournal.ui.text import html_text, plain_from_markdown, rich
 from relationjournal.ui.widgets import (
     ErrorLine,
     add_group,
@@ -188,7 +188,7 @@ class TodayPage(QWidget):
         if due.reminder.person_name and kind is not ReminderKind.self_care:
             lines.append(f"<b>{html_text(due.reminder.person_name, breaks=True)}</b>")
         if due.remember and kind is not ReminderKind.self_care:
-            lines.append(f"{palette.span('Remember:', muted)} {html_text(due.remember, breaks=True)}")
+            lines.append(f"{palette.span('Remember:', muted)} {html_text(plain_from_markdown(due.remember))}")
         if due.why_it_matters and kind is not ReminderKind.self_care:
             lines.append(f"{palette.span('Why it matters:', muted)} {html_text(due.why_it_matters, breaks=True)}")
         if kind is ReminderKind.welcome:
