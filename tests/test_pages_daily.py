@@ -244,21 +244,21 @@ def test_one_word_for_a_difficult_conversation_in_the_app_the_cli_and_csv(journa
     assert text.TONE_LABELS[Tone.negative] == "Difficult"
     ada = journal.add_person(PersonDraft("Ada Lovelace"))
     journal.log_interaction(ada.id, InteractionDraft(Channel.phone, summary="hard call", tone=Tone.negative))
-    journal.export_csv(tmp_path / "out")
-    with (tmp_path / "out" / "interactions.csv").open(encoding="utf-8-sig", newline="") as handle:
+    out = journal.export_csv(tmp_path / "out")[0].parent  # (the new dated folder inside the one chosen)
+    with (out / "interactions.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["tone"] for row in rows] == ["difficult"]
 
     rows[0]["tone"] = "negative"  # as older versions exported it
     rows.append({**rows[0], "id": "", "tone": "Difficult", "summary": "another"})
-    with (tmp_path / "out" / "interactions.csv").open("w", encoding="utf-8", newline="") as handle:
+    with (out / "interactions.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
     journal.delete_interaction(journal.timeline(ada.id)[0].item.id)
     for name in ("people.csv", "notes.csv", "reminders.csv", "programmes.csv", "tags.csv"):
-        (tmp_path / "out" / name).unlink()
-    journal.import_csv(tmp_path / "out")
+        (out / name).unlink()
+    journal.import_csv(out)
     tones = {e.item.summary: e.item.tone for e in journal.timeline(ada.id)}
     assert tones == {"hard call": Tone.negative, "another": Tone.negative}
 
