@@ -696,9 +696,13 @@ class Journal:
             assert isinstance(row, Interaction)
             return _interaction_record(row, person.display_name, item.channel)
 
-    def search(self, query: str, *, limit: int = 50, mark: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
+    def search(
+        self, query: str, *, limit: int = 50, mark: tuple[str, str] = ("[", "]"), best: bool = False
+    ) -> list[SearchHit]:
+        """People, notes and conversations matching `query`: the newest of each (instant, for typing),
+        or with `best` the most relevant (see `search.search`)."""
         with self._reading() as session:
-            return search.search(session, query, limit=limit, mark=mark)
+            return search.search(session, query, limit=limit, mark=mark, best=best)
 
     # Reminders and programmes ---------------------------------------------------------------
     def add_reminder(
