@@ -7,14 +7,15 @@ everything the user typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relationjournal.core import fields
-from relationjournal.core.errors import JournalError, JournalGone
+from relationjournal.core import clock, fields
+from relationjournal.core.errors import InvalidInput, JournalError, JournalGone
 from relationjournal.core.records import InteractionDraft, InteractionRecord, NoteRecord, PersonDraft, PersonRecord
-from relationjournal.core.settings import SETTINGS
+from relationjournal.core.settings import SETTINGS, Kind, Setting
 from relationjournal.core.vocabulary import Channel, Context, Direction, Platform, Status, Tone
 from relationjournal.ui import text
 from relationjournal.ui.icons import icon
@@ -45,7 +46,10 @@ from relationjournal.ui.text import html_text
 from relationjournal.ui.vanished import offer_rescue
 from relationjournal.ui.widgets import (
     ChoiceBox,
+    ClockRangeEdit,
+    DayListEdit,
     ErrorLine,
+    TimeZonePicker,
     date_edit,
     date_time_edit,
     lay_out_dialog,
@@ -318,37 +322,72 @@ class NoteDialog(QDialog):
 
 
 class SettingsDialog(QDialog):
-    """Journal settings, from their single declaration in `core.settings`; kept inside the encrypted journal."""
+    """Journal settings, each edited with the control its declaration in `core.settings` names (its
+    `kind`): a new declaration shows here by itself. Kept inside the encrypted journal."""
 
     def __init__(self, journal: Journal, parent: QWidget | None = None):
         super().__init__(parent)
         self.journal = journal
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
-        self.edits: dict[str, QLineEdit] = {}
+        self.edits: dict[str, QWidget] = {}
+        self._texts: dict[str, Callable[[], str]] = {}  # each control's value as the text the CLI takes
         form = QFormLayout()
         for key, setting in SETTINGS.items():
-            value = journal.setting(key)
-            edit = QLineEdit("" if key == "timezone" and value is None else setting.show(value))
-            edit.setPlaceholderText(setting.description)
-            edit.setToolTip(setting.description)
             label = setting.label or key
-            edit.setAccessibleName(label.replace("&", ""))
-            form.addRow(label, edit)
-            self.edits[key] = edit
+            control, read = self._control(setting, journal.setting(key), label.replace("&", ""))
+            control.setToolTip(setting.description)
+            form.addRow(label, control)
+            self.edits[key], self._texts[key] = control, read
         theme = QLabel("The app follows your system's light or dark appearance.")
         theme.setEnabled(False)
         form.addRow("Theme", theme)
         form.addRow("Backups", QLabel(backup_summary(journal)))
-        self.me, self.quiet = self.edits["me"], self.edits["quiet_hours"]
+        self.me = self.edits["me"]
+        self.quiet = self.edits["quiet_hours"]
+        self.zone = self.edits["timezone"]
         self.error, _ = lay_out_dialog(self, form)
 
+    @staticmethod
+    def _control(setting: Setting, value: Any, name: str) -> tuple[QWidget, Callable[[], str]]:
+        """The control for one declared setting, and how to read it as the text its `parse` takes."""
+        if setting.kind is Kind.clock_range:
+            clocks = ClockRangeEdit(*value)
+            clocks.start.setAccessibleName(f"{name} from")
+            clocks.end.setAccessibleName(f"{name} to")
+            clocks.off.setAccessibleName(f"{name} off")
+
+            def clock_range() -> str:
+                if clocks.text() != "off" and clocks.start.time() == clocks.end.time():
+                    raise InvalidInput(f"{name}: they start and end at the same time; tick Off for none.")
+                return clocks.text()
+
+            return clocks, clock_range
+        if setting.kind is Kind.time_zone:
+            picker = TimeZonePicker(value, clock.zone_names(), clock.zone_name(clock.local_zone()))
+            picker.setAccessibleName(name)
+            return picker, picker.zone
+        if setting.kind is Kind.whole_number:
+            box = QSpinBox()
+            lowest = setting.minimum - 1 if setting.blank else setting.minimum
+            box.setRange(lowest, max(setting.maximum, int(value or 0)))  # a larger value set in the CLI stays
+            box.setSpecialValueText(setting.blank)
+            box.setSuffix(setting.suffix)
+            box.setValue(lowest if value is None else int(value))
+            box.setAccessibleName(name)
+            return box, lambda: "" if setting.blank and box.value() == lowest else str(box.value())
+        edit: QLineEdit = DayListEdit(value) if setting.kind is Kind.day_list else QLineEdit(setting.show(value))
+        edit.setAccessibleName(name)
+        if setting.kind is Kind.text:
+            edit.setPlaceholderText(setting.description)
+        return edit, lambda: edit.text().strip()
+
     def accept(self) -> None:
-        try:
-            # (An empty time zone or cadence parses to None: the system's zone, no cadence.)
-            values = {key: SETTINGS[key].parse(edit.text().strip()) for key, edit in self.edits.items()}
+        try:  # every value read first: one refused saves nothing
+            values = {key: SETTINGS[key].parse(read()) for key, read in self._texts.items()}
             for key, value in values.items():
-                self.journal.set_setting(key, value)
+                if value != self.journal.setting(key):  # (each write tells every view; unchanged ones need not)
+                    self.journal.set_setting(key, value)
         except JournalError as error:
             self.error.show_error(str(error))
             return
@@ -363,7 +402,7 @@ def backup_summary(journal: Journal) -> str:
     found = list_backups(location)
     if not found:
         return f"None yet; one is made each day the journal is opened, in {location.backups}."
-    last = found[0].made_at.astimezone().strftime("%d %b %Y, %H:%M")
+    last = text.local_time(found[0].made_at)
     older = sum(b.needs_older_key for b in found)
     note = f" {older} were made before your last key change and need the recovery key from then." if older else ""
     return f"Last made {last}; {len(found)} kept (encrypted) in {location.backups}.{note}"
