@@ -6,6 +6,7 @@ the user writes in their own words.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.errors import JournalError
@@ -19,6 +20,7 @@ from relationjournal.ui.icons import icon
 from relationjournal.ui.links import guard_label
 from relationjournal.ui.qt import (
     QAction,
+    QDate,
     QDateTime,
     QDialog,
     QEvent,
@@ -27,6 +29,7 @@ from relationjournal.ui.qt import (
     QMenu,
     QPushButton,
     Qt,
+    QTime,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -34,7 +37,7 @@ from relationjournal.ui.qt import (
     QWidget,
     Signal,
 )
-from relationjournal.ui.text import html_text, rich
+from relationjournal.ui.text import from_local, html_text, local_naive, local_time, rich
 from relationjournal.ui.widgets import (
     ErrorLine,
     add_group,
@@ -188,6 +191,9 @@ class TodayPage(QWidget):
             lines.append(f"{palette.span('Remember:', muted)} {html_text(due.remember, breaks=True)}")
         if due.why_it_matters and kind is not ReminderKind.self_care:
             lines.append(f"{palette.span('Why it matters:', muted)} {html_text(due.why_it_matters, breaks=True)}")
+        snoozed = due.reminder.snoozed_until
+        since = f"Snoozed until {local_time(snoozed)}" if snoozed else f"Due {local_time(due.reminder.due_at)}"
+        lines.append(palette.span(since, muted))  # on the journal's clock
         if kind is ReminderKind.welcome:
             lines.append("<i>Write it yourself, about them: there are no templates here, on purpose.</i>")
         self.detail.setText("<br>".join(lines))
@@ -227,11 +233,13 @@ class TodayPage(QWidget):
         """Ask for a day and time, then snooze until then (moved past quiet hours)."""
         dialog = QDialog(self)
         dialog.setWindowTitle("Snooze until")
-        when = date_time_edit(QDateTime.currentDateTime().addDays(1))
+        tomorrow = local_naive(datetime.now(UTC) + timedelta(days=1))  # on the journal's clock
+        t = tomorrow
+        when = date_time_edit(QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute)))
         when.setAccessibleName("Snooze until")
         lay_out_dialog(dialog, when, save=False)
         if dialog.exec():
-            self.snooze(to_datetime(when.dateTime()).astimezone().isoformat())
+            self.snooze(from_local(to_datetime(when.dateTime())).isoformat())
 
     def done(self) -> None:
         self._apply(self.journal.complete_reminder)
