@@ -121,7 +121,7 @@ SETTINGS = {
         Setting(
             "timezone",
             None,
-            "IANA time zone every time is shown and read in, here and in the app (empty: the system's)",
+            "IANA time zone every time is shown and read in, by the app and the CLI (empty: the system's)",
             _zone,
             lambda v: v or f"system ({getattr(local_zone(), 'key', 'local')})",
             "&Time zone",
