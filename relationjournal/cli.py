@@ -16,7 +16,7 @@ import enum
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="e.g. email, linkedin, twitter, call, in person, whatsapp, or one of yours (see channel list)",
     )
     log.add_argument("--direction", type=_choice(Direction), default=Direction.outgoing, help="in: they reached out")
-    log.add_argument("--when", type=_time("when"), help="ISO-8601 time (default: now; no offset means local time)")
+    log.add_argument("--when", type=_time("when"), help="ISO-8601 time (default: now; no offset: the journal's zone)")
     log.add_argument("--summary", metavar="TEXT", help="what it was about, or - to read standard input; needed "
                      "unless --body is given: left out on a terminal, it is asked for "
                      "($VISUAL/$EDITOR if set)")  # fmt: skip
@@ -294,8 +294,15 @@ def _date(field: str) -> Callable[[str], Any]:
     return _argument_type(lambda text: fields.iso_date(text, field))
 
 
-def _time(field: str) -> Callable[[str], Any]:
-    return _argument_type(lambda text: fields.iso_datetime(text, field))
+def _time(field: str) -> Callable[[str], str]:
+    """An ISO-8601 time, checked here (bad usage names the format) but read once the journal is open:
+    without an offset it is on the journal's clock (`_moment`)."""
+
+    def check(text: str) -> str:
+        fields.iso_datetime(text, field)
+        return text
+
+    return _argument_type(check)
 
 
 def _channel(text: str) -> Channel | str:
@@ -626,10 +633,11 @@ def cmd_person(args: argparse.Namespace) -> None:
             person = journal.add_person(draft)
             print(f"Added #{person.id} {person.display_name}.")
         elif args.action == "list":
-            _print_people(journal.list_people(tag=args.tag, status=args.status), args.format)
+            _print_people(journal.list_people(tag=args.tag, status=args.status), args.format, _zone(journal))
         elif args.action == "show":
             person = _find_person(journal, args.person)
-            _print_person(person, journal.memberships(person.id), journal.timeline(person.id, limit=10))
+            _print_person(person, journal.memberships(person.id), journal.timeline(person.id, limit=10),
+                          _zone(journal))  # fmt: skip
         elif args.action == "edit":
             person = _find_person(journal, args.person)
             changes = _person_changes(args)
@@ -727,8 +735,9 @@ def cmd_log(args: argparse.Namespace) -> None:
     from relationjournal.core.records import InteractionDraft
     from relationjournal.core.vocabulary import utc_now
 
-    when = args.when or utc_now()
     with _open(args) as journal:
+        zone = _zone(journal)
+        when = fields.iso_datetime(args.when, "when", local=zone) if args.when else utc_now()
         person = _find_person(journal, args.person)
         channel = _users_channel(journal, args.channel)  # before asking for a summary it would refuse
         summary = args.summary
@@ -742,12 +751,14 @@ def cmd_log(args: argparse.Namespace) -> None:
             follow_up_on=args.follow_up,
         )  # fmt: skip
         interaction = journal.log_interaction(person.id, draft)
-        print(f"Logged #{interaction.id}: {interaction.channel.value} with {person.display_name}, {_local(when)}.")
+        said = f"{interaction.channel.value} with {person.display_name}, {_local(when, zone)}"
+        print(f"Logged #{interaction.id}: {said}.")
         scheduled = journal.reminders_from(interaction.id)
         if scheduled:
             print("Scheduled:")
             for r in scheduled:
-                print(f"  #{r.id:<5} {_local(r.due_at)}  {r.kind.value.replace('_', ' ')}: {_one_line(r.text, 90)}")
+                kind = r.kind.value.replace("_", " ")
+                print(f"  #{r.id:<5} {_local(r.due_at, zone)}  {kind}: {_one_line(r.text, 90)}")
         if draft.hard_event and (load := journal.emotional_load()).heavy:
             print("\n" + load.message())
 
@@ -793,11 +804,11 @@ def cmd_channel(args: argparse.Namespace) -> None:
 def cmd_timeline(args: argparse.Namespace) -> None:
     with _open(args) as journal:
         person_id = _find_person(journal, args.person).id if args.person else None
-        entries = journal.timeline(person_id, limit=args.limit)
-    if args.format == "json":
+        entries, zone = journal.timeline(person_id, limit=args.limit), _zone(journal)
+    if args.format == "json":  # (times in UTC, with their offset: for programs)
         _print_json([{"kind": e.kind, **e.item._asdict(), **_tone_word(e.item)} for e in entries])
     else:
-        _print_timeline(entries, with_names=person_id is None)
+        _print_timeline(entries, zone, with_names=person_id is None)
 
 
 def cmd_search(args: argparse.Namespace) -> None:
@@ -819,6 +830,7 @@ def cmd_search(args: argparse.Namespace) -> None:
 
 def cmd_reminders(args: argparse.Namespace) -> None:
     with _open(args) as journal:
+        zone = _zone(journal)
         if args.action == "upcoming":
             return cmd_upcoming(journal, args.format)
         if args.action == "done":
@@ -831,7 +843,7 @@ def cmd_reminders(args: argparse.Namespace) -> None:
             return
         if args.action == "snooze":
             reminder = journal.snooze_reminder(args.id, args.until)
-            print(f"Snoozed #{reminder.id} until {_local(reminder.snoozed_until)}.")
+            print(f"Snoozed #{reminder.id} until {_local(reminder.snoozed_until, zone)}.")
             return
         if args.due:
             _print_due(journal.due_reminders(), journal.emotional_load(), args.format)
@@ -843,8 +855,8 @@ def cmd_reminders(args: argparse.Namespace) -> None:
     if not reminders:
         print("Nothing is due." if args.due else "No reminders.")
         return
-    rows = [[f"#{r.id}", _local(r.snoozed_until or r.due_at), r.kind.value.replace("_", " "), r.person_name or "you",
-             r.state.value, _one_line(r.text)] for r in reminders]  # fmt: skip
+    rows = [[f"#{r.id}", _local(r.snoozed_until or r.due_at, zone), r.kind.value.replace("_", " "),
+             r.person_name or "you", r.state.value, _one_line(r.text)] for r in reminders]  # fmt: skip
     _print_table(["id", "due", "kind", "who", "state", "text"], rows)
 
 
@@ -853,7 +865,7 @@ def cmd_upcoming(journal: Any, output: str) -> None:
     from relationjournal.core.vocabulary import ReminderKind, utc_now
     from relationjournal.core.wellbeing import day_heading
 
-    items, zone, now = journal.upcoming_reminders(), journal.rules().zone, utc_now()
+    items, zone, now = journal.upcoming_reminders(), _zone(journal), utc_now()
     if output == "json":
         _print_json([{"shows_at": u.when, **dataclasses.asdict(u.reminder)} for u in items])
         return
@@ -868,8 +880,7 @@ def cmd_upcoming(journal: Any, output: str) -> None:
                 print()
             print(f"{day}:")
             heading = day
-        local = u.when.astimezone(zone)
-        clock = f"{local:%Y-%m-%d %H:%M}" if day == "Due now" else f"{local:%H:%M}"
+        clock = _local(u.when, zone) if day == "Due now" else _local(u.when, zone, "%H:%M")
         mine = u.reminder.person_name is None or u.reminder.kind is ReminderKind.self_care
         who = "you" if mine else u.reminder.person_name
         print(f"  #{u.reminder.id:<5} {clock}  {who}: {_one_line(u.reminder.text, 90)}")
@@ -1010,7 +1021,8 @@ def cmd_backups(args: argparse.Namespace) -> None:
         print("No backups yet. They are made automatically once a day when the journal is opened.")
     else:
         key = {True: "the recovery key from before the last key change", False: "the current key"}
-        rows = [[_local(b.made_at), f"{b.size / 1e6:.1f} MB", key[b.needs_older_key], str(b.path)] for b in found]
+        # (the system's clock: listing backups does not open the journal, which may be what is broken)
+        rows = [[_local(b.made_at, None), f"{b.size / 1e6:.1f} MB", key[b.needs_older_key], str(b.path)] for b in found]
         _print_table(["made", "size", "opens with", "file"], rows)
 
 
@@ -1097,8 +1109,18 @@ COMMANDS["channel"] = cmd_channel
 
 
 # Output ------------------------------------------------------------------------------------------
-def _local(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
+def _zone(journal: Any) -> tzinfo:
+    """The zone every time is printed (and read, without an offset) in: the journal's, as in the app."""
+    from relationjournal.core.clock import journal_zone
+
+    return journal_zone(journal)
+
+
+def _local(moment: datetime | None, zone: tzinfo | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """`moment` on the journal's clock (`zone`; None: the system's); JSON output keeps UTC instead."""
+    from relationjournal.core.clock import local_zone, wall_clock
+
+    return "" if moment is None else wall_clock(moment, zone or local_zone(), pattern)
 
 
 def _one_line(text: str, width: int = 80) -> str:
@@ -1139,7 +1161,7 @@ def _people_rows(people: list[Any]) -> list[dict[str, Any]]:
             for p in people]  # fmt: skip
 
 
-def _print_people(people: list[Any], output: str) -> None:
+def _print_people(people: list[Any], output: str, zone: tzinfo) -> None:
     if output == "json":
         _print_json([dataclasses.asdict(p) for p in people])
     elif output == "csv":
@@ -1151,17 +1173,17 @@ def _print_people(people: list[Any], output: str) -> None:
         rows = _people_rows(people)
         writer.writerow(["id", "name", "organisation", "tags", "status", "cadence_days", "last_contact"])
         for row in rows:
-            writer.writerow([_local(v) if isinstance(v, datetime) else neutralise("" if v is None else str(v))
+            writer.writerow([_local(v, zone) if isinstance(v, datetime) else neutralise("" if v is None else str(v))
                              for v in row.values()])  # fmt: skip
     elif not people:
         print("No people yet. Add the first person you want to get to know better: relationjournal person add NAME")
     else:
         table = [[f"#{r['id']}", _one_line(r["name"], 40), _one_line(r["organisation"], 30), r["tags"], r["status"],
-                  _local(r["last_contact"]) or "never"] for r in _people_rows(people)]  # fmt: skip
+                  _local(r["last_contact"], zone) or "never"] for r in _people_rows(people)]  # fmt: skip
         _print_table(["id", "name", "organisation", "tags", "status", "last contact"], table)
 
 
-def _print_person(person: Any, memberships: list[Any], entries: list[Any]) -> None:
+def _print_person(person: Any, memberships: list[Any], entries: list[Any], zone: tzinfo) -> None:
     print(f"#{person.id} {person.display_name}" + (f" ({person.pronouns})" if person.pronouns else ""))
     details = [
         ("Role", person.role), ("Organisation", person.organisation),
@@ -1171,7 +1193,7 @@ def _print_person(person: Any, memberships: list[Any], entries: list[Any]) -> No
         ("How we met", person.how_we_met), ("Remember", person.remember),
         ("Birthday", person.birthday.isoformat() if person.birthday else ""), ("Source", person.source),
         ("Stay in touch", f"every {person.cadence_days} days" if person.cadence_days else ""),
-        ("Status", person.status.value), ("Last contact", _local(person.last_contact) or "never"),
+        ("Status", person.status.value), ("Last contact", _local(person.last_contact, zone) or "never"),
     ]  # fmt: skip
     for label, value in details:
         if value:
@@ -1182,10 +1204,10 @@ def _print_person(person: Any, memberships: list[Any], entries: list[Any]) -> No
         print(f"  {'Programme:':<16} {m.programme} since {m.joined_on}{review}{left}")
     if entries:
         print("\nLatest:")
-        _print_timeline(entries, with_names=False)
+        _print_timeline(entries, zone, with_names=False)
 
 
-def _print_timeline(entries: list[Any], *, with_names: bool) -> None:
+def _print_timeline(entries: list[Any], zone: tzinfo, *, with_names: bool) -> None:
     if not entries:
         print("Nothing on the timeline yet.")
         return
@@ -1197,7 +1219,7 @@ def _print_timeline(entries: list[Any], *, with_names: bool) -> None:
             marks = " [hard event]" if item.hard_event else ""
             follow = f" (follow up {item.follow_up_on})" if item.follow_up_on else ""
             text = item.summary or item.body
-            print(f"{_local(entry.when)}  {arrow} {item.channel.value:<9} {who}{_one_line(text)}{marks}{follow}")
+            print(f"{_local(entry.when, zone)}  {arrow} {item.channel.value:<9} {who}{_one_line(text)}{marks}{follow}")
         else:
             pin = " [pinned]" if item.pinned else ""
-            print(f"{_local(entry.when)}  ✎ note      {who}{_one_line(item.body)}{pin}")
+            print(f"{_local(entry.when, zone)}  ✎ note      {who}{_one_line(item.body)}{pin}")

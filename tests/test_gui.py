@@ -17,7 +17,7 @@ from relationjournal.ui import dialogs
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.models import ROW_ROLE, PeopleModel, PersonTimelineModel, TimelineModel
 from relationjournal.ui.programmes import ProgrammeReviewDialog
-from relationjournal.ui.qt import QApplication, QDialog, QDialogButtonBox, QMessageBox, QTimer
+from relationjournal.ui.qt import QApplication, QDialog, QDialogButtonBox, QMessageBox, QTime, QTimer
 from relationjournal.ui.reflections import ReflectionDialog
 from relationjournal.ui.unlock import FirstRunDialog, RecoveryKeyDialog, passphrase_dialog
 from relationjournal.ui.worker import wait_for_background_work
@@ -229,10 +229,12 @@ def test_settings_are_kept_in_the_journal_not_in_qsettings(qtbot, window: MainWi
     settings = dialogs.SettingsDialog(journal, window)
     qtbot.addWidget(settings)
     settings.me.setText("Samira Distinctive")
-    settings.quiet.setText("25:00-08:00")
+    settings.edits["timezone"].setCurrentText("Mars/Olympus Mons")
     settings.accept()
-    assert "not a time" in settings.error.text() and journal.setting("me") == ""  # nothing half-saved
-    settings.quiet.setText("22:00-07:30")
+    assert "not a time zone" in settings.error.text() and journal.setting("me") == ""  # nothing half-saved
+    settings.edits["timezone"].setCurrentText(settings.edits["timezone"].system_label)
+    settings.quiet.start.setTime(QTime(22, 0))
+    settings.quiet.end.setTime(QTime(7, 30))
     settings.accept()
     assert journal.setting("me") == "Samira Distinctive"
     assert journal.setting("quiet_hours") == ["22:00", "07:30"]

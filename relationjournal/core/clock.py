@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from relationjournal.core.errors import InvalidInput
 
@@ -28,6 +29,31 @@ def local_zone(name: str | None = None) -> tzinfo:
             except (ZoneInfoNotFoundError, ValueError):
                 continue
     return datetime.now().astimezone().tzinfo or UTC
+
+
+class _HasSettings(Protocol):
+    def setting(self, key: str, default: Any = None) -> Any: ...
+
+
+def journal_zone(journal: _HasSettings) -> tzinfo:
+    """The zone every time of this journal is shown and read in, in the app and the CLI alike: its
+    `timezone` setting, else the system's. (The same zone as `Rules.zone`, read with one query.)"""
+    return local_zone(journal.setting("timezone"))
+
+
+def zone_name(zone: tzinfo) -> str:
+    """An IANA name for `zone` where it has one ("Europe/Berlin"), else what it calls itself."""
+    return str(getattr(zone, "key", None) or zone.tzname(datetime.now(UTC)) or "local")
+
+
+def zone_names() -> list[str]:
+    """Every IANA zone this machine knows, sorted (for the app's time-zone picker)."""
+    return sorted(name for name in available_timezones() if "/" in name or name == "UTC")
+
+
+def wall_clock(moment: datetime, zone: tzinfo, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """`moment` as the clock on the wall shows it in `zone` (stored times are UTC)."""
+    return moment.astimezone(zone).strftime(pattern)
 
 
 def _system_zone_name() -> str | None:

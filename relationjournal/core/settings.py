@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from relationjournal.core import fields
 from relationjournal.core.clock import QuietHours, local_zone, parse_clock
 from relationjournal.core.errors import InvalidInput
+
+
+class Kind(StrEnum):
+    """The control the app edits a setting with (the CLI reads and shows every kind as text)."""
+
+    text = "text"  # a line of text
+    clock_range = "clock range"  # from-to wall-clock times, or off (quiet hours)
+    time_zone = "time zone"  # an IANA zone, or the system's
+    day_list = "day list"  # whole numbers of days, like 2,14,90
+    whole_number = "whole number"  # between `minimum` and `maximum`; with `blank`, none at all too
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,11 @@ class Setting:
     label: str = ""  # the app's label, with its mnemonic (&); the CLI names it by `key`
     rule: str = ""  # the `Rules` field it sets ("" for none)
     as_rule: Callable[[Any], Any] = lambda value: value  # the stored value (or default) as that field's value
+    kind: Kind = Kind.text  # the app's control; every kind's control hands `parse` the text the CLI would take
+    minimum: int = 1  # a whole number's range in the app
+    maximum: int = 3660
+    blank: str = ""  # a whole number: what "none" reads as, offered below `minimum` (parsed from "")
+    suffix: str = ""  # a whole number's unit, e.g. " days"
 
     def rule_value(self, stored: Any) -> Any:
         """The rule's value for a stored value; a value never set (or emptied) is the default."""
@@ -84,9 +100,12 @@ SETTINGS = {
             None,
             "stay-in-touch cadence for people without their own or their tags'",
             fields.cadence_days,
-            label="Default check-in &cadence (days)",
+            label="Default check-in &cadence",
             rule="default_cadence_days",
             as_rule=lambda v: None if v is None else int(v),
+            kind=Kind.whole_number,
+            blank="No default check-in",
+            suffix=" days",
         ),  # fmt: skip
         Setting(
             "quiet_hours",
@@ -97,16 +116,18 @@ SETTINGS = {
             "&Quiet hours",
             rule="quiet",
             as_rule=QuietHours.parse,
+            kind=Kind.clock_range,
         ),  # fmt: skip
         Setting(
             "timezone",
             None,
-            "IANA time zone for reminders (empty: the system's)",
+            "IANA time zone every time is shown and read in, by the app and the CLI (empty: the system's)",
             _zone,
             lambda v: v or f"system ({getattr(local_zone(), 'key', 'local')})",
             "&Time zone",
             rule="zone",
             as_rule=local_zone,
+            kind=Kind.time_zone,
         ),  # fmt: skip
         Setting(
             "check_in_days",
@@ -117,24 +138,31 @@ SETTINGS = {
             "Check-ins after a &hard event (days)",
             rule="check_in_days",
             as_rule=lambda v: tuple(int(d) for d in v),
+            kind=Kind.day_list,
         ),  # fmt: skip
         Setting(
             "business_pause_days",
             30,
             "days business reminders pause after a hard event",
             _count("days"),
-            label="&Pause business after a hard event (days)",
+            label="&Pause business after a hard event",
             rule="business_pause_days",
             as_rule=int,
+            kind=Kind.whole_number,
+            maximum=365,
+            suffix=" days",
         ),  # fmt: skip
         Setting(
             "load_window_days",
             14,
             "days counted for the emotional load",
             _count("days"),
-            label="Emotional load &window (days)",
+            label="Emotional load &window",
             rule="load_window_days",
             as_rule=int,
+            kind=Kind.whole_number,
+            maximum=365,
+            suffix=" days",
         ),  # fmt: skip
         Setting(
             "load_threshold",
@@ -144,15 +172,21 @@ SETTINGS = {
             label="Emotional load th&reshold",
             rule="load_threshold",
             as_rule=int,
+            kind=Kind.whole_number,
+            maximum=100,
+            suffix=" hard events",
         ),  # fmt: skip
         Setting(
             "programme_silence_days",
             21,
             "days without contact before “don't leave them hanging”",
             _count("days"),
-            label="Programme: nudge after (&days)",
+            label="Programme: nudge &after",
             rule="programme_silence_days",
             as_rule=int,
+            kind=Kind.whole_number,
+            maximum=365,
+            suffix=" days",
         ),  # fmt: skip
     )
 }

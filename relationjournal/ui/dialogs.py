@@ -8,14 +8,14 @@ everything the user typed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relationjournal.core import fields
-from relationjournal.core.errors import JournalError, JournalGone
+from relationjournal.core import clock, fields
+from relationjournal.core.errors import InvalidInput, JournalError, JournalGone
 from relationjournal.core.records import InteractionDraft, InteractionRecord, NoteRecord, PersonDraft, PersonRecord
-from relationjournal.core.settings import SETTINGS
+from relationjournal.core.settings import SETTINGS, Kind, Setting
 from relationjournal.core.vocabulary import Context, Direction, Platform, Status, Tone
 from relationjournal.ui import text
 from relationjournal.ui.channelbox import ChannelBox
@@ -46,8 +46,11 @@ from relationjournal.ui.text import html_text
 from relationjournal.ui.vanished import offer_rescue
 from relationjournal.ui.widgets import (
     ChoiceBox,
+    ClockRangeEdit,
+    DayListEdit,
     ErrorLine,
     OptionalDateEdit,
+    TimeZonePicker,
     date_time_edit,
     lay_out_dialog,
     text_edit,
@@ -167,7 +170,8 @@ class InteractionDialog(QDialog):
         self.setMinimumWidth(560)
         self.channel = ChannelBox(journal, person.id)  # starts at the channel used last with them
         self.direction = ChoiceBox(text.DIRECTION_LABELS, Direction.outgoing)
-        self.when = date_time_edit(QDateTime.currentDateTime())
+        now = text.local_naive(datetime.now(UTC))  # on the journal's clock, as every time is shown
+        self.when = date_time_edit(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute)))
         self.summary = QLineEdit()
         self.summary.setPlaceholderText("What it was about, in a line")
         self.body = text_edit("", "What was said, how they are, what to remember", 5)
@@ -200,7 +204,7 @@ class InteractionDialog(QDialog):
         """Show a logged conversation as it is, to be edited."""
         self.channel.set_value(item.channel)
         self.direction.set_value(item.direction)
-        local = item.occurred_at.astimezone()
+        local = text.local_naive(item.occurred_at)
         self.when.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
                                         QTime(local.hour, local.minute, local.second)))  # fmt: skip
         self._shown_when = self.when.dateTime()
@@ -223,7 +227,7 @@ class InteractionDialog(QDialog):
             self.error.show_error(str(error))
             self.follow_up.setFocus()
             return
-        when = to_datetime(self.when.dateTime()).astimezone().astimezone(UTC)
+        when = text.from_local(to_datetime(self.when.dateTime())).astimezone(UTC)
         if self.interaction is not None and self.when.dateTime() == self._shown_when:
             when = self.interaction.occurred_at  # untouched: not moved by the seconds the field hides
         draft = InteractionDraft(
@@ -383,24 +387,23 @@ class NoteDialog(QDialog):
 
 
 class SettingsDialog(QDialog):
-    """Journal settings, from their single declaration in `core.settings`; kept inside the encrypted journal."""
+    """Journal settings, each edited with the control its declaration in `core.settings` names (its
+    `kind`): a new declaration shows here by itself. Kept inside the encrypted journal."""
 
     def __init__(self, journal: Journal, parent: QWidget | None = None):
         super().__init__(parent)
         self.journal = journal
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
-        self.edits: dict[str, QLineEdit] = {}
+        self.edits: dict[str, QWidget] = {}
+        self._texts: dict[str, Callable[[], str]] = {}  # each control's value as the text the CLI takes
         form = QFormLayout()
         for key, setting in SETTINGS.items():
-            value = journal.setting(key)
-            edit = QLineEdit("" if key == "timezone" and value is None else setting.show(value))
-            edit.setPlaceholderText(setting.description)
-            edit.setToolTip(setting.description)
             label = setting.label or key
-            edit.setAccessibleName(label.replace("&", ""))
-            form.addRow(label, edit)
-            self.edits[key] = edit
+            control, read = self._control(setting, journal.setting(key), label.replace("&", ""))
+            control.setToolTip(setting.description)
+            form.addRow(label, control)
+            self.edits[key], self._texts[key] = control, read
         theme = QLabel("The app follows your system's light or dark appearance.")
         theme.setEnabled(False)
         backups = QLabel(backup_summary(journal))
@@ -408,15 +411,51 @@ class SettingsDialog(QDialog):
             shown.setWordWrap(True)  # a long path wraps instead of running off the window
         form.addRow("Theme", theme)
         form.addRow("Backups", backups)
-        self.me, self.quiet = self.edits["me"], self.edits["quiet_hours"]
+        self.me = self.edits["me"]
+        self.quiet = self.edits["quiet_hours"]
+        self.zone = self.edits["timezone"]
         self.error, _ = lay_out_dialog(self, form)
 
+    @staticmethod
+    def _control(setting: Setting, value: Any, name: str) -> tuple[QWidget, Callable[[], str]]:
+        """The control for one declared setting, and how to read it as the text its `parse` takes."""
+        if setting.kind is Kind.clock_range:
+            clocks = ClockRangeEdit(*value)
+            clocks.start.setAccessibleName(f"{name} from")
+            clocks.end.setAccessibleName(f"{name} to")
+            clocks.off.setAccessibleName(f"{name} off")
+
+            def clock_range() -> str:
+                if clocks.text() != "off" and clocks.start.time() == clocks.end.time():
+                    raise InvalidInput(f"{name}: they start and end at the same time; tick Off for none.")
+                return clocks.text()
+
+            return clocks, clock_range
+        if setting.kind is Kind.time_zone:
+            picker = TimeZonePicker(value, clock.zone_names(), clock.zone_name(clock.local_zone()))
+            picker.setAccessibleName(name)
+            return picker, picker.zone
+        if setting.kind is Kind.whole_number:
+            box = QSpinBox()
+            lowest = setting.minimum - 1 if setting.blank else setting.minimum
+            box.setRange(lowest, max(setting.maximum, int(value or 0)))  # a larger value set in the CLI stays
+            box.setSpecialValueText(setting.blank)
+            box.setSuffix(setting.suffix)
+            box.setValue(lowest if value is None else int(value))
+            box.setAccessibleName(name)
+            return box, lambda: "" if setting.blank and box.value() == lowest else str(box.value())
+        edit: QLineEdit = DayListEdit(value) if setting.kind is Kind.day_list else QLineEdit(setting.show(value))
+        edit.setAccessibleName(name)
+        if setting.kind is Kind.text:
+            edit.setPlaceholderText(setting.description)
+        return edit, lambda: edit.text().strip()
+
     def accept(self) -> None:
-        try:
-            # (An empty time zone or cadence parses to None: the system's zone, no cadence.)
-            values = {key: SETTINGS[key].parse(edit.text().strip()) for key, edit in self.edits.items()}
+        try:  # every value read first: one refused saves nothing
+            values = {key: SETTINGS[key].parse(read()) for key, read in self._texts.items()}
             for key, value in values.items():
-                self.journal.set_setting(key, value)
+                if value != self.journal.setting(key):  # (each write tells every view; unchanged ones need not)
+                    self.journal.set_setting(key, value)
         except JournalError as error:
             self.error.show_error(str(error))
             return
@@ -431,7 +470,7 @@ def backup_summary(journal: Journal) -> str:
     found = list_backups(location)
     if not found:
         return f"None yet; one is made each day the journal is opened, in {location.backups}."
-    last = found[0].made_at.astimezone().strftime("%d %b %Y, %H:%M")
+    last = text.local_time(found[0].made_at)
     older = sum(b.needs_older_key for b in found)
     note = f" {older} were made before your last key change and need the recovery key from then." if older else ""
     return f"Last made {last}; {len(found)} kept (encrypted) in {location.backups}.{note}"

@@ -55,6 +55,7 @@ worker = lazy_module("relationjournal.ui.worker")
 person_actions = lazy_module("relationjournal.ui.person_actions")
 entry_actions = lazy_module("relationjournal.ui.entry_actions")
 reminder_actions = lazy_module("relationjournal.ui.reminder_actions")
+text = lazy_module("relationjournal.ui.text")
 data_actions = lazy_module("relationjournal.ui.data_actions")
 care = lazy_module("relationjournal.ui.care")
 help_ui = lazy_module("relationjournal.ui.help")
@@ -117,7 +118,10 @@ class MainWindow(QMainWindow):
 
     def attach(self, journal: Journal) -> None:
         """Show `journal`: the people list, the pages, and what is due today."""
+        from relationjournal.core.clock import journal_zone
+
         self.journal = journal
+        text.use_zone(journal_zone(journal))  # every time shows on the journal's clock, not the machine's
         self.people = people_ui.PeoplePanel(journal)
         self.person_page = pages.PersonPage(journal)
         self.timeline_page = pages.TimelinePage(journal)
@@ -499,6 +503,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(error), 10000)
 
     def _follow(self, change: Change) -> None:
+        if change.settings or change.everything:
+            self._follow_zone()
         if change.tags or change.everything:
             self._refresh_tags()
         if change.everything:  # (an import): 10,000 ids read off the GUI thread
@@ -510,16 +516,24 @@ class MainWindow(QMainWindow):
                 self.people.model.forget(person_id)  # their last contact may have changed
             self.people.view.viewport().update()
         shown = self.person_page.person
-        if shown is not None and change.touches_person(shown.id):
+        if shown is not None and (change.touches_person(shown.id) or change.settings):
             selected = self.person_page.table.currentIndex().data(models.KEY_ROLE)
             self.person_page.show_person(shown.id, selected)  # the selected entry stays selected
         showing = self.stack.currentWidget()
         on_timeline, on_reflections = showing is self.timeline_page, showing is self.reflections_page
         if on_timeline and (change.entries or change.everything):
             self.timeline_page.reload()
-        if on_reflections and change.reflections:
+        if on_reflections and (change.reflections or change.settings):
             self.reflections_page.reload()
         self.refresh_due()
+
+    def _follow_zone(self) -> None:
+        """The journal's time zone may have changed: show every time on its clock again."""
+        from relationjournal.core.clock import journal_zone
+
+        text.use_zone(journal_zone(self._journal()))
+        self.timeline_page.table.viewport().update()
+        self.timeline_page.detail.show_entry(self.timeline_page.detail.entry)
 
     # What the actions do: small controllers, created with the journal in `attach` -----------------
     def _journal(self) -> Journal:
@@ -575,6 +589,8 @@ class MainWindow(QMainWindow):
         if self.set_aside:  # a restore or key change is replacing the file: it finishes first
             event.ignore()
             return
+        if self.journal is not None:
+            text.use_zone(None)  # (the next window sets its journal's zone)
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         if self.journal is not None:

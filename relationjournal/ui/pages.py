@@ -386,8 +386,9 @@ class TimelinePage(QWidget):
     def current_filter(self) -> TimelineFilter:
         since = until = None
         if self.use_dates.isChecked():
-            since = datetime.combine(to_date(self.since.date()), time()).astimezone().astimezone(UTC)
-            until = datetime.combine(to_date(self.until.date().addDays(1)), time()).astimezone().astimezone(UTC)
+            # (days on the journal's clock, as the timeline shows them)
+            since = text.from_local(datetime.combine(to_date(self.since.date()), time())).astimezone(UTC)
+            until = text.from_local(datetime.combine(to_date(self.until.date().addDays(1)), time())).astimezone(UTC)
         channel: Channel | None = self.channel.value()
         direction: Direction | None = self.direction.value()
         tone: Tone | None = self.tone.value()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
+from relationjournal.core.clock import local_zone, wall_clock
 from relationjournal.core.markdown import plain_from_markdown
 from relationjournal.core.vocabulary import TONE_WORDS, AnyChannel, Channel, Context, Direction, Platform
 
@@ -35,12 +36,29 @@ def channel_label(channel: AnyChannel) -> str:
     return CHANNEL_LABELS[channel] if isinstance(channel, Channel) else channel.name
 
 
+_zone: tzinfo | None = None  # the journal's time zone, as the app shows times; None: the system's
+
+
+def use_zone(zone: tzinfo | None) -> None:
+    """Show every time in `zone` from now on: the window sets the journal's zone (`clock.journal_zone`)
+    when it opens the journal and again when its settings change; None is the system's zone."""
+    global _zone
+    _zone = zone
+
+
+def shown_zone() -> tzinfo:
+    """The zone the app shows times in (and reads times typed into it in)."""
+    return _zone or local_zone()
+
+
 def ago(moment: datetime | None, now: datetime | None = None) -> str:
-    """A calm, rounded relative time: "today", "yesterday", "3 weeks ago", "2 years ago"."""
+    """A calm, rounded relative time: "today", "yesterday", "3 weeks ago", "2 years ago" (calendar
+    days in the journal's time zone)."""
     if moment is None:
         return "never"
     now = now or datetime.now(UTC)
-    days = (now.astimezone().date() - moment.astimezone().date()).days
+    zone = shown_zone()
+    days = (now.astimezone(zone).date() - moment.astimezone(zone).date()).days
     if days < 0:
         return "in the future"
     if days == 0:
@@ -55,7 +73,24 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
 
 
 def local_time(moment: datetime) -> str:
-    return moment.astimezone().strftime("%d %b %Y, %H:%M")
+    """`23 Nov 2026, 08:00`, on the journal's clock."""
+    return wall_clock(moment, shown_zone(), "%d %b %Y, %H:%M")
+
+
+def clock_time(moment: datetime) -> str:
+    """`08:00`, on the journal's clock."""
+    return wall_clock(moment, shown_zone(), "%H:%M")
+
+
+def local_naive(moment: datetime) -> datetime:
+    """`moment` on the journal's clock, without its zone: what a Qt date-time edit shows."""
+    return moment.astimezone(shown_zone()).replace(tzinfo=None)
+
+
+def from_local(wall: datetime) -> datetime:
+    """A wall-clock time typed into the app (naive, as a Qt edit gives it) as an aware time in the
+    journal's zone."""
+    return wall.replace(tzinfo=shown_zone())
 
 
 def handle_link(platform: Platform, value: str) -> str | None:

@@ -6,6 +6,7 @@ the user writes in their own words.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.errors import JournalError
@@ -19,6 +20,7 @@ from relationjournal.ui.icons import icon
 from relationjournal.ui.links import guard_label
 from relationjournal.ui.qt import (
     QAction,
+    QDate,
     QDateTime,
     QDateTimeEdit,
     QDialog,
@@ -28,6 +30,7 @@ from relationjournal.ui.qt import (
     QMenu,
     QPushButton,
     Qt,
+    QTime,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -35,7 +38,7 @@ from relationjournal.ui.qt import (
     QWidget,
     Signal,
 )
-from relationjournal.ui.text import html_text, plain_from_markdown, rich
+from relationjournal.ui.text import from_local, html_text, local_naive, local_time, plain_from_markdown, rich
 from relationjournal.ui.widgets import (
     ErrorLine,
     add_group,
@@ -191,6 +194,9 @@ class TodayPage(QWidget):
             lines.append(f"{palette.span('Remember:', muted)} {html_text(plain_from_markdown(due.remember))}")
         if due.why_it_matters and kind is not ReminderKind.self_care:
             lines.append(f"{palette.span('Why it matters:', muted)} {html_text(due.why_it_matters, breaks=True)}")
+        snoozed = due.reminder.snoozed_until
+        since = f"Snoozed until {local_time(snoozed)}" if snoozed else f"Due {local_time(due.reminder.due_at)}"
+        lines.append(palette.span(since, muted))  # on the journal's clock
         if kind is ReminderKind.welcome:
             lines.append("<i>Write it yourself, about them: there are no templates here, on purpose.</i>")
         self.detail.setText("<br>".join(lines))
@@ -244,7 +250,7 @@ class TodayPage(QWidget):
         """Ask for a day and time, then snooze until then (moved past quiet hours)."""
         dialog, when = snooze_dialog(self)
         if dialog.exec():
-            self.snooze(to_datetime(when.dateTime()).astimezone().isoformat())
+            self.snooze(from_local(to_datetime(when.dateTime())).isoformat())
 
     def done(self) -> None:
         self._apply(self.journal.complete_reminder)
@@ -257,7 +263,8 @@ def snooze_dialog(parent: QWidget | None = None) -> tuple[QDialog, QDateTimeEdit
     """The small "Snooze until" dialog and its day-and-time field (tomorrow, at this time)."""
     dialog = QDialog(parent)
     dialog.setWindowTitle("Snooze until")
-    when = date_time_edit(QDateTime.currentDateTime().addDays(1))
+    t = local_naive(datetime.now(UTC) + timedelta(days=1))  # tomorrow, on the journal's clock
+    when = date_time_edit(QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute)))
     when.setAccessibleName("Snooze until")
     lay_out_dialog(dialog, when, save=False)
     return dialog, when

@@ -112,7 +112,9 @@ class UpcomingPage(QWidget):
         generation, journal = self._generation, self.journal
 
         def work() -> tuple[list[UpcomingReminder], tzinfo, datetime]:
-            return journal.upcoming_reminders(), journal.rules().zone, utc_now()
+            from relationjournal.core.clock import journal_zone
+
+            return journal.upcoming_reminders(), journal_zone(journal), utc_now()
 
         run_in_background(self, work, lambda result: self._loaded(generation, *result), self._failed)
 

@@ -11,7 +11,9 @@ from relationjournal.core.errors import InvalidInput
 from relationjournal.ui import palette
 from relationjournal.ui.qt import (
     QCalendarWidget,
+    QCheckBox,
     QComboBox,
+    QCompleter,
     QDate,
     QDateEdit,
     QDateTime,
@@ -27,8 +29,12 @@ from relationjournal.ui.qt import (
     QLocale,
     QObject,
     QPlainTextEdit,
+    QRegularExpression,
+    QRegularExpressionValidator,
     QSize,
     Qt,
+    QTime,
+    QTimeEdit,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -368,3 +374,86 @@ def years_ago(years: int) -> Callable[[], date]:
             return date(today.year - years, 3, 1)
 
     return near
+
+
+class ClockRangeEdit(QWidget):
+    """From–to wall-clock times that may span midnight (quiet hours, 21:00 to 08:00), or Off."""
+
+    def __init__(self, start: str, end: str, off_text: str = "Off") -> None:
+        super().__init__()
+        self.start, self.end = QTimeEdit(), QTimeEdit()
+        for edit, value, name in ((self.start, start, "from"), (self.end, end, "to")):
+            edit.setDisplayFormat("HH:mm")
+            edit.setTime(QTime.fromString(value, "HH:mm"))
+            edit.setAccessibleName(name)
+            edit.setWrapping(True)  # 23:59 steps on to 00:00, as the clock does
+        self.off = QCheckBox(off_text)
+        self.off.toggled.connect(self._switched)
+        self.off.setChecked(start == end)  # equal ends are how "off" is stored
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.start)
+        row.addWidget(QLabel("to"))
+        row.addWidget(self.end)
+        row.addWidget(self.off)
+        row.addStretch()
+        self.setFocusProxy(self.start)
+        self._switched(self.off.isChecked())
+
+    def _switched(self, off: bool) -> None:
+        self.start.setEnabled(not off)
+        self.end.setEnabled(not off)
+
+    def text(self) -> str:
+        """`21:00-08:00`, or `off`: the text the CLI takes."""
+        if self.off.isChecked():
+            return "off"
+        return f"{self.start.time().toString('HH:mm')}-{self.end.time().toString('HH:mm')}"
+
+
+class TimeZonePicker(QComboBox):
+    """Every IANA time zone, searchable by any part of its name ("berl", "new york"), with the
+    system's zone first. Zones read with spaces for underscores; either is understood."""
+
+    def __init__(self, current: str | None, names: list[str], system: str) -> None:
+        super().__init__()
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(20)
+        self.system_label = f"System ({_readable(system)})"
+        self._names = {_key(name): name for name in names}
+        shown = [_readable(name) for name in names]
+        self.addItem(self.system_label)
+        self.addItems(shown)
+        completer = QCompleter(shown, self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setMaxVisibleItems(12)
+        self.setCompleter(completer)
+        self.setCurrentText(self.system_label if current is None else _readable(current))
+
+    def zone(self) -> str:
+        """The chosen zone's IANA name; "" for the system's; what was typed if it names no zone (for
+        the setting to refuse in one sentence)."""
+        typed = self.currentText().strip()
+        if typed.casefold() in ("", self.system_label.casefold(), "system"):
+            return ""
+        return self._names.get(_key(typed), typed)
+
+
+def _readable(zone: str) -> str:
+    return zone.replace("_", " ")
+
+
+def _key(zone: str) -> str:
+    return zone.replace("_", " ").casefold()
+
+
+class DayListEdit(QLineEdit):
+    """Whole numbers of days separated by commas (`2, 14, 90`); other characters cannot be typed."""
+
+    def __init__(self, days: list[int]) -> None:
+        super().__init__(", ".join(str(d) for d in days))
+        self.setValidator(QRegularExpressionValidator(QRegularExpression(r"[0-9, ]*"), self))
+        self.setPlaceholderText("e.g. 2, 14, 90")
