@@ -144,6 +144,7 @@ class Bench:
         side of each case, keyed from the keyring like the app, and nothing else."""
         import sqlcipher3
 
+        from relationjournal.core.folding import fold
         from relationjournal.core.vault import load_key, read_meta
 
         location = location or self.location
@@ -151,6 +152,7 @@ class Bench:
         assert meta is not None
         connection = sqlcipher3.connect(str(location.database), isolation_level=None)
         connection.execute(f'PRAGMA key = "{load_key(meta.journal_id).pragma_value()}"')
+        connection.create_function("rj_fold", 1, fold, deterministic=True)  # the journal's triggers call it
         connection.execute("PRAGMA temp_store = MEMORY")
         if cache_kib:
             connection.execute(f"PRAGMA cache_size = -{cache_kib}")

@@ -314,7 +314,7 @@ def test_double_click_edits_a_conversation_and_the_timeline_and_search_follow(
     assert model.index(0, TimelineModel.CHANNEL).data() == text.CHANNEL_LABELS[Channel.phone]
     assert window.statusBar().currentMessage() == "Saved the conversation with Ada Lovelace."
     assert journal.timeline(ada.id)[0].item.occurred_at == logged.occurred_at  # the time was left as it was
-    assert searched(qtbot, window, "lisbon") == ["Ada Lovelace: Swimming in Lisbon"]
+    assert searched(qtbot, window, "lisbon") == ["Ada Lovelace — Summary: Swimming in Lisbon"]
     assert searched(qtbot, window, "marathon") == []
 
 
@@ -394,7 +394,7 @@ def test_delete_asks_with_cancel_as_the_default_and_ctrl_z_brings_the_conversati
     assert journal.reminders_from(logged.id) == reminders  # its follow-up and care, as they were
     assert window.statusBar().currentMessage() == "Restored the conversation with Ada Lovelace."
     assert not window.act_undo.isEnabled()  # one delete, one undo
-    assert searched(qtbot, window, "hospital") == ["Ada Lovelace: Hospital news Her mother is ill"]
+    assert searched(qtbot, window, "hospital") == ["Ada Lovelace — Summary: Hospital news"]
 
 
 def test_a_note_opens_for_editing_and_its_delete_is_undone_from_the_edit_menu(
@@ -435,4 +435,4 @@ def test_a_note_opens_for_editing_and_its_delete_is_undone_from_the_edit_menu(
     undo.trigger()
     qtbot.waitUntil(lambda: summaries(window) == ["Her twins start school in September"], timeout=10_000)
     assert window.person_page.current_entry().item == edited  # same id, text and times, selected
-    assert searched(qtbot, window, "twins") == ["Ada Lovelace: Her twins start school in September"]
+    assert searched(qtbot, window, "twins") == ["Ada Lovelace — Her twins start school in September"]
