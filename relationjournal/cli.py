@@ -150,8 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--limit", type=_positive, default=50)
     timeline.add_argument("--format", choices=("table", "json"), default="table")
 
-    search = commands.add_parser("search", help="search people, notes and conversations")
+    search = commands.add_parser("search", help="search people, notes and conversations (newest first)")
     search.add_argument("query")
+    search.add_argument("--best", action="store_true", help="the most relevant first (ranked; slower)")
     search.add_argument("--limit", type=_positive, default=20)
     search.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -813,7 +814,7 @@ def cmd_timeline(args: argparse.Namespace) -> None:
 
 def cmd_search(args: argparse.Namespace) -> None:
     with _open(args) as journal:
-        hits = journal.search(args.query, limit=args.limit)
+        hits = journal.search(args.query, limit=args.limit, best=args.best)
     if args.format == "json":
         _print_json([dataclasses.asdict(hit) for hit in hits])
         return

@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy 
     from relationjournal.core.journal import Journal
     from relationjournal.ui.qt import QKeyEvent
 
+SEARCH_DEBOUNCE_MS = 60
+
 # What shows the journal loads after the first paint, when `attach` first reaches into it.
 dialogs = lazy_module("relationjournal.ui.dialogs")
 models = lazy_module("relationjournal.ui.models")
@@ -92,7 +94,8 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search everything")
         self.search.setMaximumWidth(380)
-        self._search_debounce = QTimer(self, singleShot=True, interval=250)
+        # Search is a few milliseconds now (newest first): wait only for a burst of keys to end.
+        self._search_debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._search_debounce.timeout.connect(self.run_search)
         self.search.textChanged.connect(self._search_debounce.start)
         self._after_search: str | None = None  # "open" or "enter": what the keys asked of results still to come

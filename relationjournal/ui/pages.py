@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -517,7 +518,15 @@ class SearchPage(QWidget):
         self._generation = 0
         self.shown_query: str | None = None  # whose results are on screen (None while a search runs)
         self._hits: list[SearchHit] = []
+        self._running = False  # a search is reading in the background
+        self._waiting: str | None = None  # the query typed since, to run when it is done
+        self.searches_run = 0  # how many searches really ran (typing fast runs fewer than keys)
         self.title = QLabel()
+        self.best = QCheckBox("&Best matches first")
+        self.best.setToolTip("Rank by how well each result matches (a moment longer on a large journal).\n"
+                             "Off: the newest matches, shown as you type.")  # fmt: skip
+        self.query = ""  # the latest query asked for
+        self.best.toggled.connect(lambda _on: self.search(self.query))
         self.tree = ResultTree()
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName("Search results")
@@ -527,27 +536,44 @@ class SearchPage(QWidget):
         self.tree.itemDoubleClicked.connect(self._activate)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
-        layout.addWidget(self.title)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.best)
+        layout.addLayout(header)
         layout.addWidget(self.tree, 1)
 
     def search(self, query: str) -> None:
-        """Search in the background; `searched` is emitted once the results are on screen.
+        """Search in the background (newest matches first, or the best with the toggle); `searched` is
+        emitted once the results are on screen.
 
-        The newest query wins: results of a query typed over arrive too late and are dropped.
+        The newest query wins. One search reads at a time: what is typed meanwhile waits, and only
+        the latest of it runs when the reading ends (the keys in between never cost a search).
         """
         self._generation += 1
-        self.shown_query = None
-        generation = self._generation
+        self.shown_query, self.query = None, query
         if not query.strip():
-            self._show(generation, query, [])
+            self._waiting = None
+            self._show(self._generation, query, [])
             return
-        journal = self.journal
+        if self._running:
+            self._waiting = query
+            return
+        self._running, self._waiting = True, None
+        self.searches_run += 1
+        generation, journal, best = self._generation, self.journal, self.best.isChecked()
         run_in_background(
             self,
-            lambda: journal.search(query, limit=50),
-            lambda hits: self._show(generation, query, hits),
-            self._failed,
+            lambda: journal.search(query, limit=50, best=best),
+            lambda hits: self._finished(lambda: self._show(generation, query, hits)),
+            lambda error: self._finished(lambda: self._failed(error)),
         )
+
+    def _finished(self, show: Callable[[], None]) -> None:
+        self._running = False
+        if self._waiting is not None:
+            self.search(self._waiting)  # (these results are already stale: not shown)
+        else:
+            show()
 
     def enter_results(self) -> bool:
         """Move into the results from the search box, the first hit selected; False if there are none."""
