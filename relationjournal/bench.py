@@ -99,6 +99,8 @@ def typing_queries() -> list[str]:
     nothing = ["zq", "qwx", "xylophone", "quasar", "zzyzx lorem", "marathon qq"]
     return single + pairs + nothing
 
+
+def raw_insert(connection: Any, rows: dict[str, list[Any]]) -> float:
     """The floor for writing rows: one transaction of plain executemany calls; returns the seconds taken."""
     start = time.perf_counter()
     connection.execute("BEGIN")
@@ -277,11 +279,15 @@ class Bench:
             for t, person in (("person", "id"), ("note", "person_id"), ("interaction", "person_id"))
         ]
         typing, floor = [], []
+
+        def raw_typed(match: str | None) -> None:
+            for sql in raw_newest:
+                connection.execute(sql, (match,)).fetchall()
+
         for query in typing_queries():
             for _ in range(repeat):
-                typing.extend(timed(lambda q=query: journal.search(q, limit=50), 1))
-                match = fts_query(query)
-                floor.extend(timed(lambda m=match: [connection.execute(sql, (m,)).fetchall() for sql in raw_newest], 1))
+                typing.extend(timed(partial(journal.search, query, limit=50), 1))
+                floor.extend(timed(partial(raw_typed, fts_query(query)), 1))
         self.results.append(Result(
             f"search while typing: {len(typing_queries())} queries (2-8 letter prefixes, one and two words, "
             f"some matching nothing), newest 50 of each kind; p95 {percentile(typing, 95) * 1000:.1f} ms",
