@@ -337,10 +337,17 @@ class Bench:
             floor = self.raw(target, cache_kib=None)
             parsed = {}
             for table in TABLES:
+                # As text (the floor does no parsing), but an empty cell of a column that may be NULL is
+                # NULL, as it was read: a CHECK (a conversation has one kind of channel) looks at it.
+                nullable = [not row[3] for row in floor.execute(f"PRAGMA table_info({table})")]
                 with (self.cache / "export-floor" / f"{table}.csv").open(newline="", encoding="utf-8") as handle:
                     reader = csv.reader(handle)
                     next(reader)
-                    parsed[table] = [row for row in reader]  # as text: the floor does no parsing
+                    parsed[table] = [
+                        [None if value == "" and empty_is_null else value
+                         for value, empty_is_null in zip(row, nullable, strict=True)]
+                        for row in reader
+                    ]  # fmt: skip
             floors.append(raw_insert(floor, parsed))
             floor.close()
             shutil.rmtree(target.data_dir, ignore_errors=True)
