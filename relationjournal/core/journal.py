@@ -773,6 +773,25 @@ class Journal:
         items.sort(key=lambda d: (order.index(d.group), -d.overdue, d.reminder.due_at, d.reminder.id))
         return items
 
+    def last_conversations(self, person_ids: Iterable[int]) -> dict[int, InteractionRecord]:
+        """The latest conversation with each of these people (Today's cards show it in a line);
+        someone never spoken to has none. One indexed read per few hundred people."""
+        ids = sorted(set(person_ids))
+        found: dict[int, InteractionRecord] = {}
+        with self._reading() as session:
+            for start in range(0, len(ids), 500):
+                rows = session.execute(
+                    select(Interaction, Person.display_name)
+                    .join(Person, Person.id == Interaction.person_id)
+                    .where(Interaction.person_id.in_(ids[start : start + 500]))
+                    .where(Interaction.occurred_at == Person.last_contact_at)  # kept by triggers: the latest
+                    .order_by(Interaction.id)
+                )
+                for interaction, name in rows:  # the higher id wins a tie
+                    channel = channels.of(session, interaction.channel, interaction.custom_channel_id)
+                    found[interaction.person_id] = _interaction_record(interaction, name, channel)
+        return found
+
     def reminders_from(self, interaction_id: int) -> list[ReminderRecord]:
         """The reminders a logged conversation scheduled (follow-up, check-ins, self-care)."""
         with self._reading() as session:

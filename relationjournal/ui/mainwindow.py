@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         self.today.reflect_on.connect(self.reminders.reflect)
         self.today.review.connect(self.reminders.review_programme)
         self.today.open_person.connect(self.open_person)
+        self.today.show_upcoming.connect(self.show_upcoming)
         self.upcoming.open_person.connect(self.open_person)
         self.notice.open_upcoming.connect(self.show_upcoming)
         self.today.selection_changed.connect(self._update_actions)
@@ -386,7 +387,7 @@ class MainWindow(QMainWindow):
 
     def show_today(self) -> None:
         self.stack.setCurrentWidget(self.today)
-        self.today.tree.setFocus()
+        self.today.cards.setFocus()
         self._update_actions()
         self.refresh_due()
 

@@ -24,26 +24,25 @@ class ReminderActions:
         self._generation = 0
 
     def refresh(self) -> None:
-        """Recompute what is due off the GUI thread; update Today, the toolbar count and the tray."""
+        """Recompute what is due (and the last conversation with each person in it) off the GUI thread;
+        update Today, the toolbar count and the tray."""
         self._generation += 1
         generation, journal = self._generation, self.journal
 
-        def work() -> tuple[Any, Any, bool]:
+        def work() -> tuple[Any, Any, bool, Any]:
             now = utc_now()
             rules = journal.rules()
-            return (
-                journal.due_reminders(now=now),
-                journal.emotional_load(now=now),
-                rules.quiet.contains(now, rules.zone),
-            )
+            due = journal.due_reminders(now=now)
+            last = journal.last_conversations(d.reminder.person_id for d in due if d.reminder.person_id is not None)
+            return due, journal.emotional_load(now=now), rules.quiet.contains(now, rules.zone), last
 
         worker.run_in_background(self.window, work, lambda result: self._loaded(generation, *result), self._failed)
 
-    def _loaded(self, generation: int, items: list[Any], load: Any, quiet: bool) -> None:
+    def _loaded(self, generation: int, items: list[Any], load: Any, quiet: bool, last: dict[int, Any]) -> None:
         if generation != self._generation:
             return
         window = self.window
-        window.today.show_due(items, load)
+        window.today.show_due(items, load, last)
         count = len(items)
         window.act_today.setText(f"To&day ({count})" if count else "To&day")
         ids = {d.reminder.id for d in items}
