@@ -520,6 +520,17 @@ class CardView(QListView):
     def row(self, number: int) -> Row | None:
         return self.card_model.rows[number] if 0 <= number < len(self.card_model.rows) else None
 
+    def button_rect(self, number: int, key: str) -> QRect:
+        """Where the button `key` of the card in row `number` is, in the viewport (empty if none)."""
+        row = self.row(number)
+        if not isinstance(row, Card):
+            return QRect()
+        rect = self.visualRect(self.card_model.index(number, 0))
+        for action, area in self.delegate.layout(QRect(0, 0, rect.width(), 0), row, self.font()).buttons:
+            if action.key == key:
+                return area.translated(rect.left(), rect.top())
+        return QRect()
+
     def resizeEvent(self, event: object) -> None:
         self.delegate.forget()
         super().resizeEvent(event)  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ from relationjournal.ui.qt import (
     QDateTimeEdit,
     QDialog,
     QEvent,
+    QFont,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -72,6 +73,14 @@ EMPTY_TITLE = "Nothing needs you today."
 EMPTY_LINE = "Enjoy the quiet — or write to someone you've been thinking of."
 
 
+def sized(font: QFont, scale: float, weight: QFont.Weight | None = None) -> QFont:
+    larger = QFont(font)
+    larger.setPointSizeF(max(font.pointSizeF(), 1.0) * scale)
+    if weight is not None:
+        larger.setWeight(weight)
+    return larger
+
+
 def section_of(due: DueReminder) -> str:
     return KIND_SECTIONS.get(due.reminder.kind, "other")
 
@@ -114,7 +123,7 @@ class TodayPage(QWidget):
         self.last: dict[int, InteractionRecord] = {}
         self.expanded: set[str] = set()
         self.title = QLabel("Today")
-        self.title.setStyleSheet("font-size:17pt; font-weight:600")
+        self.title.setFont(sized(self.title.font(), 1.6, QFont.Weight.DemiBold))  # (no style sheet: it fixes colours)
         self.date = QLabel()
         self.load_banner = QLabel()
         self.load_banner.setWordWrap(True)
@@ -146,11 +155,11 @@ class TodayPage(QWidget):
 
         self.empty = QWidget()
         self.empty_title = QLabel(EMPTY_TITLE)
-        self.empty_title.setStyleSheet("font-size:15pt")
+        self.empty_title.setFont(sized(self.empty_title.font(), 1.4))
         self.empty_line = QLabel(EMPTY_LINE)
         self.empty_line.setWordWrap(True)
-        for label in (self.empty_title, self.empty_line):
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for words_label in (self.empty_title, self.empty_line):
+            words_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.upcoming_link = QPushButton("See what is &coming up")
         self.upcoming_link.setFlat(True)
         self.upcoming_link.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -237,6 +246,13 @@ class TodayPage(QWidget):
         """The headings shown, as "Check-ins (2)": what a user scanning the page reads first."""
         return [r.label for r in self.cards.card_model.rows if isinstance(r, Header)]
 
+    def card(self, number: int) -> Card:
+        """The card in row `number` (a test's and a menu's way to name one)."""
+        row = self.cards.row(number)
+        if not isinstance(row, Card):
+            raise IndexError(f"row {number} is not a card")
+        return row
+
     def shown_cards(self) -> list[Card]:
         return [r for r in self.cards.card_model.rows if isinstance(r, Card)]
 
@@ -271,13 +287,7 @@ class TodayPage(QWidget):
 
     def _popup_snooze(self, number: int) -> None:
         """The snooze choices, under the card's Snooze button."""
-        index = self.cards.card_model.index(number, 0)
-        rect = self.cards.visualRect(index)
-        row = self.cards.row(number)
-        assert isinstance(row, Card)
-        layout = self.cards.delegate.layout(rect.translated(-rect.left(), -rect.top()), row, self.cards.font())
-        area = next(a for action, a in layout.buttons if action.key == "snooze")
-        where = area.translated(rect.left(), rect.top()).bottomLeft()
+        where = self.cards.button_rect(number, "snooze").bottomLeft()
         self.snooze_menu.popup(self.cards.viewport().mapToGlobal(where))
 
     def _card_menu(self, number: int, where: Any) -> None:
