@@ -327,7 +327,9 @@ def test_a_long_section_shows_its_first_cards_and_show_all(qtbot, window: MainWi
     journal.set_setting("quiet_hours", ["00:00", "00:00"])
     long_ago = datetime.now(UTC) - timedelta(days=40)
     for i in range(12):
-        journal.add_person(PersonDraft(f"Person {i:02}", cadence_days=7), now=long_ago)
+        person = journal.add_person(PersonDraft(f"Person {i:02}", cadence_days=7), now=long_ago)
+        call = InteractionDraft(Channel.phone, summary=f"Call {i:02}", occurred_at=long_ago)
+        journal.log_interaction(person.id, call, now=long_ago)
     today = shown(qtbot, window)
     rows = today.cards.card_model.rows
     assert today.section_titles() == ["Stay in touch (12)"]
@@ -337,9 +339,13 @@ def test_a_long_section_shows_its_first_cards_and_show_all(qtbot, window: MainWi
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_End)
     assert view.currentIndex().row() == len(rows) - 1
-    qtbot.keyClick(view, Qt.Key.Key_Return)
-    assert len(today.shown_cards()) == 12
+    with qtbot.waitSignal(window.due_refreshed, timeout=10_000):  # the newly shown people's last conversations
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+        assert len(today.shown_cards()) == 12
     assert not any(isinstance(r, cards.More) for r in today.cards.card_model.rows)
+    by_name = sorted(today.shown_cards(), key=lambda c: c.due.reminder.person_name)
+    assert all(f"Last: 1 month ago · Phone · Call {i:02}" in cards.spoken(card) for i, card in enumerate(by_name))
+    assert today.current() is not None  # the card now where "Show all" was
 
 
 @pytest.mark.parametrize("count", [1338])

@@ -780,16 +780,21 @@ class Journal:
         found: dict[int, InteractionRecord] = {}
         with self._reading() as session:
             for start in range(0, len(ids), 500):
-                rows = session.execute(
-                    select(Interaction, Person.display_name)
+                rows = session.execute(  # columns, not objects: a thousand rows in a few ms
+                    select(*Interaction.__table__.columns, Person.display_name)
                     .join(Person, Person.id == Interaction.person_id)
                     .where(Interaction.person_id.in_(ids[start : start + 500]))
                     .where(Interaction.occurred_at == Person.last_contact_at)  # kept by triggers: the latest
                     .order_by(Interaction.id)
                 )
-                for interaction, name in rows:  # the higher id wins a tie
-                    channel = channels.of(session, interaction.channel, interaction.custom_channel_id)
-                    found[interaction.person_id] = _interaction_record(interaction, name, channel)
+                for row in rows:  # the higher id wins a tie
+                    found[row.person_id] = InteractionRecord(
+                        id=row.id, person_id=row.person_id, person_name=row.display_name, occurred_at=row.occurred_at,
+                        channel=channels.of(session, row.channel, row.custom_channel_id), direction=row.direction,
+                        summary=row.summary, body=row.body, tone=row.tone, context=row.context,
+                        hard_event=row.hard_event, reached_out_by=row.reached_out_by, follow_up_on=row.follow_up_on,
+                        created_at=row.created_at,
+                    )  # fmt: skip
         return found
 
     def reminders_from(self, interaction_id: int) -> list[ReminderRecord]:

@@ -72,6 +72,7 @@ class Card:
     section: str
     due: DueReminder
     last: InteractionRecord | None
+    known: bool = True  # whether `last` was read yet (a section just expanded reads it in the background)
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,16 @@ class CardModel(QAbstractListModel):
         super().__init__(parent)
         self.rows: list[Row] = []
 
+    refreshed = Signal()  # the same rows, as tall as before, with fresher contents (no new layout)
+
     def set_rows(self, rows: list[Row]) -> None:
+        """Show `rows`: in place when only what they say changed (the minute's refresh, the last
+        conversations read after "Show all"), so the view keeps its layout and scroll position."""
+        if rows and [shape(r) for r in rows] == [shape(r) for r in self.rows]:
+            self.rows = rows
+            self.refreshed.emit()
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, 0))
+            return
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
@@ -208,6 +218,14 @@ class CardModel(QAbstractListModel):
         return None
 
 
+def shape(row: Row) -> tuple[object, ...]:
+    """What a row's height depends on: rows of the same shapes need no new layout."""
+    if isinstance(row, Card):
+        due = row.due
+        return due.reminder.id, due.reminder.text, bool(due.why_it_matters.strip()), bool(due.remember.strip())
+    return type(row).__name__, row.label
+
+
 def spoken(row: Row) -> str:
     """A card as a screen reader says it."""
     if not isinstance(row, Card):
@@ -217,7 +235,8 @@ def spoken(row: Row) -> str:
     if for_someone(due):
         if due.why_it_matters.strip():
             parts.append(f"Why they matter: {one_line(due.why_it_matters)}")
-        parts.append(last_line(row.last))
+        if row.known:
+            parts.append(last_line(row.last))
     return ". ".join(parts)
 
 
@@ -284,7 +303,7 @@ def lay_out_card(rect: QRect, row: Card, font: QFont) -> CardLayout:
             wanted.append(f"Why they matter: {one_line(due.why_it_matters)}")
         if due.remember.strip():
             wanted.append(f"Remember: {one_line(due.remember)}")
-        wanted.append(last_line(row.last))
+        wanted.append(last_line(row.last) if row.known else "Last: …")  # (read in a moment: the card keeps its height)
         y += 4
         for detail in wanted:
             shown = metrics.elidedText(detail, Qt.TextElideMode.ElideRight, width)
@@ -332,18 +351,28 @@ class CardDelegate(QStyledItemDelegate):
         self.pressed: tuple[int, str] | None = None
         self.focus_button = -1  # the chosen card's button that Space presses (Left/Right move it)
         self._layouts: dict[tuple[int, int, int, str], CardLayout] = {}
+        self._heights: dict[tuple[int, int, int, str], int] = {}
 
     def forget(self) -> None:
         self._layouts.clear()
+        self._heights.clear()
 
     def layout(self, rect: QRect, row: Card, font: QFont) -> CardLayout:
+        """A card's geometry, kept for the few cards on screen (Qt rectangles are slow to free in bulk)."""
         key = (id(row), rect.width(), rect.top(), font.key())
         found = self._layouts.get(key)
         if found is None:
-            if len(self._layouts) > 2000:
+            if len(self._layouts) > 100:
                 self._layouts.clear()
             found = self._layouts[key] = lay_out_card(rect, row, font)
+            self._heights[key] = found.height
         return found
+
+    def height(self, width: int, row: Card, font: QFont) -> int:
+        """How tall a card is: kept for every card (plain numbers), so laying out thousands stays cheap."""
+        key = (id(row), width, 0, font.key())
+        found = self._heights.get(key)
+        return found if found is not None else self.layout(QRect(0, 0, width, 0), row, font).height
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         row = index.data(ROW_ROLE)
@@ -353,7 +382,7 @@ class CardDelegate(QStyledItemDelegate):
         if isinstance(row, More):
             return QSize(width, more_height(option.font))
         if isinstance(row, Card):
-            return QSize(width, self.layout(QRect(0, 0, width, 0), row, option.font).height)
+            return QSize(width, self.height(width, row, option.font))
         return QSize(width, 0)
 
     def button_at(self, index: QModelIndex, point: object) -> str | None:
@@ -510,12 +539,13 @@ class CardView(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setLayoutMode(QListView.LayoutMode.Batched)  # "Show all" on hundreds: laid out in steps
-        self.setBatchSize(60)
+        self.setBatchSize(25)
         self.setTabKeyNavigation(True)
         self.setFrameShape(QListView.Shape.NoFrame)
         self.viewport().setBackgroundRole(Role.Window)
         self.setAccessibleName("Due reminders")
         self.card_model.modelReset.connect(self.delegate.forget)
+        self.card_model.refreshed.connect(self.delegate.forget)
 
     def row(self, number: int) -> Row | None:
         return self.card_model.rows[number] if 0 <= number < len(self.card_model.rows) else None

@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         self.today.review.connect(self.reminders.review_programme)
         self.today.open_person.connect(self.open_person)
         self.today.show_upcoming.connect(self.show_upcoming)
+        self.today.more_wanted.connect(self.refresh_due)
         self.upcoming.open_person.connect(self.open_person)
         self.notice.open_upcoming.connect(self.show_upcoming)
         self.today.selection_changed.connect(self._update_actions)

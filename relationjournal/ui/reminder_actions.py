@@ -24,16 +24,21 @@ class ReminderActions:
         self._generation = 0
 
     def refresh(self) -> None:
-        """Recompute what is due (and the last conversation with each person in it) off the GUI thread;
-        update Today, the toolbar count and the tray."""
+        """Recompute what is due (and the last conversation of each person whose card shows) off the
+        GUI thread; update Today, the toolbar count and the tray."""
         self._generation += 1
+        from relationjournal.ui import today  # (loaded with the page by now)
+
         generation, journal = self._generation, self.journal
+        expanded = set(self.window.today.expanded)
 
         def work() -> tuple[Any, Any, bool, Any]:
             now = utc_now()
             rules = journal.rules()
             due = journal.due_reminders(now=now)
-            last = journal.last_conversations(d.reminder.person_id for d in due if d.reminder.person_id is not None)
+            wanted = today.people_shown(due, expanded)
+            found = journal.last_conversations(wanted)
+            last = {person: found.get(person) for person in wanted}  # None: never spoken to
             return due, journal.emotional_load(now=now), rules.quiet.contains(now, rules.zone), last
 
         worker.run_in_background(self.window, work, lambda result: self._loaded(generation, *result), self._failed)

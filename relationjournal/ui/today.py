@@ -7,7 +7,7 @@ the user writes in their own words.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -85,22 +85,35 @@ def section_of(due: DueReminder) -> str:
     return KIND_SECTIONS.get(due.reminder.kind, "other")
 
 
-def arrange(items: list[DueReminder], last: dict[int, InteractionRecord], expanded: set[str]) -> list[Row]:
-    """The rows Today shows: each section's heading, its first cards (all, once expanded), and a
-    "Show all" row for the rest; within a section, the journal's order (most overdue first)."""
+def sections(items: list[DueReminder], expanded: set[str]) -> Iterator[tuple[str, list[DueReminder], int]]:
+    """Each section with reminders: its key, the reminders it shows (its first few, all once
+    expanded) and how many it has; within a section, the journal's order (most overdue first)."""
     by_section: dict[str, list[DueReminder]] = {section: [] for section in SECTIONS}
     for due in items:
         by_section[section_of(due)].append(due)
-    rows: list[Row] = []
     for section, members in by_section.items():
-        if not members:
-            continue
-        rows.append(Header(section, SECTIONS[section], len(members)))
-        everything = section in expanded or len(members) <= SHOW_FIRST + 1  # never "Show all 6" for one more
-        shown = members if everything else members[:SHOW_FIRST]
-        rows += [Card(section, d, last.get(d.reminder.person_id or 0)) for d in shown]
-        if len(shown) < len(members):
-            rows.append(More(section, len(members) - len(shown), len(members), NOUNS[section]))
+        if members:
+            everything = section in expanded or len(members) <= SHOW_FIRST + 1  # never "Show all 6" for one more
+            yield section, members if everything else members[:SHOW_FIRST], len(members)
+
+
+def people_shown(items: list[DueReminder], expanded: set[str]) -> list[int]:
+    """Whose last conversation the cards will show: read for these only (a thousand due stay cheap)."""
+    return [d.reminder.person_id for _, shown, _ in sections(items, expanded) for d in shown
+            if d.reminder.person_id is not None]  # fmt: skip
+
+
+def arrange(items: list[DueReminder], last: dict[int, InteractionRecord | None], expanded: set[str]) -> list[Row]:
+    """The rows Today shows: each section's heading, its cards, and a "Show all" row for the rest.
+    `last` holds the people whose last conversation was read (None: never spoken to)."""
+    rows: list[Row] = []
+    for section, shown, total in sections(items, expanded):
+        rows.append(Header(section, SECTIONS[section], total))
+        for due in shown:
+            person = due.reminder.person_id or 0
+            rows.append(Card(section, due, last.get(person), known=person in last))
+        if len(shown) < total:
+            rows.append(More(section, total - len(shown), total, NOUNS[section]))
     return rows
 
 
@@ -112,6 +125,7 @@ class TodayPage(QWidget):
     reflect_on = Signal(int)  # reminder id
     review = Signal(int)  # person id (programme review)
     open_person = Signal(int)
+    more_wanted = Signal()  # "Show all": read the last conversations of the people it brings
     show_upcoming = Signal()  # the empty day's link
     changed = Signal()
     selection_changed = Signal()  # the window's Log conversation (Ctrl+L) follows the chosen card
@@ -120,7 +134,7 @@ class TodayPage(QWidget):
         super().__init__()
         self.journal = journal
         self.items: list[DueReminder] = []
-        self.last: dict[int, InteractionRecord] = {}
+        self.last: dict[int, InteractionRecord | None] = {}
         self.expanded: set[str] = set()
         self.title = QLabel("Today")
         self.title.setFont(sized(self.title.font(), 1.6, QFont.Weight.DemiBold))  # (no style sheet: it fixes colours)
@@ -210,10 +224,10 @@ class TodayPage(QWidget):
 
     # Showing ---------------------------------------------------------------------------------
     def show_due(
-        self, items: list[DueReminder], load: EmotionalLoad, last: dict[int, InteractionRecord] | None = None
+        self, items: list[DueReminder], load: EmotionalLoad, last: dict[int, InteractionRecord | None] | None = None
     ) -> None:
-        """Show a freshly computed list (the window computes it, and the last conversations, off the
-        GUI thread); a list like the one shown changes nothing on screen."""
+        """Show a freshly computed list (the window computes it, and the last conversation with each
+        person in `people_shown`, off the GUI thread); a list like the one shown changes nothing."""
         self.load_banner.setText(load.message())
         self.load_banner.setVisible(load.heavy)
         self.date.setText(datetime.now().strftime("%A %d %B").replace(" 0", " "))
@@ -266,6 +280,7 @@ class TodayPage(QWidget):
         if isinstance(row, More):
             self.expanded.add(row.section)
             self._rebuild(None, number)
+            self.more_wanted.emit()
             return
         if not isinstance(row, Card):
             return
