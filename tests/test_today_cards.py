@@ -107,6 +107,7 @@ def test_cards_show_initials_why_they_matter_and_the_last_conversation(qtbot, wi
     assert details[-1] == "Last: 1 week ago · Email · Her book proposal; the deadline"  # Markdown stripped
     assert cards.initials("Ada Lovelace") == "AL" and cards.initials("Zoë Müller") == "ZM"
     assert cards.initials("cher") == "C" and cards.initials("  ") == "?"
+    assert cards.initials("Ana de la Cruz Fernández-Villaverde") == "AF" and cards.initials("(Bo) 李") == "B李"
     spoken = " | ".join(card_texts(today))
     assert "Last: 3 days ago · Instagram · Her father died" in spoken  # (no ** left)
     assert "No conversation logged yet" in spoken  # Noor, the new follower
@@ -375,3 +376,24 @@ def test_showing_a_thousand_due_reminders_is_quick(qtbot, journal: Journal, coun
     assert page.section_titles() == [f"Stay in touch ({count})"]
     assert len(page.shown_cards()) == 5 and len(page.findChildren(QWidget)) < 60
     assert took < 0.5, took  # (measured ≈ a few ms; generous for a busy CI machine)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
+def test_the_menu_key_offers_the_card_s_actions_and_dismiss(qtbot, window: MainWindow, journal: Journal):
+    fill(journal)
+    today = shown(qtbot, window)
+    view = today.cards
+    number = row_of(today, ReminderKind.welcome)
+    view.setCurrentIndex(view.card_model.index(number, 0))
+    reminder = today.current().reminder
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Menu)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+    menu = QApplication.activePopupWidget()
+    labels = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert labels == ["&Log…", "&Snooze", "&Done", "&Open", "D&ismiss"]
+    dismiss = menu.actions()[-1]
+    qtbot.mouseClick(menu, LEFT, pos=menu.actionGeometry(dismiss).center())
+    gone = next(r for r in journal.reminders(include_closed=True) if r.id == reminder.id)
+    assert gone.state is ReminderState.dismissed
+    assert "Welcomes (1)" not in today.section_titles()

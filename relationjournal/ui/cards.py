@@ -138,7 +138,7 @@ def one_line(value: str) -> str:
 
 def initials(name: str) -> str:
     """Up to two letters: the first of the first and of the last word ("Zoë Müller" → "ZM")."""
-    words = [w for w in re.split(r"[\s\-_.]+", name) if any(c.isalnum() for c in w)]
+    words = [w for w in name.split() if any(c.isalnum() for c in w)]
     letters = [next(c for c in w if c.isalnum()) for w in (words[:1] + words[1:][-1:])]
     return "".join(letters).upper() or "?"
 
@@ -625,6 +625,13 @@ class CardView(QListView):
             return
         if isinstance(row, More) and key == Qt.Key.Key_Space:
             self.pressed_action.emit(number, "more")
+            return
+        menu_key = key == Qt.Key.Key_Menu or (
+            key == Qt.Key.Key_F10 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        )
+        if isinstance(row, Card) and menu_key:
+            where = self.viewport().mapToGlobal(self.visualRect(self.currentIndex()).center())
+            self.menu_requested.emit(number, where)
             return
         if isinstance(row, Card):
             actions = actions_for(row.due)
