@@ -21,11 +21,15 @@ from relationjournal.ui.qt import (
     QDateTime,
     QDateTimeEdit,
     QDialogButtonBox,
+    QEvent,
+    QHelpEvent,
     QMenu,
     QPoint,
     Qt,
+    QToolTip,
     QWidget,
 )
+from relationjournal.ui.text import rich
 from relationjournal.ui.today import EMPTY_LINE, EMPTY_TITLE, TodayPage
 from tests.dialogs import in_next_dialog
 from tests.test_dialog_bugs import mnemonics
@@ -397,3 +401,17 @@ def test_the_menu_key_offers_the_card_s_actions_and_dismiss(qtbot, window: MainW
     gone = next(r for r in journal.reminders(include_closed=True) if r.id == reminder.id)
     assert gone.state is ReminderState.dismissed
     assert "Welcomes (1)" not in today.section_titles()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the offscreen platform, showing a tooltip
+def test_a_button_s_tooltip_names_what_it_does_and_a_name_stays_plain_text(qtbot, window: MainWindow, journal: Journal):
+    journal.set_setting("quiet_hours", ["00:00", "00:00"])
+    journal.add_person(
+        PersonDraft("<b>Ada</b> <img src=x>", cadence_days=7), now=datetime.now(UTC) - timedelta(days=30)
+    )
+    today = shown(qtbot, window)
+    view = today.cards
+    where = view.button_rect(1, "log").center()
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, where, view.viewport().mapToGlobal(where)))
+    qtbot.waitUntil(lambda: QToolTip.text() != "")
+    assert QToolTip.text() == rich("Log a conversation with <b>Ada</b> <img src=x> (L)")  # escaped: shown as typed

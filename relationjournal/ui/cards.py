@@ -409,7 +409,9 @@ class CardDelegate(QStyledItemDelegate):
             QToolTip.hideText()
             return True
         action = next(a for a in actions_for(row.due) if a.key == key)
-        QToolTip.showText(event.globalPos(), f"{action.name} ({action.letter.upper()})", view)
+        QToolTip.showText(
+            event.globalPos(), text.rich(f"{action.name} ({action.letter.upper()})"), view
+        )  # a name: no markup
         return True
 
     def paint(

@@ -36,6 +36,7 @@ from relationjournal.ui.qt import (
     QWidget,
     Signal,
 )
+from relationjournal.ui.text import rich
 from relationjournal.ui.widgets import ErrorLine, date_time_edit, lay_out_dialog, to_datetime
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
@@ -317,7 +318,7 @@ class TodayPage(QWidget):
                 menu.addMenu(self.snooze_menu).setText(action.label)
                 continue
             item = menu.addAction(action.label + ("…" if action.key in ("log", "reflect", "review") else ""))
-            item.setToolTip(action.name)
+            item.setToolTip(rich(action.name))  # (a name may look like markup)
             item.triggered.connect(lambda _=False, k=action.key: self._pressed(number, k))
         menu.addSeparator()
         dismiss = menu.addAction("D&ismiss")
