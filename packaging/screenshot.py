@@ -106,7 +106,7 @@ def main() -> int:
     window.grab().save(str(args.out / "timeline.png"))
     window.show_today()
     wait_for_background_work()  # so do the due reminders
-    window.today.tree.setCurrentItem(window.today.tree.topLevelItem(0).child(0))
+    window.today.cards.choose_first()
     settle(app)
     window.grab().save(str(args.out / "today.png"))
     window.search.setText("marathon")

@@ -760,7 +760,7 @@ class Bench:
             for _ in range(repeat):
                 window.open_person(busiest)
                 yield sleep(0.3)
-                measure("today", today.tree.viewport(), today.empty)
+                measure("today", today.cards.viewport(), today.empty)
                 window.act_today.trigger()
                 acted()
                 yield until(lambda: window.stack.currentWidget() is today and seen.due > probe.began)

@@ -33,6 +33,7 @@ from relationjournal.ui.qt import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPoint,
     QPushButton,
     Qt,
     QTimer,
@@ -421,10 +422,13 @@ def test_ctrl_l_on_today_logs_with_the_person_of_the_clicked_reminder(
     window.show_today()
     with qtbot.waitSignal(window.due_refreshed, timeout=10_000):
         window.refresh_due()
-    tree = window.today.tree
-    item = tree.topLevelItem(0).child(0)
-    assert window.today.current().reminder.kind is not ReminderKind.self_care
-    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
+    view = window.today.cards
+    view.clearFocus()
+    view.selectionModel().clearCurrentIndex()  # no card chosen
+    assert window.today.current() is None and not window.act_log.isEnabled()
+    rect = view.visualRect(view.card_model.index(1, 0))  # the stay-in-touch card, clicked on its text
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.center().x() - 100, rect.center().y()))
+    assert window.today.current().reminder.kind is ReminderKind.stay_in_touch
     assert window.act_log.isEnabled()
     seen: list[str] = []
 

@@ -14,10 +14,11 @@ from relationjournal.core.journal import Journal
 from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.core.vocabulary import Channel, Direction
 from relationjournal.ui import dialogs
+from relationjournal.ui.cards import actions_for, lay_out_card
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.models import ROW_ROLE, PeopleModel, PersonTimelineModel, TimelineModel
 from relationjournal.ui.programmes import ProgrammeReviewDialog
-from relationjournal.ui.qt import QApplication, QDialog, QDialogButtonBox, QMessageBox, QTime, QTimer
+from relationjournal.ui.qt import QApplication, QDialog, QDialogButtonBox, QMessageBox, QRect, Qt, QTime, QTimer
 from relationjournal.ui.reflections import ReflectionDialog
 from relationjournal.ui.unlock import FirstRunDialog, RecoveryKeyDialog, passphrase_dialog
 from relationjournal.ui.worker import wait_for_background_work
@@ -341,9 +342,7 @@ def test_reopen_after_close_keeps_everything(qtbot, sandbox: Sandbox) -> None:
 def due_in_window(qtbot, window: MainWindow) -> list[str]:
     with qtbot.waitSignal(window.due_refreshed, timeout=10_000):
         window.refresh_due()
-    tree = window.today.tree
-    return [tree.topLevelItem(i).child(j).text(0) for i in range(tree.topLevelItemCount())
-            for j in range(tree.topLevelItem(i).childCount())]  # fmt: skip
+    return [card.due.reminder.text for card in window.today.shown_cards()]
 
 
 def test_today_panel_reflection_snooze_and_done(qtbot, window: MainWindow, journal: Journal, sandbox: Sandbox) -> None:
@@ -354,14 +353,13 @@ def test_today_panel_reflection_snooze_and_done(qtbot, window: MainWindow, journ
                                                       occurred_at=three_days_ago), now=three_days_ago)  # fmt: skip
     assert window.stack.currentWidget() is window.today  # the app opens on Today
     texts = due_in_window(qtbot, window)
-    titles = [window.today.tree.topLevelItem(i).text(0) for i in range(window.today.tree.topLevelItemCount())]
-    assert titles == ["Take care of yourself (2)", "Check-ins (1)"]
+    assert window.today.section_titles() == ["Take care of yourself (2)", "Check-ins (1)"]
     assert window.act_today.text() == "To&day (3)"
     assert any("Check in on Lena" in t for t in texts)
 
-    window.today.tree.setCurrentItem(window.today.tree.topLevelItem(0).child(0))
-    assert window.today.act_button.text() == "&Write reflection…"
-    reminder_id = window.today.current().reminder.id
+    first = window.today.card(1)  # (row 0 is the heading)
+    assert [a.label for a in actions_for(first.due)][0] == "&Reflect"
+    reminder_id = first.due.reminder.id
     reflection = ReflectionDialog(journal, reminder_id, window)
     qtbot.addWidget(reflection)
     reflection.accept()
@@ -376,9 +374,13 @@ def test_today_panel_reflection_snooze_and_done(qtbot, window: MainWindow, journ
 
     # The reflection answers the day-after check on you too (it was due before it): the check-in is left.
     assert len(due_in_window(qtbot, window)) == 1
-    window.today.tree.setCurrentItem(window.today.tree.topLevelItem(0).child(0))
-    assert "Lena" in window.today.detail.text() and "bakery" in window.today.detail.text()
-    window.today.done()
+    window.show_today()
+    check_in = window.today.current()
+    assert check_in is not None and check_in.reminder.person_name == "Lena"
+    details = lay_out_card(QRect(0, 0, 800, 0), window.today.card(1), window.today.font()).details
+    assert "Remember: Runs a bakery in Porto" in [text for text, _ in details]
+    view = window.today.cards
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.button_rect(1, "done").center())
     assert due_in_window(qtbot, window) == []
     assert window.today.empty.isVisibleTo(window.today)
 

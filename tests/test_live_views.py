@@ -10,6 +10,7 @@ from relationjournal.core.vocabulary import Channel, ReminderKind
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.models import TimelineModel
 from relationjournal.ui.qt import QDialogButtonBox, Qt
+from relationjournal.ui.today import section_of
 from tests.conftest import Sandbox
 from tests.dialogs import in_next_dialog
 
@@ -54,7 +55,7 @@ def test_no_view_is_stale_after_any_write(qtbot, window: MainWindow, journal: Jo
         due = journal.due_reminders()
         count = f" ({len(due)})" if due else ""
         assert window.act_today.text() == f"To&day{count}"
-        assert window.today.tree.topLevelItemCount() == len({d.group for d in due})
+        assert len(window.today.section_titles()) == len({section_of(d) for d in due})
         assert window.people.model.rowCount() == len(journal.person_ids(PeopleFilter()))
         rows = [window.people.model.row_data(r) for r in range(window.people.model.rowCount())]
         assert rows == journal.person_summaries([row.id for row in rows])  # last contact, tags, status: current

@@ -20,9 +20,10 @@ from relationjournal.core.journal import Journal
 from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.core.vocabulary import Channel, Platform, Status
 from relationjournal.ui import palette
+from relationjournal.ui.cards import Card, CardLayout, lay_out_card
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.models import ROW_ROLE
-from relationjournal.ui.qt import QApplication, QColor, QLabel, QPalette, QTextBrowser, QTreeWidgetItem, QWidget
+from relationjournal.ui.qt import QApplication, QColor, QLabel, QPalette, QRect, QTextBrowser, QWidget
 from relationjournal.ui.today import TodayPage
 from relationjournal.ui.worker import wait_for_background_work
 from tests.conftest import Sandbox
@@ -266,22 +267,52 @@ def check_everything(qtbot, window: MainWindow, person_id: int) -> None:
     window.show_today()
     today = window.today
     assert today.load_banner.isVisible()
-    for reminder in reminders(today):
-        today.tree.setCurrentItem(reminder)
-        if "Remember" in today.detail.text():
-            break
-    assert "Remember" in today.detail.text() and "Why it matters" in today.detail.text()
+    details = [text for card in today.shown_cards() for text, _ in card_layout(today, card).details]
+    assert any(d.startswith("Remember:") for d in details) and any(d.startswith("Why they matter:") for d in details)
+    assert unreadable_cards(today) == []
     today.error.show_error("Could not snooze: the journal is read-only.")
     assert hard_to_read(today) == []
-    today.tree.hide()
+    today.cards.hide()
     today.empty.show()
-    assert hard_to_read(today) == []  # "Nothing is due", muted
+    assert hard_to_read(today) == []  # "Nothing needs you today", its muted line and the link
 
 
-def reminders(today: TodayPage) -> list[QTreeWidgetItem]:
-    tree = today.tree
-    return [tree.topLevelItem(i).child(j) for i in range(tree.topLevelItemCount())
-            for j in range(tree.topLevelItem(i).childCount())]  # fmt: skip
+def card_layout(today: TodayPage, card: Card) -> CardLayout:
+    return lay_out_card(QRect(0, 0, today.cards.viewport().width(), 0), card, today.cards.font())
+
+
+def unreadable_cards(today: TodayPage) -> list[str]:
+    """Today's cards, from their pixels: each line of text (name, reminder, details, initials and
+    buttons) holds a pixel of 4.5:1 contrast with what it is drawn on."""
+    view, problems, checked = today.cards, [], 0
+    for number, row in enumerate(view.card_model.rows):
+        if not isinstance(row, Card):
+            continue
+        index = view.card_model.index(number, 0)
+        view.scrollTo(index)
+        QApplication.processEvents()
+        image = view.viewport().grab().toImage()
+        top = view.visualRect(index).top()
+        layout = card_layout(today, row)
+        card = layout.card.translated(0, top)
+        background = image.pixelColor(card.left() + 4, card.top() + card.height() // 2)
+        areas = [("name", layout.name.adjusted(0, 0, -layout.name.width() // 2, 0), background)]
+        areas += [(text[:30], area, background) for text, area in layout.lines + layout.details]
+        areas += [("initials", layout.avatar.adjusted(8, 8, -8, -8), palette.avatar(view.palette(), 0)[0])]
+        for action, area in layout.buttons:
+            fill = image.pixelColor(area.left() + 3, area.top() + 3 + top)
+            areas.append((action.key, area.adjusted(3, 3, -3, -3), fill))
+        for name, area, back in areas:
+            if name == "initials":
+                back = image.pixelColor(area.left(), area.center().y() + top)  # the circle, beside the letters
+            area = area.translated(0, top)
+            best = max(palette.contrast(image.pixelColor(x, y), back) for x in range(area.left(), area.right())
+                       for y in range(area.top(), area.bottom()))  # fmt: skip
+            if best < palette.MIN_CONTRAST:
+                problems.append(f"card {number} {name!r}: at best {best:.2f}:1 on {back.name()}")
+            checked += 1
+    assert checked, "no cards checked"
+    return problems
 
 
 @pytest.mark.parametrize("name", PALETTES)

@@ -156,10 +156,11 @@ def test_four_hard_events_in_a_day_are_one_self_care_card_on_today(qtbot, window
         journal.log_interaction(person.id, InteractionDraft(Channel.phone, summary="Hard news", hard_event=True))
     qtbot.waitUntil(lambda: window.act_today.text() == "To&day (1)", timeout=10_000)
     press(qtbot, window, Qt.Key.Key_3)
-    care = window.today.tree.topLevelItem(0)
-    assert care.text(0) == "Take care of yourself (1)"
-    assert care.child(0).text(0) == ("Take ten minutes for yourself: today you heard hard news from Zoë, Sam, Ana and "
-                                     "Ravi. What is yours to carry, and what is not?")  # fmt: skip
+    assert window.today.section_titles() == ["Take care of yourself (1)"]
+    assert window.today.card(1).due.reminder.text == (  # (row 0 is the heading)
+        "Take ten minutes for yourself: today you heard hard news from Zoë, Sam, Ana and "
+        "Ravi. What is yours to carry, and what is not?"
+    )
 
 
 def test_the_cli_lists_what_is_upcoming_by_day(journal: Journal) -> None:

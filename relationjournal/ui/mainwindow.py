@@ -176,6 +176,8 @@ class MainWindow(QMainWindow):
         self.today.reflect_on.connect(self.reminders.reflect)
         self.today.review.connect(self.reminders.review_programme)
         self.today.open_person.connect(self.open_person)
+        self.today.show_upcoming.connect(self.show_upcoming)
+        self.today.more_wanted.connect(self.refresh_due)
         self.upcoming.open_person.connect(self.open_person)
         self.notice.open_upcoming.connect(self.show_upcoming)
         self.today.selection_changed.connect(self._update_actions)
@@ -458,7 +460,7 @@ class MainWindow(QMainWindow):
 
     def show_today(self) -> None:
         self.stack.setCurrentWidget(self.today)
-        self.today.tree.setFocus()
+        self.today.cards.setFocus()
         self._update_actions()
         self.refresh_due()
 

@@ -29,6 +29,16 @@ _ACCENT = ("#b7491a", "#f6ad55")  # hard events
 _CHIP = (("#d5ebef", "#1f5f6b"), ("#1d3b41", "#a8dde6"))  # tags
 _PINNED = (("#fcefc2", "#5f4b00"), ("#3b3218", "#f3d98b"))
 _NOTICE = (("#fff4e5", "#7b341e"), ("#46301c", "#fbd3a6"))  # the emotional-load banner
+# The initials circles on Today's cards, one picked per person: calm hues, (light, dark) pairs.
+_AVATARS = (
+    (("#d5ebef", "#1f5f6b"), ("#1d3b41", "#a8dde6")),  # teal
+    (("#dcefdc", "#2f5d34"), ("#223827", "#b5e0bb")),  # sage
+    (("#e6e0f5", "#4b3a7a"), ("#2e2842", "#d2c6f2")),  # lavender
+    (("#fbe3d6", "#7a3b1c"), ("#43291d", "#f6c9ad")),  # peach
+    (("#dbe8f7", "#24497a"), ("#1e2f45", "#b7d3f5")),  # sky
+    (("#f6dde4", "#7a2e45"), ("#40242d", "#f1bccb")),  # rose
+    (("#f1ead2", "#5c4b14"), ("#3a331d", "#e8dbaa")),  # sand
+)
 
 # A dark palette for Fusion (the screenshots, and a desktop that offers none).
 _DARK = {
@@ -148,6 +158,15 @@ def pinned(palette: QPalette) -> tuple[QColor, QColor]:
 def notice(palette: QPalette) -> tuple[QColor, QColor]:
     """Background and text of a banner that asks for attention (the emotional load)."""
     return _pair(palette, _NOTICE)
+
+
+def avatar(palette: QPalette, key: int) -> tuple[QColor, QColor]:
+    """Background and text of the initials circle for `key` (a person's id: the same hue each day)."""
+    return _pair(palette, _AVATARS[key % len(_AVATARS)])
+
+
+def avatar_count() -> int:
+    return len(_AVATARS)
 
 
 def border(palette: QPalette) -> QColor:

@@ -24,26 +24,30 @@ class ReminderActions:
         self._generation = 0
 
     def refresh(self) -> None:
-        """Recompute what is due off the GUI thread; update Today, the toolbar count and the tray."""
+        """Recompute what is due (and the last conversation of each person whose card shows) off the
+        GUI thread; update Today, the toolbar count and the tray."""
         self._generation += 1
-        generation, journal = self._generation, self.journal
+        from relationjournal.ui import today  # (loaded with the page by now)
 
-        def work() -> tuple[Any, Any, bool]:
+        generation, journal = self._generation, self.journal
+        expanded = set(self.window.today.expanded)
+
+        def work() -> tuple[Any, Any, bool, Any]:
             now = utc_now()
             rules = journal.rules()
-            return (
-                journal.due_reminders(now=now),
-                journal.emotional_load(now=now),
-                rules.quiet.contains(now, rules.zone),
-            )
+            due = journal.due_reminders(now=now)
+            wanted = today.people_shown(due, expanded)
+            found = journal.last_conversations(wanted)
+            last = {person: found.get(person) for person in wanted}  # None: never spoken to
+            return due, journal.emotional_load(now=now), rules.quiet.contains(now, rules.zone), last
 
         worker.run_in_background(self.window, work, lambda result: self._loaded(generation, *result), self._failed)
 
-    def _loaded(self, generation: int, items: list[Any], load: Any, quiet: bool) -> None:
+    def _loaded(self, generation: int, items: list[Any], load: Any, quiet: bool, last: dict[int, Any]) -> None:
         if generation != self._generation:
             return
         window = self.window
-        window.today.show_due(items, load)
+        window.today.show_due(items, load, last)
         count = len(items)
         window.act_today.setText(f"To&day ({count})" if count else "To&day")
         ids = {d.reminder.id for d in items}

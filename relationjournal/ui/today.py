@@ -1,4 +1,5 @@
-"""Today: what is due, grouped, with what helps act on it (reflections and programmes have their own modules).
+"""Today: what is due, as calm cards in the order that cares for the user first, each with its own
+actions (reflections and programmes have their own modules; the cards are painted in `cards`).
 
 Nothing here writes a message for the user: reminders show what is known about the person, and
 the user writes in their own words.
@@ -6,18 +7,15 @@ the user writes in their own words.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.errors import JournalError
-from relationjournal.core.records import (
-    GROUP_TITLES,
-    DueReminder,
-)
+from relationjournal.core.records import DueReminder, InteractionRecord
 from relationjournal.core.vocabulary import ReminderKind
 from relationjournal.ui import palette
-from relationjournal.ui.icons import icon
-from relationjournal.ui.links import guard_label
+from relationjournal.ui.cards import SIDE, Card, CardView, Header, More, Row, actions_for, column
 from relationjournal.ui.qt import (
     QAction,
     QDate,
@@ -25,183 +23,312 @@ from relationjournal.ui.qt import (
     QDateTimeEdit,
     QDialog,
     QEvent,
+    QFont,
     QHBoxLayout,
     QLabel,
     QMenu,
+    QPalette,
     QPushButton,
+    QRect,
+    QResizeEvent,
+    QSizePolicy,
     Qt,
     QTime,
-    QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from relationjournal.ui.text import from_local, html_text, local_naive, local_time, plain_from_markdown, rich
-from relationjournal.ui.widgets import (
-    ErrorLine,
-    add_group,
-    date_time_edit,
-    lay_out_dialog,
-    to_datetime,
-)
+from relationjournal.ui.text import from_local, local_naive, rich
+from relationjournal.ui.widgets import ErrorLine, date_time_edit, lay_out_dialog, to_datetime
 
 if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy at start-up
     from relationjournal.core.journal import Journal
     from relationjournal.core.wellbeing import EmotionalLoad
 
-GROUP_ICONS = {"self_care": "heart", "check_in": "heart", "reach_out": "person", "follow_up": "log",
-               "programme": "person-add", "other": "today"}  # fmt: skip
-SNOOZES = {"1h": "For an hour", "evening": "Until this evening", "tomorrow": "Until tomorrow morning",
-           "next-week": "For a week"}  # fmt: skip
+# Today's sections, in the order that cares for the user first: themselves, then people after hard
+# news, then what was promised (follow-ups), new people, people drifting away, programmes.
+SECTIONS = {
+    "self_care": "Take care of yourself", "check_in": "Check-ins", "follow_up": "Follow-ups",
+    "welcome": "Welcomes", "stay_in_touch": "Stay in touch", "programme": "Programmes", "other": "Other",
+}  # fmt: skip
+KIND_SECTIONS = {
+    ReminderKind.self_care: "self_care", ReminderKind.check_in: "check_in", ReminderKind.follow_up: "follow_up",
+    ReminderKind.welcome: "welcome", ReminderKind.stay_in_touch: "stay_in_touch",
+    ReminderKind.programme_review: "programme", ReminderKind.programme_contact: "programme",
+    ReminderKind.custom: "other",
+}  # fmt: skip
+NOUNS = {
+    "self_care": "reminders for you", "check_in": "check-ins", "follow_up": "follow-ups", "welcome": "welcomes",
+    "stay_in_touch": "stay-in-touch reminders", "programme": "programme reminders", "other": "reminders",
+}  # fmt: skip
+GROUP_ICONS = {
+    "self_care": "heart",
+    "check_in": "heart",
+    "reach_out": "person",
+    "follow_up": "log",
+    "programme": "person-add",
+    "other": "today",
+}  # fmt: skip  (Upcoming's icons, by the journal's groups)
+SHOW_FIRST = 5  # cards a section shows before its "Show all" row
+SNOOZES = {"1h": "For an &hour", "evening": "Until this &evening", "tomorrow": "Until &tomorrow morning",
+           "next-week": "For a &week"}  # fmt: skip
+EMPTY_TITLE = "Nothing needs you today."
+EMPTY_LINE = "Enjoy the quiet — or write to someone you've been thinking of."
+
+
+def sized(font: QFont, scale: float, weight: QFont.Weight | None = None) -> QFont:
+    larger = QFont(font)
+    larger.setPointSizeF(max(font.pointSizeF(), 1.0) * scale)
+    if weight is not None:
+        larger.setWeight(weight)
+    return larger
+
+
+def section_of(due: DueReminder) -> str:
+    return KIND_SECTIONS.get(due.reminder.kind, "other")
+
+
+def sections(items: list[DueReminder], expanded: set[str]) -> Iterator[tuple[str, list[DueReminder], int]]:
+    """Each section with reminders: its key, the reminders it shows (its first few, all once
+    expanded) and how many it has; within a section, the journal's order (most overdue first)."""
+    by_section: dict[str, list[DueReminder]] = {section: [] for section in SECTIONS}
+    for due in items:
+        by_section[section_of(due)].append(due)
+    for section, members in by_section.items():
+        if members:
+            everything = section in expanded or len(members) <= SHOW_FIRST + 1  # never "Show all 6" for one more
+            yield section, members if everything else members[:SHOW_FIRST], len(members)
+
+
+def people_shown(items: list[DueReminder], expanded: set[str]) -> list[int]:
+    """Whose last conversation the cards will show: read for these only (a thousand due stay cheap)."""
+    return [d.reminder.person_id for _, shown, _ in sections(items, expanded) for d in shown
+            if d.reminder.person_id is not None]  # fmt: skip
+
+
+def arrange(items: list[DueReminder], last: dict[int, InteractionRecord | None], expanded: set[str]) -> list[Row]:
+    """The rows Today shows: each section's heading, its cards, and a "Show all" row for the rest.
+    `last` holds the people whose last conversation was read (None: never spoken to)."""
+    rows: list[Row] = []
+    for section, shown, total in sections(items, expanded):
+        rows.append(Header(section, SECTIONS[section], total))
+        for due in shown:
+            person = due.reminder.person_id or 0
+            rows.append(Card(section, due, last.get(person), known=person in last))
+        if len(shown) < total:
+            rows.append(More(section, total - len(shown), total, NOUNS[section]))
+    return rows
 
 
 class TodayPage(QWidget):
-    """Due and overdue reminders, grouped, with actions: log, reflect, review, snooze, done."""
+    """Due and overdue reminders as cards, grouped, each with its actions: log, reflect, review,
+    snooze, done, open."""
 
     log_with = Signal(int, int)  # person id, reminder id: log a conversation, then mark it done
     reflect_on = Signal(int)  # reminder id
     review = Signal(int)  # person id (programme review)
     open_person = Signal(int)
+    more_wanted = Signal()  # "Show all": read the last conversations of the people it brings
+    show_upcoming = Signal()  # the empty day's link
     changed = Signal()
-    selection_changed = Signal()  # the window's Log conversation (Ctrl+L) follows the chosen reminder
+    selection_changed = Signal()  # the window's Log conversation (Ctrl+L) follows the chosen card
 
     def __init__(self, journal: Journal):
         super().__init__()
         self.journal = journal
         self.items: list[DueReminder] = []
-        self.title = QLabel("<span style='font-size:16pt; font-weight:600'>Today</span>")
+        self.last: dict[int, InteractionRecord | None] = {}
+        self.expanded: set[str] = set()
+        self.title = QLabel("Today")
+        self.title.setFont(sized(self.title.font(), 1.6, QFont.Weight.DemiBold))  # (no style sheet: it fixes colours)
+        self.date = QLabel()
         self.load_banner = QLabel()
         self.load_banner.setWordWrap(True)
+        self.load_banner.setAccessibleName("A note on how much you are carrying")
         self.load_banner.hide()
-        self.tree = QTreeWidget()
-        self.tree.setHeaderHidden(True)
-        self.tree.setAccessibleName("Due reminders")
-        self.tree.setRootIsDecorated(False)
-        self.tree.currentItemChanged.connect(self._selection_changed)
-        self.tree.itemActivated.connect(lambda *_: self.act())
-        self.empty = QLabel()
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.detail = guard_label(QLabel())
-        self.detail.setWordWrap(True)
-        self.detail.setTextFormat(Qt.TextFormat.RichText)
-        self.act_button = QPushButton("&Log conversation…")
-        self.act_button.clicked.connect(self.act)
-        self.open_button = QPushButton("&Open person")
-        self.open_button.clicked.connect(self._open)
-        self.snooze_button = QToolButton()
-        self.snooze_button.setText("S&nooze")
-        self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.snooze_button)
-        for key, label in SNOOZES.items():
-            action = QAction(label, menu)
-            action.triggered.connect(lambda _=False, k=key: self.snooze(k))
-            menu.addAction(action)
-        custom = QAction("Until…", menu)
-        custom.triggered.connect(self.snooze_until_chosen)
-        menu.addAction(custom)
-        self.snooze_button.setMenu(menu)
-        self.done_button = QPushButton("&Done")
-        self.done_button.clicked.connect(self.done)
-        self.dismiss_button = QPushButton("D&ismiss")
-        self.dismiss_button.clicked.connect(self.dismiss)
-        buttons = QHBoxLayout()
-        for widget in (self.act_button, self.open_button, self.snooze_button, self.done_button, self.dismiss_button):
-            buttons.addWidget(widget)
-        buttons.addStretch()
         self.error = ErrorLine()
+        top = QWidget()
+        self.heading = heading = QVBoxLayout(top)  # its margins follow the cards' column (resizeEvent)
+        heading.setContentsMargins(SIDE + 2, 16, SIDE, 4)
+        heading.setSpacing(2)
+        heading.addWidget(self.title)
+        heading.addWidget(self.date)
+        heading.addSpacing(8)
+        heading.addWidget(self.load_banner)
+        heading.addWidget(self.error)
+
+        self.cards = CardView()
+        self.cards.pressed_action.connect(self._pressed)
+        self.cards.menu_requested.connect(self._card_menu)
+        self.cards.selectionModel().currentChanged.connect(lambda *_: self.selection_changed.emit())
+        self.snooze_menu = QMenu(self)
+        for key, label in SNOOZES.items():
+            action = QAction(label, self.snooze_menu)
+            action.triggered.connect(lambda _=False, k=key: self.snooze(k))
+            self.snooze_menu.addAction(action)
+        custom = QAction("&Until…", self.snooze_menu)
+        custom.triggered.connect(self.snooze_until_chosen)
+        self.snooze_menu.addAction(custom)
+
+        self.empty = QWidget()
+        self.empty_title = QLabel(EMPTY_TITLE)
+        self.empty_title.setFont(sized(self.empty_title.font(), 1.4))
+        self.empty_line = QLabel(EMPTY_LINE)
+        self.empty_line.setWordWrap(True)
+        for words_label in (self.empty_title, self.empty_line):
+            words_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.upcoming_link = QPushButton("See what is &coming up")
+        self.upcoming_link.setFlat(True)
+        self.upcoming_link.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.upcoming_link.clicked.connect(self.show_upcoming)
+        words = QWidget()
+        words.setMaximumWidth(480)
+        words.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        calm_words = QVBoxLayout(words)
+        calm_words.setSpacing(10)
+        calm_words.addWidget(self.empty_title)
+        calm_words.addWidget(self.empty_line)
+        calm_words.addWidget(self.upcoming_link, 0, Qt.AlignmentFlag.AlignHCenter)
+        calm = QHBoxLayout(self.empty)
+        calm.addWidget(words, 0, Qt.AlignmentFlag.AlignCenter)
+
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 12, 12, 12)
-        layout.addWidget(self.title)
-        layout.addWidget(self.load_banner)
-        layout.addWidget(self.tree, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(top)
+        layout.addWidget(self.cards, 1)
         layout.addWidget(self.empty, 1)
-        layout.addWidget(self.detail)
-        layout.addLayout(buttons)
-        layout.addWidget(self.error)
+        self.empty.hide()
         self._colour()
-        self._selection_changed(None, None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The title, date and banner line up with the cards' column."""
+        super().resizeEvent(event)
+        width = self.cards.viewport().width() if self.cards.isVisible() else self.width()
+        area = column(QRect(0, 0, width, 0))
+        self.heading.setContentsMargins(area.left() + 2, 16, max(SIDE, self.width() - area.right() - 1), 4)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "items"):
             self._colour()
-            self._selection_changed()
 
     def _colour(self) -> None:
         """What takes its colours from the palette, again when it changes."""
         back, text = palette.notice(self.palette())
-        self.load_banner.setStyleSheet(f"{palette.css(text, back)}; padding:10px; border-radius:6px;")
-        more = ("Relationships grow in small, personal moments. Reminders appear here when someone would be "
-                "glad to hear from you.")  # fmt: skip
-        more = palette.span(more, palette.muted(self.palette()))
-        self.empty.setText(f"<p style='font-size:13pt'>Nothing is due.</p><p>{more}</p>")
+        self.load_banner.setStyleSheet(f"{palette.css(text, back)}; padding:12px 14px; border-radius:8px;")
+        muted = palette.muted(self.palette())
+        for label in (self.date, self.empty_line):
+            palette.set_text_colour(label, muted)
+        colours = self.palette()
+        link = palette.readable(colours.color(QPalette.ColorRole.Link), colours.color(QPalette.ColorRole.Window))
+        palette.set_text_colour(self.upcoming_link, link)
+        self.date.setText(datetime.now().strftime("%A %d %B").replace(" 0", " "))
 
-    def show_due(self, items: list[DueReminder], load: EmotionalLoad) -> None:
-        """Show a freshly computed list (the window computes it off the GUI thread)."""
-        current = self.current()
-        self.items = items
+    # Showing ---------------------------------------------------------------------------------
+    def show_due(
+        self, items: list[DueReminder], load: EmotionalLoad, last: dict[int, InteractionRecord | None] | None = None
+    ) -> None:
+        """Show a freshly computed list (the window computes it, and the last conversation with each
+        person in `people_shown`, off the GUI thread); a list like the one shown changes nothing."""
         self.load_banner.setText(load.message())
         self.load_banner.setVisible(load.heavy)
-        self.tree.clear()
-        for group, title in GROUP_TITLES.items():
-            members = [d for d in items if d.group == group]
-            if not members:
-                continue
-            header = add_group(self.tree, title, len(members), icon(GROUP_ICONS[group]))
-            for due in members:
-                item = QTreeWidgetItem(header, [due.reminder.text])
-                item.setToolTip(0, rich(due.reminder.text))
-                item.setData(0, Qt.ItemDataRole.UserRole, due.reminder.id)
-                if current is not None and current.reminder.id == due.reminder.id:
-                    self.tree.setCurrentItem(item)
-            header.setExpanded(True)
-        self.tree.setVisible(bool(items))
-        self.empty.setVisible(not items)
-        if self.tree.currentItem() is None and (top := self.tree.topLevelItem(0)) is not None:
-            first = top.child(0)  # every group holds at least one reminder
-            if first is not None:
-                self.tree.setCurrentItem(first)
-        self._selection_changed(self.tree.currentItem(), None)
+        self.date.setText(datetime.now().strftime("%A %d %B").replace(" 0", " "))
+        last = self.last if last is None else last
+        if items == self.items and last == self.last and self.cards.card_model.rows:
+            return
+        current = self.current()
+        self.items, self.last = items, last
+        self._rebuild(current.reminder.id if current is not None else None)
+
+    def _rebuild(self, keep: int | None, near: int = 0) -> None:
+        """Lay the rows out again; the card with id `keep` stays chosen, else the one now at `near`."""
+        view = self.cards
+        rows = arrange(self.items, self.last, self.expanded)
+        view.card_model.set_rows(rows)
+        self.cards.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
+        chosen = next((n for n, r in enumerate(rows) if isinstance(r, Card) and r.due.reminder.id == keep), None)
+        if chosen is None:
+            start = max(0, min(near, len(rows) - 1))
+            chosen = next((n for n in range(start, len(rows)) if not isinstance(rows[n], Header)), None)
+        if chosen is None:
+            view.choose_first()
+        else:
+            view.setCurrentIndex(view.card_model.index(chosen, 0))
+            view.scrollTo(view.currentIndex())
+        self.selection_changed.emit()
+
+    def section_titles(self) -> list[str]:
+        """The headings shown, as "Check-ins (2)": what a user scanning the page reads first."""
+        return [r.label for r in self.cards.card_model.rows if isinstance(r, Header)]
+
+    def card(self, number: int) -> Card:
+        """The card in row `number` (a test's and a menu's way to name one)."""
+        row = self.cards.row(number)
+        if not isinstance(row, Card):
+            raise IndexError(f"row {number} is not a card")
+        return row
+
+    def shown_cards(self) -> list[Card]:
+        return [r for r in self.cards.card_model.rows if isinstance(r, Card)]
 
     def current(self) -> DueReminder | None:
-        item = self.tree.currentItem()
-        reminder_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
-        return next((d for d in self.items if d.reminder.id == reminder_id), None)
+        row = self.cards.row(self.cards.currentIndex().row())
+        return row.due if isinstance(row, Card) else None
 
-    def _selection_changed(self, *_: Any) -> None:
-        due = self.current()
-        for button in (self.act_button, self.open_button, self.snooze_button, self.done_button, self.dismiss_button):
-            button.setEnabled(due is not None)
-        self.selection_changed.emit()
-        if due is None:
-            self.detail.setText("")
+    # Acting ----------------------------------------------------------------------------------
+    def _pressed(self, number: int, key: str) -> None:
+        row = self.cards.row(number)
+        if isinstance(row, More):
+            self.expanded.add(row.section)
+            self._rebuild(None, number)
+            self.more_wanted.emit()
             return
-        kind = due.reminder.kind
-        self.act_button.setText(
-            "&Write reflection…" if kind is ReminderKind.self_care
-            else "&Review…" if kind is ReminderKind.programme_review
-            else "&Log conversation…"
-        )  # fmt: skip
-        self.open_button.setEnabled(due.reminder.person_id is not None)
-        lines = []
-        muted = palette.muted(self.palette())
-        if due.reminder.person_name and kind is not ReminderKind.self_care:
-            lines.append(f"<b>{html_text(due.reminder.person_name, breaks=True)}</b>")
-        if due.remember and kind is not ReminderKind.self_care:
-            lines.append(f"{palette.span('Remember:', muted)} {html_text(plain_from_markdown(due.remember))}")
-        if due.why_it_matters and kind is not ReminderKind.self_care:
-            lines.append(f"{palette.span('Why it matters:', muted)} {html_text(due.why_it_matters, breaks=True)}")
-        snoozed = due.reminder.snoozed_until
-        since = f"Snoozed until {local_time(snoozed)}" if snoozed else f"Due {local_time(due.reminder.due_at)}"
-        lines.append(palette.span(since, muted))  # on the journal's clock
-        if kind is ReminderKind.welcome:
-            lines.append("<i>Write it yourself, about them: there are no templates here, on purpose.</i>")
-        self.detail.setText("<br>".join(lines))
+        if not isinstance(row, Card):
+            return
+        self.cards.setCurrentIndex(self.cards.card_model.index(number, 0))
+        due = row.due
+        if key == "open":
+            if due.reminder.person_id is not None:
+                self.open_person.emit(due.reminder.person_id)
+            else:
+                self.act()  # a card for the user: Enter writes the reflection
+        elif key == "snooze":
+            self._popup_snooze(number)
+        elif key == "done":
+            self.done()
+        elif key == "dismiss":
+            self.dismiss()
+        else:
+            self.act()
+
+    def _popup_snooze(self, number: int) -> None:
+        """The snooze choices, under the card's Snooze button."""
+        where = self.cards.button_rect(number, "snooze").bottomLeft()
+        self.snooze_menu.popup(self.cards.viewport().mapToGlobal(where))
+
+    def _card_menu(self, number: int, where: Any) -> None:
+        """Right-click or the Menu key: the card's actions, the snooze choices and Dismiss."""
+        row = self.cards.row(number)
+        if not isinstance(row, Card):
+            return
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for action in actions_for(row.due):
+            if action.key == "snooze":
+                menu.addMenu(self.snooze_menu).setText(action.label)
+                continue
+            item = menu.addAction(action.label + ("…" if action.key in ("log", "reflect", "review") else ""))
+            item.setToolTip(rich(action.name))  # (a name may look like markup)
+            item.triggered.connect(lambda _=False, k=action.key: self._pressed(number, k))
+        menu.addSeparator()
+        dismiss = menu.addAction("D&ismiss")
+        dismiss.triggered.connect(lambda: self._pressed(number, "dismiss"))
+        menu.popup(where)
 
     def act(self) -> None:
+        """The chosen card's own action: write the reflection, review the programme place, or log."""
         due = self.current()
         if due is None:
             return
@@ -226,12 +353,8 @@ class TodayPage(QWidget):
         if self.can_log():
             self.act()
 
-    def _open(self) -> None:
-        due = self.current()
-        if due is not None and due.reminder.person_id is not None:
-            self.open_person.emit(due.reminder.person_id)
-
-    def _apply(self, action: Any) -> None:
+    def _apply(self, action: Callable[[int], object]) -> None:
+        """Snooze, done or dismiss the chosen card; it leaves at once, the next one is chosen."""
         due = self.current()
         if due is None:
             return
@@ -241,6 +364,9 @@ class TodayPage(QWidget):
             self.error.show_error(str(error))
             return
         self.error.hide()
+        near = self.cards.currentIndex().row()
+        self.items = [d for d in self.items if d.reminder.id != due.reminder.id]
+        self._rebuild(None, near)
         self.changed.emit()
 
     def snooze(self, until: str) -> None:
