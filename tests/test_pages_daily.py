@@ -14,7 +14,7 @@ from relationjournal.core.journal import Journal
 from relationjournal.core.markdown import plain_from_markdown
 from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.core.vocabulary import Channel, Direction, Platform, Tone
-from relationjournal.ui import text
+from relationjournal.ui import cards, text
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.models import TimelineCells
 from relationjournal.ui.pages import HTML_ROLE, PersonPage, SearchPage
@@ -99,8 +99,11 @@ def test_today_remember_line_reads_without_markdown(qtbot, window: MainWindow, j
         window.changes.flush()
         window.refresh_due()
     window.show_today()
-    qtbot.waitUntil(lambda: "Remember" in as_plain(window.today.detail.text()), timeout=10_000)
-    assert "Remember: Loves COBOL · has a blog" in as_plain(window.today.detail.text())
+    today = window.today
+    qtbot.waitUntil(lambda: len(today.shown_cards()) == 1, timeout=10_000)
+    [card] = today.shown_cards()
+    layout = cards.lay_out_card(today.cards.visualRect(today.cards.card_model.index(0, 0)), card, today.cards.font())
+    assert "Remember: Loves COBOL · has a blog" in [line for line, _ in layout.details]  # as the card paints it
 
 
 # Search: marked, escaped, apart, by keyboard --------------------------------------------------

@@ -108,7 +108,7 @@ def test_cards_show_initials_why_they_matter_and_the_last_conversation(qtbot, wi
     layout = cards.lay_out_card(today.cards.visualRect(today.cards.card_model.index(0, 0)), ada, today.cards.font())
     details = [text for text, _ in layout.details]
     assert details[0] == "Why they matter: Leads engineering at our biggest client"
-    assert details[-1] == "Last: 1 week ago · Email · Her book proposal; the deadline"  # Markdown stripped
+    assert details[-1] == "Last: 1 week ago · Email · Her book proposal · the deadline"  # Markdown stripped
     assert cards.initials("Ada Lovelace") == "AL" and cards.initials("Zoë Müller") == "ZM"
     assert cards.initials("cher") == "C" and cards.initials("  ") == "?"
     assert cards.initials("Ana de la Cruz Fernández-Villaverde") == "AF" and cards.initials("(Bo) 李") == "B李"
