@@ -109,6 +109,10 @@ def main() -> int:
     window.today.cards.choose_first()
     settle(app)
     window.grab().save(str(args.out / "today.png"))
+    window.show_upcoming()
+    wait_for_background_work()  # Upcoming reads in the background too
+    settle(app)
+    window.grab().save(str(args.out / "upcoming.png"))
     window.search.setText("marathon")
     window.run_search()
     wait_for_background_work()  # the search runs in the background
