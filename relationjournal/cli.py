@@ -292,7 +292,22 @@ def _tone(text: str) -> Tone:
 
 
 def _date(field: str) -> Callable[[str], Any]:
-    return _argument_type(lambda text: fields.iso_date(text, field))
+    """A day as people write it: 2026-12-07, 7 Dec 2026, December 7, 2026, 7.12.2026 (as the app
+    takes it). Slashes are refused: 12/7 is July in one country and December in another."""
+
+    def read(text: str) -> Any:
+        import re
+
+        from relationjournal.core.clock import parse_day
+
+        if "/" in text and not re.match(r"\s*\d{4}/", text):
+            raise InvalidInput(f"{field}: {text.strip()!r} could be read two ways; write 2026-12-07 or 7 Dec 2026.")
+        day = parse_day(text, field)
+        if day is None:
+            raise InvalidInput(f"{field}: give a date, like 2026-12-07 or 7 Dec 2026.")
+        return day
+
+    return _argument_type(read)
 
 
 def _time(field: str) -> Callable[[str], str]:

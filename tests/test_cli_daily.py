@@ -206,3 +206,19 @@ def test_logging_with_a_channel_alias_saves_the_channel(sandbox: Sandbox) -> Non
     init_journal()
     cli_ok("person", "add", "Ada")
     assert "Logged #1: x with Ada" in cli_ok("log", "Ada", "--channel", "Twitter", "--summary", "Liked the thread")
+
+
+def test_dates_on_the_command_line_are_taken_as_people_write_them(sandbox) -> None:
+    init_journal_for_dates()
+    for written in ("2026-12-07", "7 Dec 2026", "December 7, 2026", "7.12.2026"):
+        result = run_cli("person", "add", f"Ada {written}", "--birthday", written)
+        assert result.returncode == 0, result.stderr
+        shown = run_cli("person", "show", f"Ada {written}").stdout
+        assert "7 December 2026" in shown or "2026-12-07" in shown, shown
+    ambiguous = run_cli("person", "add", "Bo", "--birthday", "12/7/2026")
+    assert ambiguous.returncode == 2 and "could be read two ways" in ambiguous.stderr
+    assert ambiguous.stderr.strip().splitlines()[-1].endswith("write 2026-12-07 or 7 Dec 2026.")  # after the usage
+
+
+def init_journal_for_dates() -> None:
+    assert run_cli("init").returncode == 0
