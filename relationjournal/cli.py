@@ -301,7 +301,10 @@ def _date(field: str) -> Callable[[str], Any]:
         from relationjournal.core.clock import parse_day
 
         if "/" in text and not re.match(r"\s*\d{4}/", text):
-            raise InvalidInput(f"{field}: {text.strip()!r} could be read two ways; write 2026-12-07 or 7 Dec 2026.")
+            raise InvalidInput(
+                f"{field}: {text.strip()!r} is not clear (countries read it as different days); "
+                "write it like 2026-12-07 or 7 Dec 2026."
+            )
         day = parse_day(text, field)
         if day is None:
             raise InvalidInput(f"{field}: give a date, like 2026-12-07 or 7 Dec 2026.")

@@ -216,8 +216,8 @@ def test_dates_on_the_command_line_are_taken_as_people_write_them(sandbox) -> No
         shown = run_cli("person", "show", f"Ada {written}").stdout
         assert "7 December 2026" in shown or "2026-12-07" in shown, shown
     ambiguous = run_cli("person", "add", "Bo", "--birthday", "12/7/2026")
-    assert ambiguous.returncode == 2 and "could be read two ways" in ambiguous.stderr
-    assert ambiguous.stderr.strip().splitlines()[-1].endswith("write 2026-12-07 or 7 Dec 2026.")  # after the usage
+    assert ambiguous.returncode == 2 and "countries read it as different days" in ambiguous.stderr
+    assert ambiguous.stderr.strip().splitlines()[-1].endswith("write it like 2026-12-07 or 7 Dec 2026.")  # after usage
 
 
 def init_journal_for_dates() -> None:
