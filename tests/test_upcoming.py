@@ -202,3 +202,25 @@ def test_moving_to_a_time_already_past_is_refused_in_the_dialog_and_nothing_chan
     qtbot.mouseClick(window.upcoming.move_button, Qt.MouseButton.LeftButton)
     assert said == ["move: that time has already passed; choose a later one."]
     assert [r.due_at for r in journal.reminders()] == [due]
+
+
+def test_a_long_due_now_folds_away_so_what_is_to_come_shows_and_the_users_choice_is_kept(
+    qtbot, window: MainWindow, journal: Journal
+) -> None:
+    long_ago = datetime.now(UTC) - timedelta(days=90)
+    for i in range(7):  # seven people overdue: "Due now" is Today's list
+        journal.add_person(PersonDraft(f"Person {i}", cadence_days=30), now=long_ago)
+    later = journal.add_person(PersonDraft("Zoë"))
+    journal.add_reminder(ReminderKind.follow_up, datetime.now(UTC) + timedelta(days=3), "Ask about the move",
+                         person_id=later.id)  # fmt: skip
+    qtbot.waitUntil(lambda: window.act_today.text() == "To&day (7)", timeout=10_000)  # the nudges are made
+    with qtbot.waitSignal(window.upcoming.loaded, timeout=10_000):
+        window.act_upcoming.trigger()
+    tree = window.upcoming.tree
+    due_now, coming = tree.topLevelItem(0), tree.topLevelItem(1)
+    assert due_now.text(0) == "Due now (7)" and not due_now.isExpanded()
+    assert coming.isExpanded() and coming.child(0).text(2) == "Ask about the move"
+    tree.expandItem(due_now)  # the user opens it
+    with qtbot.waitSignal(window.upcoming.loaded, timeout=10_000):
+        window.upcoming.reload()
+    assert tree.topLevelItem(0).isExpanded()  # and it stays open when the list is read again

@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy 
     from relationjournal.core.journal import Journal
 
 DUE_NOW = "Due now"
+DUE_NOW_SHOWN = 5  # more than this, and Upcoming shows "Due now" folded (Today lists them)
 EMPTY = "Nothing scheduled. Reminders you set and check-ins after hard events appear here."
 WHEN, WHO, WHAT = range(3)
 
@@ -65,11 +66,16 @@ class UpcomingPage(QWidget):
         title = QLabel("<span style='font-size:16pt; font-weight:600'>Upcoming</span>")
         hint = MutedLabel("What is scheduled, by the day it comes. Move one to another day, or remove it.")
         hint.setWordWrap(True)
+        self._loading = False
+        self._due_now: QTreeWidgetItem | None = None  # the "Due now" group, folded when long (see _loaded)
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Upcoming reminders")
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels(["When", "Who", "Reminder"])
-        self.tree.setRootIsDecorated(False)
+        self.tree.setRootIsDecorated(True)  # "Due now" can fold away: Today is where it is worked through
+        self.due_now_open: bool | None = None  # the user's choice this session; None: folded when long
+        self.tree.itemExpanded.connect(lambda item: self._folded(item, False))
+        self.tree.itemCollapsed.connect(lambda item: self._folded(item, True))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
@@ -145,6 +151,8 @@ class UpcomingPage(QWidget):
 
         current = self.current()
         self.items, self.zone = items, zone
+        self._loading = True  # (groups expanded while being built are not the user's choice)
+        self._due_now = None
         self.tree.clear()
         groups: dict[str, list[UpcomingReminder]] = {}
         for item in items:
@@ -152,15 +160,24 @@ class UpcomingPage(QWidget):
         for heading, members in groups.items():
             group = add_group(self.tree, heading, len(members), icon("today"))
             group.setFirstColumnSpanned(True)
+            if heading == DUE_NOW:
+                self._due_now = group
+                long = len(members) > DUE_NOW_SHOWN and len(groups) > 1
+                group.setExpanded(self.due_now_open if self.due_now_open is not None else not long)
             for upcoming in members:
                 row = self._row(group, upcoming, zone, with_day=heading == DUE_NOW, now=now)
                 if current is not None and current.reminder.id == upcoming.reminder.id:
                     self.tree.setCurrentItem(row)
+        self._loading = False
         self.tree.setVisible(bool(items))
         self.empty.setVisible(not items)
         self.error.hide()
         self._selection_changed()
         self.loaded.emit()
+
+    def _folded(self, item: QTreeWidgetItem, folded: bool) -> None:
+        if item is self._due_now and not self._loading:
+            self.due_now_open = not folded
 
     def _row(
         self, group: QTreeWidgetItem, upcoming: UpcomingReminder, zone: tzinfo, *, with_day: bool, now: datetime
