@@ -59,6 +59,11 @@ SUMMARIES = [
     "They replied to our post with a great idea", "Introduced them to Sam for the partnership",
     "Quick thanks for the shout-out", "Reviewed their draft, gave gentle feedback",
 ]  # fmt: skip
+REMINDER_TEXTS = {
+    ReminderKind.follow_up: "Follow up on what you talked about last time",
+    ReminderKind.stay_in_touch: "Stay in touch: it has been a while",
+    ReminderKind.welcome: "Welcome them personally: say what you liked about what they shared",
+}
 HARD = {"Sent condolences after the loss of their father", "Checked in after the surgery"}
 NOTES = [
     "Has **two kids** (Mia, 7 and Leo, 4). Mia just started school.",
@@ -141,7 +146,8 @@ def generate(session: Session, *, people: int, interactions: int, seed: int = 1,
         pid = first_id + rng.randrange(people)
         kind = rng.choice([ReminderKind.follow_up, ReminderKind.stay_in_touch, ReminderKind.welcome])
         due = now + timedelta(days=rng.randrange(-10, 30), hours=rng.randrange(24))
-        reminder_rows.append({"person_id": pid, "kind": kind, "due_at": due, "text": "", "state": ReminderState.open,
+        reminder_rows.append({"person_id": pid, "kind": kind, "due_at": due, "text": REMINDER_TEXTS[kind],
+                              "state": ReminderState.open,
                               "created_at": now, "recurrence_days": None, "snoozed_until": None})  # fmt: skip
     for _ in range(max(1, people // 20) if people else 0):
         pid = first_id + rng.randrange(people)
