@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from relationjournal.cli import main
 from relationjournal.core.errors import Ambiguous, NotFound
 from relationjournal.core.folding import fold
 from relationjournal.core.journal import Journal
@@ -25,14 +24,14 @@ from tests.conftest import Sandbox, run_cli
 from tests.test_cli import cli_ok, init_journal, one_line_error
 
 
-def usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    """Run `main(argv)`, which must stop with exit status 2 (bad usage); returns its error line."""
-    with pytest.raises(SystemExit) as stopped:
-        main(argv)
-    assert stopped.value.code == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    return err.strip().splitlines()[-1]
+def usage_error(argv: list[str], _capsys: object = None) -> str:
+    """Run the CLI with `argv` (in a process of its own: its `main` makes a process undumpable for
+    good, which other tests' processes must not become); it must stop with exit status 2 (bad
+    usage). Returns its error line."""
+    result = run_cli(*argv)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()[-1]
 
 
 # 7. No display ------------------------------------------------------------------------------------

@@ -29,8 +29,6 @@ MAX_JSON_BYTES = 64 * 1024 * 1024  # a JSON file read whole (Meta's wrapped list
 SNIFF_BYTES = 64 * 1024  # how much of a file decides its encoding
 _CHUNK = 256 * 1024
 
-# csv's limit is one setting for the whole process: raise it (never lower it) once, here.
-csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
 
 
 class Part(enum.StrEnum):
@@ -178,6 +176,9 @@ _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that did not decode, kept by
 def csv_rows(file: ExportFile) -> Iterator[tuple[int, list[str]]]:
     """Each row with the line it starts on, one at a time (a field may span lines)."""
     line = 1
+    # csv's limit is one setting for the whole process: raised while this file is read, then put back
+    # (the journal's own CSV import counts on it, as anything else reading CSV in this process may).
+    previous = csv.field_size_limit(CSV_FIELD_LIMIT)
     with open_text(file, errors="surrogateescape") as text:
         reader = csv.reader(text, strict=False)
         try:
@@ -196,6 +197,8 @@ def csv_rows(file: ExportFile) -> Iterator[tuple[int, list[str]]]:
             raise InvalidInput(f"{file.name}, line {line}: not a readable CSV file ({error}).") from None
         except UnicodeError:  # UTF-16 with half a character at the end
             raise not_utf8(file.name, f"line {line}") from None
+        finally:
+            csv.field_size_limit(previous)
 
 
 def load_json(file: ExportFile) -> Any:
