@@ -46,6 +46,8 @@ _NAMES = {
         "QCloseEvent",
         "QColor",
         "QDesktopServices",
+        "QDragEnterEvent",
+        "QDropEvent",
         "QFont",
         "QFontMetrics",
         "QGuiApplication",
