@@ -806,7 +806,7 @@ class Engine:
                             "conversation",
                             summary,
                             first[0].astimezone(self.rules.zone).strftime("%Y-%m-%d"),
-                            f"{len(entry.messages)} messages",
+                            f"{len(entry.messages)} message" + ("s" if len(entry.messages) != 1 else ""),
                         )
                     )
             self.with_conversations.add(entry.person_id)

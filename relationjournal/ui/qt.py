@@ -26,6 +26,7 @@ _NAMES = {
         "QModelIndex",
         "QObject",
         "QPersistentModelIndex",
+        "QPointF",
         "QRect",
         "QRunnable",
         "QSettings",
