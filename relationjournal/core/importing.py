@@ -337,6 +337,22 @@ class _Pending:
     # (when, outgoing, speaker, text, subject, message key)
 
 
+INSERTS = {
+    "person": "INSERT INTO person (id, display_name, pronouns, organisation, role, how_we_met, why_it_matters, "
+    "reaches_out, remember, birthday, source, status, cadence_days, business_paused_until, last_contact_at, "
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "handle": "INSERT INTO handle (id, person_id, platform, value) VALUES (?, ?, ?, ?)",
+    "note": "INSERT INTO note (id, person_id, body, pinned, hard_event, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "person_tag": "INSERT OR IGNORE INTO person_tag (person_id, tag_id) VALUES (?, ?)",
+    "interaction": "INSERT INTO interaction (id, person_id, occurred_at, channel, custom_channel_id, direction, "
+    "summary, body, tone, context, hard_event, reached_out_by, follow_up_on, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "import_source": "INSERT INTO import_source (id, source_key, kind, person_id, interaction_id, platform, "
+    "first_seen, last_seen, relations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+}
+
+
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(UTC_FORMAT)
 
@@ -389,15 +405,15 @@ class Engine:
         self.owners: dict[Kind, ImportedOwner] = {}
         self.candidates: dict[Kind, Counter[str]] = defaultdict(Counter)
         self.candidate_names: dict[str, str] = {}
-        self.candidate_seen: set[tuple[str, str]] = set()
+        self.candidate_seen: set[str] = set()  # participants of the conversation being read
+        self.last_conversation = ""
         # Rows to write, in an order foreign keys accept.
         self.rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        self.body_updates: list[tuple[str, int]] = []
-        self.relation_updates: dict[str, str] = {}
+        self.body_updates: list[tuple[Any, ...]] = []
         self.welcome: list[tuple[int, str]] = []
         self.with_conversations: set[int] = set()
         self.tagged: set[tuple[int, int]] = set()
-        self.written_messages: set[str] = set()
+        self.new_keys: dict[str, tuple[int, str]] = {}  # source key → (person id, platform), written at the end
 
     # Loading what the journal holds: a few queries, one dictionary each ---------------------------------
     def _load(self) -> None:
@@ -406,10 +422,17 @@ class Engine:
             table: (sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar() or 0) + 1
             for table in ("person", "handle", "note", "interaction", "import_source", "reminder")
         }
-        self.first_new_person = self.next_id["person"]
         self.handles: dict[tuple[str, str], int] = {}
+        self.held: dict[int, set[tuple[str, str]]] = defaultdict(set)  # each person's handles, as compared
         for person_id, platform, value in sql("SELECT person_id, platform, value FROM handle ORDER BY person_id"):
-            self.handles.setdefault(self._handle_key(platform, value), person_id)
+            key = self._handle_key(platform, value)
+            self.handles.setdefault(key, person_id)
+            self.held[person_id].add(key)
+        # The fields an import may fill in, for everyone (10,000 short rows): no query per person matched.
+        self.fillable: dict[int, list[str]] = {
+            row[0]: [value or "" for value in row[1:]]
+            for row in sql("SELECT id, organisation, role, birthday, how_we_met, remember FROM person")
+        }
         self.names: dict[tuple[str, ...], list[tuple[int, str]]] = defaultdict(list)
         for person_id, name in sql("SELECT id, display_name FROM person"):
             words = _name_key(name)
@@ -448,6 +471,13 @@ class Engine:
     # The stream -------------------------------------------------------------------------------------------
     def run(self) -> ImportSummary:
         self._load()
+        return self._run()
+
+    def _sync(self) -> None:
+        """Write everything gathered (before this engine reads or writes the connection itself)."""
+        self._write()
+
+    def _run(self) -> ImportSummary:  # (one pass over the records; see `run`)
         pending: dict[str, _Pending] = {}
         conversation = ""
         done = 0
@@ -470,7 +500,7 @@ class Engine:
                 self._write()
         self._close_days(pending)
         self._finish_followers()
-        self._write()
+        self._sync()
         self._welcome()
         self.progress(done, max(self.expected, done), "records")
         return self._summary(done)
@@ -503,9 +533,7 @@ class Engine:
             else:
                 person_id = self._new_person(record, new_follower)
                 self._preview("person", record.name, record.where, "new follower" if new_follower else "new")
-            self.rows["import_source"].append(
-                (self._id("import_source"), key, "person", person_id, None, platform, self.stamp, self.stamp, "")
-            )
+            self.new_keys[key] = (person_id, platform)
         if new_follower:
             self.counts["new_followers"] += 1
             self.welcome.append((person_id, record.name))
@@ -561,7 +589,8 @@ class Engine:
             )
         )
         self.counts["new"] += 1
-        self._add_handles(person_id, record, set())
+        self.fillable[person_id] = [record.organisation, record.role, birthday or "", _how_we_met(record), remember]
+        self._add_handles(person_id, record, self.held[person_id])
         if record.notes.strip():
             self._add_note(person_id, record)
         for label in record.labels:
@@ -603,11 +632,7 @@ class Engine:
 
     def _fill(self, person_id: int, record: ImportedPerson) -> None:
         """Fill the person's empty fields from the record; never change one the user wrote."""
-        if person_id >= self.first_new_person:
-            self._write()  # a person made earlier in this import is in the table before it is read
-        row = self.connection.exec_driver_sql(
-            "SELECT organisation, role, birthday, how_we_met, remember FROM person WHERE id = ?", (person_id,)
-        ).one()
+        current = self.fillable.get(person_id)
         offered = {
             "organisation": record.organisation,
             "role": record.role,
@@ -615,26 +640,17 @@ class Engine:
             "how_we_met": _how_we_met(record),
             "remember": _month_day(record.birthday) if isinstance(record.birthday, MonthDay) else "",
         }
-        values = {
-            name: value
-            for (name, value), current in zip(offered.items(), row, strict=True)
-            if value and not (current or "").strip()
-        }
+        values: dict[str, str] = {}
+        for index, (name, value) in enumerate(offered.items()):
+            if value and current is not None and not current[index].strip():
+                values[name] = current[index] = value
         if values:
             assignments = ", ".join(f"{name} = ?" for name in values)
-            self.connection.exec_driver_sql(
-                f"UPDATE person SET {assignments}, updated_at = ? WHERE id = ?",
-                (*values.values(), self.stamp, person_id),
-            )
+            statement = f"UPDATE person SET {assignments}, updated_at = ? WHERE id = ?"
+            self.rows[statement].append((*values.values(), self.stamp, person_id))
             for name in values:
                 self.filled[FILLED_LABELS[name]] += 1
-        held = {
-            self._handle_key(p, v)
-            for p, v in self.connection.exec_driver_sql(
-                "SELECT platform, value FROM handle WHERE person_id = ?", (person_id,)
-            )
-        }
-        self._add_handles(person_id, record, held)
+        self._add_handles(person_id, record, self.held[person_id])
         if record.notes.strip():
             self._add_note(person_id, record)
 
@@ -642,6 +658,7 @@ class Engine:
         folded = name.casefold()
         tag_id = self.tag_ids.get(folded)
         if tag_id is None:
+            self._sync()  # the connection is this thread's for a moment
             found = self.connection.exec_driver_sql("SELECT id FROM tag WHERE name = ?", (name,)).scalar()
             if found is None:
                 found = self.connection.exec_driver_sql("INSERT INTO tag (name) VALUES (?)", (name,)).lastrowid
@@ -659,9 +676,12 @@ class Engine:
 
     def _message(self, message: ImportedMessage, pending: dict[str, _Pending]) -> None:
         everyone = [message.sender, *message.recipients]
+        if message.conversation_key != self.last_conversation:  # who may be the owner: counted per conversation
+            self.last_conversation = message.conversation_key
+            self.candidate_seen.clear()
         for participant in everyone:
-            if (message.conversation_key, participant.key) not in self.candidate_seen:
-                self.candidate_seen.add((message.conversation_key, participant.key))
+            if participant.key not in self.candidate_seen:
+                self.candidate_seen.add(participant.key)
                 self.candidates[message.kind][participant.key] += 1
                 if participant.name:
                     self.candidate_names.setdefault(participant.key, participant.name)
@@ -695,19 +715,21 @@ class Engine:
             self._skip("message", "a group conversation with no one in your journal", message.where)
             return
         self.messages_this_run.add(key)
-        day = message.when.astimezone(self.rules.zone).date().isoformat()
+        local = message.when.astimezone(self.rules.zone)
+        day = local.date().isoformat()
         speaker = (
             "Me"
             if outgoing
             else (message.sender.name.split()[0] if message.sender.name.strip() else _x_name(message.sender.key))
         )
         context = "business" if message.kind is Kind.linkedin else "personal"
-        for participant, person_id in targets:
+        for index, (participant, person_id) in enumerate(targets):
             day_key = f"{message.conversation_key}|{participant.key}|{day}"
             entry = pending.get(day_key)
             if entry is None:
                 entry = pending[day_key] = _Pending(day_key, person_id, message.channel, context, message.title)
-            entry.messages.append((message.when, outgoing, speaker, message.text, message.subject, key))
+            # The message's own key rides with its first entry only: one row for it, whatever the group's size.
+            entry.messages.append((local, outgoing, speaker, message.text, message.subject, key if index == 0 else ""))
         self.counts["messages"] += 1
 
     def _participant(self, participant: Participant, message: ImportedMessage, *, create: bool) -> int | None:
@@ -747,13 +769,13 @@ class Engine:
         for entry in pending.values():
             entry.messages.sort(key=lambda m: m[0])
             body = "\n".join(
-                f"{when.astimezone(self.rules.zone):%H:%M} {speaker}: {text}"
+                f"{when.hour:02d}:{when.minute:02d} {speaker}: {text}"
                 for when, _out, speaker, text, _subject, _key in entry.messages
             )
             interaction_id = self.days_this_run.get(entry.key) or self.known_days.get(entry.key)
             if entry.key in self.known_days and interaction_id is None:
-                for *_rest, message_key in entry.messages:
-                    self._skip("message", "its day's conversation was deleted from your journal", message_key)
+                for _message in entry.messages:
+                    self._skip("message", "its day's conversation was deleted from your journal", entry.key)
                 continue
             if interaction_id is not None:
                 self.body_updates.append(("\n" + body, interaction_id))
@@ -811,8 +833,7 @@ class Engine:
                     )
             self.with_conversations.add(entry.person_id)
             for _when, _out, _speaker, _text, _subject, message_key in entry.messages:
-                if message_key not in self.written_messages:
-                    self.written_messages.add(message_key)
+                if message_key:
                     self.rows["import_source"].append(
                         (
                             self._id("import_source"),
@@ -830,68 +851,64 @@ class Engine:
 
     # Followers, writing, welcomes -------------------------------------------------------------------------
     def _finish_followers(self) -> None:
-        for key, now in self.relations_now.items():
-            known = self.known_people.get(key)
-            before = set(known[1].split(",")) - {""} if known else set()
-            self.relation_updates[key] = ",".join(sorted(before | now))
+        """The person rows of this import with every relation seen; an earlier import's, updated where they
+        changed (a follower who is no longer in the new list is no longer a follower)."""
+        for key, (person_id, platform) in self.new_keys.items():
+            relations = ",".join(sorted(self.relations_now[key]))
+            row: tuple[Any, ...] = (
+                self._id("import_source"),
+                key,
+                "person",
+                person_id,
+                None,
+                platform,
+                self.stamp,
+                self.stamp,
+                relations,
+            )
+            self.rows["import_source"].append(row)
+        updates = []
         for key, (_person_id, relations) in self.known_people.items():
+            before = set(relations.split(",")) - {""}
+            now = before | self.relations_now.get(key, set())
             platform = key.split(":", 1)[0]
             if (
                 platform in self.follower_lists
-                and key in self.previous_followers
+                and "follower" in before
                 and "follower" not in self.relations_now.get(key, set())
             ):
                 self.counts["unfollowed"] += 1
-                left = set(relations.split(",")) | self.relations_now.get(key, set())
-                self.relation_updates[key] = ",".join(sorted(left - {"follower", ""}))
+                now.discard("follower")
+            if now != before or key in self.relations_now:
+                updates.append((",".join(sorted(now)), self.stamp, key))
+        if updates:
+            self.rows["UPDATE import_source SET relations = ?, last_seen = ? WHERE source_key = ?"] = updates
         for platform in self.follower_lists:
-            list_key = f"{platform}:list:follower"
             if platform not in self.had_followers:
-                self.rows["import_source"].append(
-                    (
-                        self._id("import_source"),
-                        list_key,
-                        "list",
-                        None,
-                        None,
-                        platform,
-                        self.stamp,
-                        self.stamp,
-                        "follower",
-                    )
+                row = (
+                    self._id("import_source"),
+                    f"{platform}:list:follower",
+                    "list",
+                    None,
+                    None,
+                    platform,
+                    self.stamp,
+                    self.stamp,
+                    "follower",
                 )
+                self.rows["import_source"].append(row)
 
     def _write(self) -> None:
-        sql = self.connection.exec_driver_sql
-        statements = {
-            "person": "INSERT INTO person (id, display_name, pronouns, organisation, role, how_we_met, why_it_matters, "
-            "reaches_out, remember, birthday, source, status, cadence_days, business_paused_until, "
-            "last_contact_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?)",
-            "handle": "INSERT INTO handle (id, person_id, platform, value) VALUES (?, ?, ?, ?)",
-            "note": "INSERT INTO note (id, person_id, body, pinned, hard_event, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            "person_tag": "INSERT OR IGNORE INTO person_tag (person_id, tag_id) VALUES (?, ?)",
-            "interaction": "INSERT INTO interaction (id, person_id, occurred_at, channel, custom_channel_id, "
-            "direction, "
-            "summary, body, tone, context, hard_event, reached_out_by, follow_up_on, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            "import_source": "INSERT INTO import_source (id, source_key, kind, person_id, interaction_id, platform, "
-            "first_seen, last_seen, relations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        }
-        for table, statement in statements.items():
-            rows = self.rows.pop(table, None)
-            if rows:
-                sql(statement, rows)
+        """Write the rows gathered with one executemany a statement, inserts first (in an order foreign keys
+        accept). (A writer thread was tried: SQLite's per-row handing back of the GIL made it no faster.)"""
+        job = [(INSERTS[table], self.rows.pop(table)) for table in INSERTS if self.rows.get(table)]
+        job += [(statement, self.rows.pop(statement)) for statement in list(self.rows) if self.rows[statement]]
         if self.body_updates:
-            sql("UPDATE interaction SET body = body || ? WHERE id = ?", self.body_updates)
+            job.append(("UPDATE interaction SET body = body || ? WHERE id = ?", self.body_updates))
             self.body_updates = []
-        if self.relation_updates:
-            sql(
-                "UPDATE import_source SET relations = ?, last_seen = ? WHERE source_key = ?",
-                [(relations, self.stamp, key) for key, relations in self.relation_updates.items()],
-            )
-            self.relation_updates = {}
+        self.rows.clear()
+        for statement, rows in job:
+            self.connection.exec_driver_sql(statement, rows)
 
     def _welcome(self) -> None:
         from relationjournal.core.models import Person
