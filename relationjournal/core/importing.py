@@ -222,7 +222,7 @@ class ImportSummary:
         """The summary in words, for the command line and the app's preview."""
         if self.journal_rows:
             rows = ", ".join(f"{n:,} from {name}" for name, n in self.journal_rows.items() if n) or "no rows"
-            return [f"Relation Journal CSV: {rows}."]
+            return [f"Relation Journal CSV: {rows}."] + (["Dry run: nothing was changed."] if self.dry_run else [])
         out = [f"Found: {', '.join(PLATFORM_NAMES.get(Kind(k), k) for k in self.kinds)} ({self.records:,} records)."]
         matched = f" ({_counts(self.matched_by)})" if self.matched_by else ""
         out.append(
