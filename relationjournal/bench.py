@@ -318,6 +318,7 @@ class Bench:
         journal.close()
         connection.close()
         self.results.append(self.import_case(made[-1], heavy))
+        self.results.extend(self.linkedin_import_case())
         self.results.extend(self.cold_start())
         self.results.append(self.scroll_memory())
         self.results.extend(self.gui_stalls())
@@ -353,6 +354,114 @@ class Bench:
             shutil.rmtree(target.data_dir, ignore_errors=True)
         return Result("CSV import of that export into a new journal", times, floors, "≤ 2× raw executemany",
                       lambda r: (r.ratio or 9) <= 2, "s")  # fmt: skip
+
+    # Importing a LinkedIn export -----------------------------------------------------------------------
+    def linkedin_sizes(self) -> tuple[int, int]:
+        """Connections and messages: 30,000 and 200,000 beside 10,000 people and 1,000,000 interactions."""
+        return self.args.people * 3, max(100, self.args.interactions // 5)
+
+    def linkedin_export(self) -> Path:
+        """A synthetic LinkedIn export in the real format (the `Notes:` preamble, quoted multi-line
+        messages, newest first per conversation), made once and cached beside the journal."""
+        connections, messages = self.linkedin_sizes()
+        folder = self.cache / f"linkedin-export-{connections}-{messages}"
+        if (folder / "messages.csv").exists():
+            return folder
+        folder.mkdir(parents=True, exist_ok=True)
+        first = ["Ada", "Zoë", "Grace", "Amaka", "Noor", "Sam", "Lena", "Jürgen", "Renée", "Kwame", "Mei", "Ola"]
+        last = ["Lovelace", "Müller", "Hopper", "Obi", "Haddad", "Taylor", "Berg", "Dupont", "Mensah", "Chen"]
+        url = "https://www.linkedin.com/in/bench-{:06d}"
+        with (folder / "Connections.csv").open("w", encoding="utf-8", newline="") as handle:
+            handle.write('Notes:\n"When exporting your connection data, you may notice that some of the email '
+                         'addresses are missing."\n\n')  # fmt: skip
+            writer = csv.writer(handle)
+            writer.writerow(["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"])
+            for i in range(connections):
+                email = f"bench{i}@example.org" if i % 10 == 0 else ""
+                writer.writerow([first[i % len(first)], f"{last[(i // len(first)) % len(last)]}-{i}", url.format(i),
+                                 email, f"Company {i % 500}", "Engineer", "15 Mar 2024"])  # fmt: skip
+        owner = "https://www.linkedin.com/in/bench-owner"
+        header = ["CONVERSATION ID", "CONVERSATION TITLE", "FROM", "SENDER PROFILE URL", "TO",
+                  "RECIPIENT PROFILE URLS", "DATE", "SUBJECT", "CONTENT", "FOLDER"]  # fmt: skip
+        per_conversation = 10
+        with (folder / "messages.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            for n in range(messages):
+                conversation, k = divmod(n, per_conversation)
+                who = conversation % connections
+                name = f"{first[who % len(first)]} {last[(who // len(first)) % len(last)]}-{who}"
+                day, minute = divmod((per_conversation - 1 - k) * 37, 60 * 24)  # newest first
+                when = f"2025-{1 + conversation % 12:02d}-{1 + conversation % 27 + day:02d} " \
+                       f"{minute // 60:02d}:{minute % 60:02d}:00 UTC"  # fmt: skip
+                mine = k % 2 == 0
+                writer.writerow([f"2-bench{conversation}==", "", "Bench Owner" if mine else name,
+                                 owner if mine else url.format(who), name if mine else "Bench Owner",
+                                 url.format(who) if mine else owner, when, "",
+                                 f"Message {n} about the marathon.\nSecond line of {n}.", "INBOX"])  # fmt: skip
+        return folder
+
+    def linkedin_import_case(self) -> list[Result]:
+        """Import the synthetic LinkedIn export into a copy of the benchmark journal (in a process of its
+        own, for its peak memory), beside a raw executemany of the very rows it wrote into another copy."""
+        export = self.linkedin_export()
+        connections, messages = self.linkedin_sizes()
+        times, floors, peaks = [], [], []
+        for _ in range(max(1, min(self.args.repeat, self.args.heavy_repeat))):
+            command = [sys.executable, "-m", "relationjournal.bench", "--linkedin-import-child", str(export),
+                       "--cache", str(self.cache), "--people", str(self.args.people), "--interactions",
+                       str(self.args.interactions)]  # fmt: skip
+            child = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=3600)
+            if child.returncode != 0:
+                raise RuntimeError(f"the LinkedIn import failed:\n{child.stderr[-4000:]}")
+            seconds, floor, peak = json.loads(child.stdout.splitlines()[-1])
+            times.append(seconds)
+            floors.append(floor)
+            peaks.append(peak)
+        size = f"{connections:,} connections, {messages:,} messages into {self.args.people:,} people"
+        return [
+            Result(f"LinkedIn import ({size})", times, floors, "≤ 2× raw executemany of its rows",
+                   lambda r: (r.ratio or 9) <= 2, "s"),
+            Result("LinkedIn import: peak memory of the process", peaks, None, "peak RSS < 300 MB",
+                   lambda r: max(r.times) < 300, "MB"),
+        ]  # fmt: skip
+
+    def linkedin_import_child(self, export: Path) -> list[float]:
+        """One LinkedIn import and its floor: [seconds, floor seconds, peak MB of this process]."""
+        from relationjournal.core.access import open_journal
+
+        tables = ("person", "handle", "person_tag", "interaction", "import_source")
+        copy = self.copy_journal("linkedin-import")
+        raw = self.raw(copy)
+        before = {table: raw.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0] for table in tables}
+        raw.close()
+        journal = open_journal(copy)
+        start = time.perf_counter()
+        journal.import_source(export, kind="linkedin")
+        seconds = time.perf_counter() - start
+        journal.close()
+        status = Path("/proc/self/status")
+        peak = 0.0
+        if status.exists():  # VmHWM: this process's peak memory
+            peak = next(int(x.split()[1]) for x in status.read_text().splitlines() if x.startswith("VmHWM:")) / 1024
+        raw = self.raw(copy)
+        rows = {table: raw.execute(f"SELECT * FROM {table} WHERE rowid > ?", (before[table],)).fetchall()
+                for table in tables}  # fmt: skip
+        raw.close()
+        shutil.rmtree(copy.data_dir)
+        target = self.copy_journal("linkedin-floor")
+        floor = self.raw(target, cache_kib=None)
+        start = time.perf_counter()
+        floor.execute("BEGIN")
+        for table in tables:
+            if rows[table]:
+                marks = ", ".join("?" * len(rows[table][0]))
+                floor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])
+        floor.execute("COMMIT")
+        floor_seconds = time.perf_counter() - start
+        floor.close()
+        shutil.rmtree(target.data_dir)
+        return [seconds, floor_seconds, peak]
 
     def cold_start(self) -> list[Result]:
         """First paint of the main window against a bare PySide6 window's, both timed from just
@@ -855,6 +964,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2, help="with --memory-security: processes per setting")
     parser.add_argument("--memory-security-child", choices=("ON", "OFF"), help=argparse.SUPPRESS)
     parser.add_argument("--gui-stalls-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--linkedin-import-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=("linkedin-import",), help="run only this case (the journal is built first)")
     args = parser.parse_args(argv)
     if args.cache is None:
         args.cache = str(
@@ -867,8 +978,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.gui_stalls_child:
         print(json.dumps(bench.gui_stalls_child()))
         return 0
+    if args.linkedin_import_child:
+        print(json.dumps(bench.linkedin_import_child(args.linkedin_import_child)))
+        return 0
     bench.build()
-    if args.memory_security:
+    if args.only == "linkedin-import":
+        bench.results.extend(bench.linkedin_import_case())
+    elif args.memory_security:
         bench.results.extend(bench.memory_security())
     else:
         bench.run()

@@ -69,6 +69,9 @@ DISPLAY_PLATFORMS = ("xcb", "wayland")
 
 
 # Parsing -----------------------------------------------------------------------------------------
+IMPORT_KINDS = ("auto", "linkedin", "x", "instagram", "facebook", "google", "vcard", "journal")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="A private, encrypted journal of the people you know.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -224,8 +227,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--csv", required=True, metavar="DIR", type=Path)
     export.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
 
-    import_ = commands.add_parser("import", help="import CSV files (all rows or none)")
-    import_.add_argument("--csv", required=True, metavar="DIR|FILE", type=Path)
+    import_ = commands.add_parser(
+        "import", help="import an export from LinkedIn, X, Instagram, Facebook, Google Contacts, vCard or CSV files "
+        "of this journal (all or nothing)"
+    )  # fmt: skip
+    import_.add_argument(
+        "path", nargs="?", metavar="PATH", type=Path, help="the .zip as downloaded, its folder or a file"
+    )
+    import_.add_argument(
+        "--csv", metavar="DIR|FILE", type=Path, help="this journal's own CSV export (as --from journal)"
+    )
+    import_.add_argument("--from", dest="kind", choices=IMPORT_KINDS, default="auto",
+                         help="what PATH is (default: recognised by its content)")  # fmt: skip
+    import_.add_argument("--dry-run", action="store_true", help="say what would be imported; change nothing")
+    import_.add_argument("--tag", help="add this tag to everyone imported")
+    import_.add_argument("--format", choices=("table", "json"), default="table")
 
     settings = commands.add_parser("settings", help="show or change the journal's settings")
     settings.add_argument("key", nargs="?", help="a setting's name (omit to list them all)")
@@ -992,10 +1008,27 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
+    if args.path is not None or args.csv is None:
+        _import_export(args)
+        return
     with _open(args) as journal:
         counts = journal.import_csv(args.csv)
     print("Imported " + ", ".join(f"{n} from {name}" for name, n in counts.items() if n) + "." if any(counts.values())
           else "The files hold no rows; nothing was imported.")  # fmt: skip
+
+
+def _import_export(args: argparse.Namespace) -> None:
+    """`import PATH`: another platform's export (or the journal's CSV), then its summary."""
+    if args.path is None:
+        _usage_error("import: give the PATH of an export (the .zip, its folder or a file), or --csv DIR.")
+    if args.csv is not None:
+        _usage_error("import: give PATH or --csv, not both.")
+    with _open(args, daily_backup=not args.dry_run) as journal:
+        summary = journal.import_source(args.path, kind=args.kind, dry_run=args.dry_run, tag=args.tag)
+    if args.format == "json":
+        _print_json(summary.as_json())
+    else:
+        print("\n".join(summary.lines()))
 
 
 def cmd_settings(args: argparse.Namespace) -> None:

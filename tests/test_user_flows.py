@@ -24,6 +24,7 @@ from relationjournal.ui.qt import (
     QDateTime,
     QDialogButtonBox,
     QFileDialog,
+    QInputDialog,
     QMessageBox,
     Qt,
     QThreadPool,
@@ -186,6 +187,7 @@ def test_export_then_import_into_another_journal_through_the_file_menu(
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    in_next_dialog(lambda d: (d.setTextValue("CSV files (an export of Relation Journal)"), d.accept()), QInputDialog)
     in_next_dialog(choose, QFileDialog)
     window.act_import.trigger()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Imported"), timeout=10_000)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, func, insert, literal, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
@@ -85,6 +85,9 @@ from relationjournal.core.vocabulary import (
     Status,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    from relationjournal.core.importing import ImportSummary
 
 KEY_CHUNK = 20_000
 
@@ -1123,6 +1126,68 @@ class Journal:
         with database_errors(self.path):
             return integrity_problems(self._engine)
 
+    def import_source(
+        self,
+        path: Path | str,
+        *,
+        kind: str = "auto",
+        dry_run: bool = False,
+        tag: str | None = None,
+        owners: dict[str, str] | None = None,
+        expected: int = 0,
+        progress: Progress = no_progress,
+        now: datetime | None = None,
+    ) -> ImportSummary:
+        """Import another platform's export (or the journal's own CSV export) at `path`: the .zip as
+        downloaded, its folder, or one file; `kind` "auto" recognises it by content (see `importing.py`).
+
+        One transaction: a cancel (raised from `progress`) or any error leaves the journal as it was.
+        A dry run does everything and rolls it back, so its summary is exactly what the import does.
+        `owners` names, per platform ("linkedin"), who the user is in its messages (a participant
+        key from the summary's owner candidates), where the export's own guess is wrong.
+        """
+        from relationjournal.core import importing
+
+        path = Path(path)
+        if kind == "journal" or (kind == "auto" and importing.is_journal_export(path)):
+            return self._import_journal_csv(path, dry_run=dry_run)
+        now = now or utc_now()
+        with importing.open_export(path, kind) as source:
+            try:
+                with self._writing() as session:
+                    touch(session, everything=True)
+                    rules = self._rules(session)
+                    summary = importing.run_import(
+                        session,
+                        source,
+                        rules=rules,
+                        now=now,
+                        tag=tag,
+                        owners=owners or {},
+                        dry_run=dry_run,
+                        expected=expected,
+                        progress=progress,
+                    )
+                    if summary.people_with_conversations:
+                        _drop_stale_nudges(session, list(summary.people_with_conversations), rules)
+                    if dry_run:
+                        raise _DryRun(summary)
+                    return summary
+            except _DryRun as done:
+                assert isinstance(done.result, importing.ImportSummary)
+                return done.result
+
+    def _import_journal_csv(self, path: Path, *, dry_run: bool) -> ImportSummary:
+        from relationjournal.core import csvio, importing
+
+        if dry_run:
+            batch = csvio.read_import(path)
+            counts = {name: len(rows) for name, rows in batch.rows.items()}
+        else:
+            counts = self.import_csv(path)
+        return importing.ImportSummary(source=path.name, kinds=("journal",), dry_run=dry_run,
+                                       records=sum(counts.values()), journal_rows=counts)  # fmt: skip
+
     # Merging people --------------------------------------------------------------------------------
     def merge_people(
         self,
@@ -1163,6 +1228,7 @@ class Journal:
                     raise _DryRun(result)  # rolls the transaction back: nothing is written, nothing announced
                 return result
         except _DryRun as done:
+            assert isinstance(done.result, MergeResult)
             return done.result
 
     def duplicate_suggestions(self, *, limit: int = 200, person_id: int | None = None) -> list[DuplicateSuggestion]:
@@ -1427,7 +1493,7 @@ def _membership_record(m: ProgrammeMembership, person_name: str) -> MembershipRe
 class _DryRun(Exception):
     """Raised inside a dry run's transaction to roll it back, carrying what it would have done."""
 
-    def __init__(self, result: MergeResult):
+    def __init__(self, result: Any):
         super().__init__("dry run")
         self.result = result
 
@@ -1607,6 +1673,21 @@ _BUCKET_PAIRS = 30  # a larger group (thirty people with one e-mail) pairs each 
 
 def _always(reason: str) -> Callable[[int, int], str]:
     return lambda _a, _b: reason
+
+
+def handle_key(platform: Platform | str, value: str) -> tuple[str, str]:
+    """A handle as compared when matching and finding duplicates (the import engine uses it too)."""
+    return _handle_key(platform, value)
+
+
+def strong_handle_label(platform: Platform | str) -> str:
+    """ "e-mail", "phone", "LinkedIn profile" …: a handle that makes two people one; "" for one that does not."""
+    return _STRONG.get(str(platform), "")
+
+
+def name_words(name: str) -> list[str]:
+    """A name's folded words, as duplicates are found by name ("Zoë Müller" → ["zoe", "muller"])."""
+    return _WORDS.findall(fold(name))
 
 
 def _handle_key(platform: Platform | str, value: str) -> tuple[str, str]:

@@ -272,3 +272,28 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)  # JSON
+
+
+class ImportSource(Base):
+    """A record an import took from another platform's export, by its stable source key (migration 0008).
+
+    `kind` is "person", "message", "conversation_day" (one person's entry for a conversation's day)
+    or "list" (a platform's followers list was imported: only a later one names new followers).
+    """
+
+    __tablename__ = "import_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_key: Mapped[str] = mapped_column(Text, unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interaction.id", ondelete="SET NULL"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+    relations: Mapped[str] = mapped_column(Text, default="")  # "follower,following"
+
+    __table_args__ = (
+        Index("ix_import_source_platform_kind", "platform", "kind"),
+        CheckConstraint("kind IN ('person', 'message', 'conversation_day', 'list')", name="kind"),
+    )

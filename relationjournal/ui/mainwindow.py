@@ -16,6 +16,8 @@ from relationjournal.ui.paint import OnNextPaint
 from relationjournal.ui.qt import (
     QAction,
     QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
     QEvent,
     QKeySequence,
     QLabel,
@@ -125,6 +127,7 @@ class MainWindow(QMainWindow):
 
         self.journal = journal
         text.use_zone(journal_zone(journal))  # every time shows on the journal's clock, not the machine's
+        self.setAcceptDrops(True)  # an export dropped onto the window is imported (after its preview)
         self.people = people_ui.PeoplePanel(journal)
         self.person_page = pages.PersonPage(journal)
         self.timeline_page = pages.TimelinePage(journal)
@@ -265,7 +268,10 @@ class MainWindow(QMainWindow):
             tip="Rename, merge and delete tags; set their cadence",
         )
         self.act_import = self._action(
-            "&Import…", lambda: self.import_from(None), "Ctrl+Shift+I", tip="Import CSV files"
+            "&Import…",
+            lambda: self.import_from(None),
+            "Ctrl+Shift+I",
+            tip="Import an export from LinkedIn, X, Instagram, Facebook, Google Contacts or vCard, or CSV files",
         )
         self.act_export = self._action("&Export to CSV…", lambda: self.export_to(None), "Ctrl+Shift+E", "export")
         self.act_backups = self._action("&Backups…", lambda: care.show_backups(self),
@@ -557,6 +563,17 @@ class MainWindow(QMainWindow):
     def import_from(self, source: Path | None) -> None:
         self.data.import_from(source)
 
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.journal is not None and not self.set_aside and _dropped_path(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = _dropped_path(event.mimeData())
+        if self.journal is None or self.set_aside or path is None:
+            return
+        event.acceptProposedAction()
+        QTimer.singleShot(0, lambda: self.import_from(path))  # after the drop returns: the preview is modal
+
     def _check_file(self) -> None:
         """Notice, once, that the journal's file was deleted or replaced by another program, and say so."""
         from relationjournal.ui.vanished import offer_rescue
@@ -601,3 +618,10 @@ class MainWindow(QMainWindow):
         if self.journal is not None:
             settings.setValue("window/splitter", self.splitter.saveState())
         super().closeEvent(event)
+
+
+def _dropped_path(mime: Any) -> Path | None:
+    """The one local file or folder dragged onto the window, if that is what it is."""
+    urls = mime.urls() if mime is not None and mime.hasUrls() else []
+    local = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+    return local[0] if len(local) == 1 and local[0].exists() else None

@@ -30,7 +30,6 @@ SNIFF_BYTES = 64 * 1024  # how much of a file decides its encoding
 _CHUNK = 256 * 1024
 
 
-
 class Part(enum.StrEnum):
     """What one file of an export holds."""
 
