@@ -12,8 +12,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import keyring
 import pytest
@@ -76,12 +78,27 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox
     keyring.set_keyring(previous)
 
 
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def at(text: str) -> datetime:
+    """A Berlin wall-clock time, e.g. "2026-11-10 14:00", as an aware datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=BERLIN)
+
+
 @pytest.fixture
 def journal(sandbox: Sandbox) -> Iterator[Journal]:
     """A new keyring-protected journal in the sandbox."""
     created = create_journal(sandbox.location)
     yield created.journal
     created.journal.close()
+
+
+@pytest.fixture
+def berlin(journal: Journal) -> Journal:
+    """The journal, on Berlin's clock (its time zone setting)."""
+    journal.set_setting("timezone", "Europe/Berlin")
+    return journal
 
 
 @pytest.fixture

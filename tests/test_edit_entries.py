@@ -33,21 +33,9 @@ from relationjournal.ui.qt import (
     Qt,
     QThreadPool,
 )
+from tests.conftest import BERLIN, at
 from tests.dialogs import in_next_dialog
 from tests.test_user_flows import CTRL, evening_zone, press, today_items
-
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def at(text: str) -> datetime:
-    """A Berlin wall-clock time, e.g. "2026-11-10 14:00", as an aware datetime."""
-    return datetime.fromisoformat(text).replace(tzinfo=BERLIN)
-
-
-@pytest.fixture
-def berlin(journal: Journal) -> Journal:
-    journal.set_setting("timezone", "Europe/Berlin")
-    return journal
 
 
 def draft_of(record: InteractionRecord, **changes) -> InteractionDraft:

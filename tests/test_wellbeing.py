@@ -15,19 +15,7 @@ from relationjournal.core.errors import InvalidInput
 from relationjournal.core.journal import Journal
 from relationjournal.core.records import InteractionDraft, PersonDraft, ReflectionDraft
 from relationjournal.core.vocabulary import Channel, Context, ReminderKind, Status
-
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def at(text: str) -> datetime:
-    """A Berlin wall-clock time, e.g. "2026-11-10 14:00", as an aware datetime."""
-    return datetime.fromisoformat(text).replace(tzinfo=BERLIN)
-
-
-@pytest.fixture
-def berlin(journal: Journal) -> Journal:
-    journal.set_setting("timezone", "Europe/Berlin")
-    return journal
+from tests.conftest import BERLIN, at
 
 
 def person(journal: Journal, name: str, *, now: datetime, **fields) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,18 +11,7 @@ from relationjournal.core.journal import Journal
 from relationjournal.core.records import InteractionDraft, PersonDraft, ReflectionDraft
 from relationjournal.core.vocabulary import Channel, ReminderKind, ReminderState
 from relationjournal.core.wellbeing import day_heading, scheduled_sentence
-
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=BERLIN)
-
-
-@pytest.fixture
-def berlin(journal: Journal) -> Journal:
-    journal.set_setting("timezone", "Europe/Berlin")
-    return journal
+from tests.conftest import BERLIN, at
 
 
 def hard_news(journal: Journal, name: str, now: datetime, summary: str = "A loss in the family") -> int:
