@@ -116,6 +116,17 @@ def window(qtbot, journal: Journal, sandbox: Sandbox) -> Iterator[Any]:
     wait_for_background_work()
 
 
+@pytest.fixture
+def nothing_left_behind(window: Any) -> Iterator[None]:
+    """After a flow through the window: no dialog still open, no background work still running."""
+    from relationjournal.ui.qt import QApplication, QThreadPool
+
+    yield
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    left = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
+    assert left == [], left
+
+
 def run_cli(
     *args: str, input: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

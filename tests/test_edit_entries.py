@@ -6,7 +6,7 @@ id, times and the reminders deleted with it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -24,14 +24,12 @@ from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.models import TimelineModel
 from relationjournal.ui.qt import (
     QAction,
-    QApplication,
     QDate,
     QDialogButtonBox,
     QKeySequence,
     QMessageBox,
     QPushButton,
     Qt,
-    QThreadPool,
 )
 from tests.conftest import BERLIN, at
 from tests.dialogs import in_next_dialog
@@ -218,13 +216,6 @@ def test_restoring_is_refused_once_the_person_is_gone(berlin: Journal) -> None:
 
 
 # The app, through its real actions -----------------------------------------------------------
-@pytest.fixture
-def nothing_left_behind(window: MainWindow) -> Iterator[None]:
-    """After each flow: no dialog still open, no background work still running."""
-    yield
-    assert QThreadPool.globalInstance().waitForDone(10_000)
-    left = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
-    assert left == [], left
 
 
 def summaries(window: MainWindow) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,13 +13,11 @@ from relationjournal.core.vocabulary import Channel, ReminderKind
 from relationjournal.core.wellbeing import short_date
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.qt import (
-    QApplication,
     QDate,
     QDateTime,
     QDialogButtonBox,
     QMessageBox,
     Qt,
-    QThreadPool,
     QTime,
 )
 from relationjournal.ui.upcoming import EMPTY, MoveDialog
@@ -29,12 +26,7 @@ from tests.dialogs import MessageBoxes, in_next_dialog
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-@pytest.fixture(autouse=True)
-def nothing_left_behind(window: MainWindow) -> Iterator[None]:
-    yield
-    assert QThreadPool.globalInstance().waitForDone(10_000)
-    left = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
-    assert left == [], left
+pytestmark = pytest.mark.usefixtures("nothing_left_behind")  # (tests/conftest.py)
 
 
 def zone_where_it_is(hour: int) -> str:

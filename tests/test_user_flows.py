@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import gc
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,14 +19,12 @@ from relationjournal.core.vocabulary import ReminderKind
 from relationjournal.ui.cards import Card, Header
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.qt import (
-    QApplication,
     QDateTime,
     QDialogButtonBox,
     QFileDialog,
     QInputDialog,
     QMessageBox,
     Qt,
-    QThreadPool,
 )
 from tests.dialogs import in_next_dialog
 from tests.test_gui import answer_next_message_box
@@ -35,13 +32,7 @@ from tests.test_gui import answer_next_message_box
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
 
-@pytest.fixture(autouse=True)
-def nothing_left_behind(window: MainWindow) -> Iterator[None]:
-    """After each flow: no dialog still open, no background work still running."""
-    yield
-    assert QThreadPool.globalInstance().waitForDone(10_000)
-    left = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
-    assert left == [], left
+pytestmark = pytest.mark.usefixtures("nothing_left_behind")  # (tests/conftest.py)
 
 
 def press(qtbot, window: MainWindow, key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:
