@@ -94,7 +94,8 @@ def smoke_test() -> None:
             )
             result = subprocess.run(["dbus-run-session", "--", "sh", "-c", script], env=env, capture_output=True,
                                     text=True, timeout=300)  # fmt: skip
-            if result.returncode != 0 or not (home / "export" / "people.csv").exists():
+            exported = list((home / "export").glob("relationjournal-export-*/people.csv"))  # (a new dated folder)
+            if result.returncode != 0 or not exported:
                 raise SystemExit(f"smoke test with the Secret Service failed:\n{result.stdout}{result.stderr}")
             print("init, person add, export --csv and gui --quit-after-paint with the Secret Service: ok")
         # No keyring at all: the passphrase path.
