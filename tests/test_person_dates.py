@@ -68,7 +68,7 @@ def test_one_reminder_a_year_done_sticks_and_next_year_brings_a_new_one(berlin: 
     assert len([r for r in berlin.reminders(include_closed=True) if "wedding" in r.text]) == 2
 
 
-def test_removing_a_date_removes_its_open_reminder_and_keeps_done_ones(berlin: Journal) -> None:
+def test_removing_a_date_removes_its_open_reminder(berlin: Journal) -> None:
     zoe = berlin.add_person(PersonDraft("Zoë"), now=at("2026-01-01 10:00")).id
     kept = berlin.add_person_date(zoe, "Programme anniversary", date(2024, 5, 2))
     gone = berlin.add_person_date(zoe, "Work anniversary", date(2019, 5, 2))
@@ -112,3 +112,11 @@ def test_the_cli_adds_lists_and_removes_dates(sandbox) -> None:
     assert refused.returncode == 2 and "'02-30' is not a month and a day" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert "no date with id" in one_line_error(run_cli("person", "date", "remove", "999"))
+
+
+def test_merging_people_keeps_the_dates_of_the_one_merged_away(berlin: Journal) -> None:
+    keep = berlin.add_person(PersonDraft("Zoë Müller"), now=at("2026-01-01 10:00")).id
+    other = berlin.add_person(PersonDraft("Zoe Mueller"), now=at("2026-01-01 10:00")).id
+    berlin.add_person_date(other, "Work anniversary", (3, 7))
+    berlin.merge_people(keep, other, {})
+    assert [(d.person_id, d.label) for d in berlin.person_dates(keep)] == [(keep, "Work anniversary")]
