@@ -119,6 +119,19 @@ def build_parser() -> argparse.ArgumentParser:
                                    "profile or name)")  # fmt: skip
     duplicates.add_argument("--limit", type=_positive, default=200)
     duplicates.add_argument("--format", choices=("table", "json"), default="table")
+    dates = person.add_parser("date", help="dates that matter on a person, repeating yearly (Today shows them "
+                              "ahead and on the day)").add_subparsers(dest="date_action", metavar="ACTION",
+                                                                      required=True)  # fmt: skip
+    date_add = dates.add_parser("add", help="add a date: a work anniversary, a wedding, a birthday without a year")
+    date_add.add_argument("person", help="an id or a name")
+    date_add.add_argument("label", help="what the date is, like 'Work anniversary'")
+    date_add.add_argument("date", type=_year_day, help="2019-03-07, 7 Mar 2019, or without a year 03-07 (month-day)")
+    date_add.add_argument("--no-year", action="store_true", help="keep only the month and the day")
+    date_list = dates.add_parser("list", help="a person's dates, in calendar order")
+    date_list.add_argument("person", help="an id or a name")
+    date_list.add_argument("--format", choices=("table", "json"), default="table")
+    date_remove = dates.add_parser("remove", help="remove a date (by the id `person date list` shows)")
+    date_remove.add_argument("id", type=_positive)
 
     note = commands.add_parser("note", help="add a note").add_subparsers(dest="action", metavar="ACTION", required=True)
     note_add = note.add_parser("add", help="add a note to a person")
@@ -327,6 +340,23 @@ def _date(field: str) -> Callable[[str], Any]:
         return day
 
     return _argument_type(read)
+
+
+def _read_year_day(text: str) -> Any:
+    """A date, or a month and a day without a year (`--03-07`, `03-07`) as a (month, day) pair."""
+    import re
+
+    if found := re.fullmatch(r"\s*(?:--)?(\d{1,2})-(\d{1,2})\s*", text):
+        month, day = int(found.group(1)), int(found.group(2))
+        try:
+            date(2000, month, day)  # a leap year: 29 February is a date
+        except ValueError:
+            raise InvalidInput(f"date: {text.strip()!r} is not a month and a day, like 03-07.") from None
+        return (month, day)
+    return _date("date")(text)
+
+
+_year_day = _argument_type(_read_year_day)
 
 
 def _time(field: str) -> Callable[[str], str]:
@@ -660,6 +690,8 @@ def cmd_person(args: argparse.Namespace) -> None:
 
     if args.action in ("merge", "duplicates"):
         return cmd_person_merge(args)
+    if args.action == "date":
+        return cmd_person_date(args)
 
     with _open(args) as journal:
         if args.action == "add":
@@ -737,6 +769,28 @@ def cmd_person_merge(args: argparse.Namespace) -> None:
         print(f"  Open reminders that were duplicates (or are no longer due), removed: {result.reminders_collapsed}.")
     if not result.dry_run:
         print(f"  {gone} is no longer in the journal.")
+
+
+def cmd_person_date(args: argparse.Namespace) -> None:
+    """`person date add`, `list` and `remove`."""
+    with _open(args) as journal:
+        if args.date_action == "add":
+            person = _find_person(journal, args.person)
+            added = journal.add_person_date(person.id, args.label, args.date, no_year=args.no_year)
+            print(f"Added date #{added.id} for {added.person_name}: {added.label}, {added.when}.")
+        elif args.date_action == "list":
+            person = _find_person(journal, args.person)
+            found = journal.person_dates(person.id)
+            if args.format == "json":
+                _print_json([dataclasses.asdict(d) | {"when": d.when} for d in found])
+            elif not found:
+                print(f"{person.display_name} has no dates yet; add one with `relationjournal person date add`.")
+            else:
+                for d in found:
+                    print(f"#{d.id:<6} {d.when:<11} {d.label}")
+        else:
+            removed = journal.remove_person_date(args.id)
+            print(f"Removed date #{removed.id} ({removed.label}) from {removed.person_name}.")
 
 
 def _print_duplicates(found: list[Any], output: str) -> None:

@@ -36,6 +36,7 @@ from relationjournal.core.models import (
     Interaction,
     Note,
     Person,
+    PersonDate,
     ProgrammeMembership,
     Reflection,
     Reminder,
@@ -61,6 +62,7 @@ from relationjournal.core.records import (
     MergeResult,
     NoteRecord,
     PeopleFilter,
+    PersonDateRecord,
     PersonDraft,
     PersonPageView,
     PersonRecord,
@@ -762,6 +764,59 @@ class Journal:
                 query = query.where(ProgrammeMembership.person_id == person_id)
             rows = session.execute(query.order_by(ProgrammeMembership.joined_on, ProgrammeMembership.id))
             return [_membership_record(m, name) for m, name in rows]
+
+    # Dates that matter on a person ----------------------------------------------------------------
+    def add_person_date(
+        self, person_id: int, label: str, day: date | tuple[int, int], *, no_year: bool = False
+    ) -> PersonDateRecord:
+        """A date that comes back every year (a work anniversary, a birthday without a year...).
+
+        `day` is a date, or a (month, day) pair (an imported `MonthDay`) for a date without a year;
+        `no_year` drops a date's year. Today shows it `dates_days_ahead` days before and on the day.
+        """
+        label = " ".join(fields.clean_text(label, "label", max_length=200).split())
+        if not label:
+            raise InvalidInput("label: say what the date is, like Work anniversary.")
+        if isinstance(day, date):
+            month, day_of_month, year = day.month, day.day, None if no_year else day.year
+        else:
+            (month, day_of_month), year = day, None
+            try:
+                date(2000, month, day_of_month)  # a leap year: 29 February is a date
+            except (TypeError, ValueError):
+                raise InvalidInput(f"date: {month}-{day_of_month} is not a month and a day.") from None
+        with self._writing() as session:
+            person = _get(session, Person, person_id, "person")
+            found = PersonDate(person_id=person.id, label=label, month=month, day=day_of_month, year=year)
+            session.add(found)
+            session.flush()
+            touch(session, entries={person.id}, reminders=True)
+            return _person_date_record(found, person.display_name)
+
+    def person_dates(self, person_id: int) -> list[PersonDateRecord]:
+        """A person's dates in calendar order (month and day), as a year goes."""
+        with self._reading() as session:
+            person = _get(session, Person, person_id, "person")
+            rows = session.scalars(
+                select(PersonDate)
+                .where(PersonDate.person_id == person.id)
+                .order_by(PersonDate.month, PersonDate.day, PersonDate.id)
+            )
+            return [_person_date_record(d, person.display_name) for d in rows]
+
+    def remove_person_date(self, date_id: int) -> PersonDateRecord:
+        """Remove a date and its open reminder; reminders of it already done stay, as history."""
+        with self._writing() as session:
+            found = _get(session, PersonDate, date_id, "date")
+            name = _get(session, Person, found.person_id, "person").display_name
+            record = _person_date_record(found, name)
+            mine = Reminder.occasion.startswith(f"date:{date_id}:", autoescape=True)
+            session.execute(delete(Reminder).where(mine, Reminder.state.in_(wellbeing.OPEN_STATES)))
+            # Unlinked, so that a date added later with the same id is reminded of again.
+            session.execute(update(Reminder).where(mine).values(occasion=None))
+            session.delete(found)
+            touch(session, entries={record.person_id}, reminders=True)
+            return record
 
     # Wellbeing -----------------------------------------------------------------------------------
     def rules(self) -> wellbeing.Rules:
@@ -1482,6 +1537,13 @@ def _reminder_record(r: Any, person_name: str | None) -> ReminderRecord:
     )  # fmt: skip
 
 
+def _person_date_record(d: PersonDate, person_name: str) -> PersonDateRecord:
+    return PersonDateRecord(
+        id=d.id, person_id=d.person_id, person_name=person_name, label=d.label, month=d.month, day=d.day,
+        year=d.year, created_at=d.created_at,
+    )  # fmt: skip
+
+
 def _membership_record(m: ProgrammeMembership, person_name: str) -> MembershipRecord:
     return MembershipRecord(
         id=m.id, person_id=m.person_id, person_name=person_name, programme=m.programme, joined_on=m.joined_on,
@@ -1549,7 +1611,8 @@ def _merge(
     moved["tags"] = len(new_tags)
     open_before = _open_reminders(session, [keep_id, other_id])
 
-    for model in (Interaction, Note, Reminder, ProgrammeMembership, Reflection):  # (triggers keep last contact)
+    moving_rows = (Interaction, Note, Reminder, ProgrammeMembership, Reflection, PersonDate)
+    for model in moving_rows:  # (triggers keep last contact)
         session.execute(update(model).where(model.person_id == other_id).values(person_id=keep_id),
                         execution_options=_UNSYNCED)  # fmt: skip
     if moving:

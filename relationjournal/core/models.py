@@ -226,11 +226,31 @@ class Reminder(Base):
     # The conversation (or note) that made this reminder, if any.
     source_interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interaction.id", ondelete="SET NULL"))
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Which yearly date this reminder is of, and which occurrence (`birthday:5:2026-12-03`,
+    # `date:17:2026-12-03`; migration 0009): one reminder per occurrence, made as it comes due.
+    occasion: Mapped[str | None] = mapped_column(Text, index=True)
 
     __table_args__ = (
         Index("ix_reminder_state_due", "state", "due_at"),
         Index("ix_reminder_person_kind", "person_id", "kind", "due_at"),
     )
+
+
+class PersonDate(Base):
+    """A date that matters on a person, repeating yearly: a label and a month and day, with the year
+    when it is known (migration 0009). A birthday with a year is the person's `birthday` field."""
+
+    __tablename__ = "person_date"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(Text)
+    month: Mapped[int]
+    day: Mapped[int]
+    year: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    __table_args__ = (Index("ix_person_date_month_day", "month", "day"),)
 
 
 class ProgrammeMembership(Base):

@@ -291,6 +291,26 @@ class MembershipRecord:
     notes: str
 
 
+@dataclass(frozen=True)
+class PersonDateRecord:
+    """A date that matters on a person, repeating yearly; `year` is None for a date without one."""
+
+    id: int
+    person_id: int
+    person_name: str
+    label: str
+    month: int
+    day: int
+    year: int | None
+    created_at: datetime
+
+    @property
+    def when(self) -> str:
+        """The date as the CLI writes it: `1990-12-03`, or `--12-03` without a year (as vCard does)."""
+        month_day = f"{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{month_day}" if self.year is not None else f"--{month_day}"
+
+
 SearchKind = Literal["person", "note", "interaction"]
 
 

@@ -51,6 +51,17 @@ class Setting:
         return self.as_rule(self.default if stored is None or stored == [] else stored)
 
 
+def _whole(name: str, maximum: int) -> Callable[[str], int]:
+    """A whole number from 0 to `maximum`."""
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or int(text) > maximum:
+            raise InvalidInput(f"{name}: {text!r} is not a whole number from 0 to {maximum}.")
+        return int(text)
+
+    return parse
+
+
 def _quiet(text: str) -> list[str]:
     if text.strip().lower() in ("off", "none", ""):
         return ["00:00", "00:00"]
@@ -186,6 +197,19 @@ SETTINGS = {
             as_rule=int,
             kind=Kind.whole_number,
             maximum=365,
+            suffix=" days",
+        ),  # fmt: skip
+        Setting(
+            "dates_days_ahead",
+            3,
+            "days before a birthday or another date that Today shows it (0: on the day only)",
+            _whole("dates_days_ahead", 60),
+            label="&Dates: show ahead by",
+            rule="dates_days_ahead",
+            as_rule=int,
+            kind=Kind.whole_number,
+            minimum=0,
+            maximum=60,
             suffix=" days",
         ),  # fmt: skip
     )

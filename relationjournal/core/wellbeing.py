@@ -13,6 +13,7 @@ starts a new cycle.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from relationjournal.core import queries
 from relationjournal.core.clock import EVENING, QuietHours, at_local, days_later
-from relationjournal.core.models import Interaction, Note, Person, ProgrammeMembership, Reminder
+from relationjournal.core.models import Interaction, Note, Person, PersonDate, ProgrammeMembership, Reminder
 from relationjournal.core.settings import SETTINGS
 from relationjournal.core.vocabulary import Context, ReminderKind, ReminderState, Status
 
@@ -51,6 +52,7 @@ class Rules:
     load_threshold: int = _declared("load_threshold")
     programme_silence_days: int = _declared("programme_silence_days")
     default_cadence_days: int | None = _declared("default_cadence_days")
+    dates_days_ahead: int = _declared("dates_days_ahead")
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Rules:
@@ -479,6 +481,77 @@ def materialise_due(session: Session, now: datetime, rules: Rules) -> None:
     _insert_missing(session, ReminderKind.programme_contact, silent, now, rules,
                     lambda name, days: f"Don't leave {name} hanging: no contact for {_span(days)}. "
                                        "Tell them where they stand.", business=True)  # fmt: skip
+    materialise_dates(session, now, rules)
+
+
+def materialise_dates(session: Session, now: datetime, rules: Rules) -> None:
+    """Make the reminder of each birthday and person date coming within `dates_days_ahead` days.
+
+    One row per occurrence (`Reminder.occasion`), so done and dismissed stick and next year brings
+    a new one; it shows from `dates_days_ahead` days before, and its text says "Today" on the day.
+    People are picked in SQL by month and day, so this costs one scan however many there are. A
+    29 February falls on 28 February in a year without one.
+    """
+    today = now.astimezone(rules.zone).date()
+    on: dict[tuple[int, int], date] = {}  # (month, day) -> the day it falls on in the window
+    for ahead in range(rules.dates_days_ahead + 1):
+        day = today + timedelta(days=ahead)
+        on[(day.month, day.day)] = day
+        if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+            on[(2, 29)] = day
+    wanted: dict[str, tuple[int, str, str, date]] = {}  # occasion -> person, name, what, the day
+    birthdays = session.execute(
+        select(Person.id, Person.display_name, Person.birthday).where(
+            Person.status != Status.archived,
+            Person.birthday.is_not(None),
+            func.substr(Person.birthday, 6, 5).in_([f"{m:02d}-{d:02d}" for m, d in on]),
+        )
+    )
+    for person_id, name, birthday in birthdays:
+        assert birthday is not None  # (picked by it)
+        day = on[(birthday.month, birthday.day)]
+        wanted[f"birthday:{person_id}:{day.isoformat()}"] = (person_id, name, "birthday", day)
+    dates = session.execute(
+        select(PersonDate.id, PersonDate.person_id, Person.display_name, PersonDate.label, PersonDate.month,
+               PersonDate.day)
+        .join(Person, Person.id == PersonDate.person_id)
+        .where(Person.status != Status.archived, tuple_(PersonDate.month, PersonDate.day).in_(list(on)))
+    )  # fmt: skip
+    for date_id, person_id, name, label, month, day_of_month in dates:
+        day = on[(month, day_of_month)]
+        wanted[f"date:{date_id}:{day.isoformat()}"] = (person_id, name, _date_phrase(label), day)
+    if not wanted:
+        return
+    existing = {
+        row.occasion: row
+        for row in session.execute(
+            select(Reminder.id, Reminder.occasion, Reminder.state, Reminder.text).where(
+                Reminder.occasion.in_(list(wanted))
+            )
+        )
+    }
+    for occasion, (person_id, name, what, day) in wanted.items():
+        text = date_text(name, what, day, today)
+        row = existing.get(occasion)
+        if row is None:
+            due = rules.on_date(day - timedelta(days=rules.dates_days_ahead))
+            _add(session, person_id=person_id, kind=ReminderKind.follow_up, due_at=due, text=text, occasion=occasion)
+        elif row.state in OPEN_STATES and row.text != text and day == today:  # "Today is ..."
+            session.execute(update(Reminder).where(Reminder.id == row.id).values(text=text))
+    session.flush()
+
+
+def date_text(name: str, what: str, day: date, today: date) -> str:
+    """The text ahead of the day ("Zoë's birthday is on Thu 3 Dec.") and on it ("Today is Zoë's birthday.")."""
+    if day == today:
+        return f"Today is {name}'s {what}."
+    return f"{name}'s {what} is on {short_date(day, today)}."
+
+
+def _date_phrase(label: str) -> str:
+    """A label as it reads inside a sentence: "Work anniversary" -> "work anniversary" (not "NASA day")."""
+    first = label.split(" ", 1)[0]
+    return label[:1].lower() + label[1:] if first[1:] == first[1:].lower() else label
 
 
 def _utc_text(julian_day: Any) -> Any:
