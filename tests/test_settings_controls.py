@@ -22,13 +22,11 @@ from relationjournal.core.vocabulary import Channel, ReminderKind
 from relationjournal.ui import dialogs
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.qt import (
-    QApplication,
     QComboBox,
     QDialogButtonBox,
     QLineEdit,
     QSpinBox,
     Qt,
-    QThreadPool,
     QTime,
     QTimeEdit,
 )
@@ -175,14 +173,6 @@ def test_the_day_list_takes_only_days(qtbot, dialog: dialogs.SettingsDialog, jou
 
 
 # Quiet hours through the app ---------------------------------------------------------------------
-@pytest.fixture
-def no_dialog_left(window: MainWindow) -> Iterator[None]:
-    yield
-    assert QThreadPool.globalInstance().waitForDone(10_000)
-    left = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
-    assert left == [], left
-
-
 def press(qtbot, window: MainWindow, key: Qt.Key) -> None:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
@@ -195,7 +185,7 @@ def open_settings(qtbot, window: MainWindow, fill) -> None:
 
 
 def test_quiet_hours_set_with_the_time_edits_change_the_rules_and_today(
-    qtbot, window: MainWindow, journal: Journal, no_dialog_left: None
+    qtbot, window: MainWindow, journal: Journal, nothing_left_behind: None
 ) -> None:
     journal.set_setting("timezone", "Europe/Berlin")
     now = datetime.now(UTC)
