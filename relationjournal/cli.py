@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="A private, encrypted journal of the people you know.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="the journal's folder (default: your user data folder)")
+    parser.add_argument("--journal", metavar="NAME", help="the journal to use, by its name (see `journals`; "
+                        "default: your default journal)")  # fmt: skip
     parser.add_argument("--install-desktop-entry", action="store_true",
                         help="add Relation Journal to your Linux desktop's launcher (for pip installs)")  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -274,11 +276,38 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--recovery-key", action="store_true",
                          help="the backup needs an older key: read that recovery key")  # fmt: skip
 
+    _journal_parsers(commands)
     commands.add_parser("rekey", help="re-encrypt the journal with a new key")
     commands.add_parser("check", help="check the journal's encryption and integrity")
     unlock = commands.add_parser("unlock", help="put the key back in the keyring with your recovery key")
     unlock.add_argument("--recovery-key", action="store_true", required=True, help="read the recovery key")
     return parser
+
+
+def _journal_parsers(commands: Any) -> None:
+    """`journals` and `journal ACTION`: one journal per client, and a journal moved from another computer."""
+    journals = commands.add_parser("journals", help="list your journals (the default one is marked)")
+    journals.add_argument("--format", choices=("table", "json"), default="table")
+    journal = commands.add_parser("journal", help="make, rename, remove or choose journals; open one moved from "
+                                  "another computer").add_subparsers(dest="action", metavar="ACTION",
+                                                                     required=True)  # fmt: skip
+    new = journal.add_parser("new", help="make a new journal (its own key, backups and settings), e.g. per client")
+    new.add_argument("name", metavar="NAME")
+    new.add_argument("--passphrase", action="store_true", help="protect it with a passphrase instead of the keyring")
+    rename = journal.add_parser("rename", help="rename a journal (its folder stays where it is)")
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    remove = journal.add_parser("remove", help="delete a journal and its key (its backups stay unless asked)")
+    remove.add_argument("name", metavar="NAME")
+    remove.add_argument("--with-backups", action="store_true", help="delete its backups too")
+    remove.add_argument("--yes", action="store_true", help="yes, delete it (required: this cannot be undone)")
+    default = journal.add_parser("default", help="the journal used when none is named")
+    default.add_argument("name", metavar="NAME")
+    moved = journal.add_parser("open", help="take in a journal moved from another computer (made by "
+                               "`backup --to FILE`), with its recovery key")  # fmt: skip
+    moved.add_argument("file", type=Path, metavar="FILE")
+    moved.add_argument("--name", dest="journal_name", metavar="NAME", help="its name here (default: the file's name)")
+    moved.add_argument("--passphrase", action="store_true", help="the journal is protected by a passphrase")
 
 
 def _person_options(parser: argparse.ArgumentParser) -> None:
@@ -451,8 +480,10 @@ def _run_command(argv: list[str]) -> int:
         written = install_desktop_entry()
         print(f"Added Relation Journal to your launcher: {written[0]} (and {len(written) - 1} icons).")
         return 0
+    if args.data_dir and args.journal:
+        _usage_error("give --journal or --data-dir, not both: they would name two journals.")
     if args.command in (None, "gui"):
-        return _guarded(lambda: _run_app(args.data_dir, getattr(args, "quit_after_paint", False)))
+        return _guarded(lambda: _run_app(args.data_dir, getattr(args, "quit_after_paint", False), args.journal))
     return _guarded(lambda: _run_command_with_texts(args), data_dir=_chosen_data_dir(args))
 
 
@@ -506,12 +537,16 @@ def _app_arguments(argv: list[str]) -> tuple[str | None, bool] | None:
     return (data_dir, True) if argv == ["gui", "--quit-after-paint"] else None
 
 
-def _run_app(data_dir: str | None, quit_after_paint: bool) -> int:
+def _run_app(data_dir: str | None, quit_after_paint: bool, journal: str | None = None) -> int:
     if missing := _no_display():
         print(f"{PROG}: {missing}", file=sys.stderr)
         return 1
     from relationjournal.ui.app import run
 
+    if journal is not None:
+        from relationjournal.core.registry import find
+
+        data_dir = str(find(journal).location.data_dir)
     return run(data_dir, quit_after_paint=quit_after_paint)
 
 
@@ -590,7 +625,10 @@ def _guarded(command: Callable[[], int | None], *, data_dir: str | None = None) 
 
 
 def _location(args: argparse.Namespace) -> Any:
-    return resolve_location(args.data_dir)
+    """The chosen journal's place: --data-dir (or the environment), else --journal NAME, else the default."""
+    from relationjournal.core.registry import locate
+
+    return locate(data_dir=args.data_dir, journal=args.journal)
 
 
 def _open(args: argparse.Namespace, *, daily_backup: bool = True) -> Any:
@@ -598,6 +636,9 @@ def _open(args: argparse.Namespace, *, daily_backup: bool = True) -> Any:
 
     location = _location(args)
     journal = open_for_use(location, ask_passphrase=_ask_passphrase)
+    from relationjournal.core.registry import touch
+
+    touch(location)  # File → Recent journals and `journals` show when each was last opened
     if journal.unseen_recovery_key:  # a key change was interrupted after it took effect; opening finished it
         print(f"{PROG}: a key change that was interrupted has now been finished.", file=sys.stderr)
         _print_recovery_key(journal.unseen_recovery_key, out=sys.stderr)
@@ -1113,7 +1154,10 @@ def cmd_backup(args: argparse.Namespace) -> None:
     location = _location(args)
     with _open(args) as journal:
         path = backups.backup_to(journal, args.to) if args.to else backups.backup_now(journal, location)
+        protection = "passphrase" if journal.key.raw is None else "keyring"
     print(f"Backed up to {path} (encrypted with the journal's current key).")
+    if args.to:
+        print(_MOVE_NOTE.format(file=_shell_quoted(path.name), key=_KEY_WORDS[protection]))
 
 
 def cmd_backups(args: argparse.Namespace) -> None:
@@ -1205,6 +1249,104 @@ def cmd_unlock(args: argparse.Namespace) -> None:
     print("Unlocked: the journal's key is back in your system keyring.")
 
 
+# Several journals, and moving one to another computer ------------------------------------------
+_KEY_WORDS = {"keyring": "your recovery key", "passphrase": "the journal's passphrase"}
+_MOVE_NOTE = (
+    "To open it on another computer, copy that one file there and run `relationjournal journal open {file}`: "
+    "it asks for {key}, so have it with you. The file is encrypted; without {key} nobody can read it."
+)
+
+
+def cmd_journals(args: argparse.Namespace) -> None:
+    from relationjournal.core.registry import entries
+
+    found = entries()
+    if args.format == "json":
+        _print_json([{"name": e.name, "folder": str(e.location.data_dir), "default": e.default,
+                      "last_opened": e.last_opened, "exists": e.location.exists()} for e in found])  # fmt: skip
+        return
+    rows = [[("* " if e.default else "  ") + e.name, str(e.location.data_dir),
+             _local(e.last_opened, None) or ("never" if e.location.exists() else "not made yet")]
+            for e in found]  # fmt: skip
+    _print_table(["  journal", "folder", "last opened"], rows)
+    print("\n* the default journal, used when no --journal NAME is given.")
+
+
+def cmd_journal(args: argparse.Namespace) -> None:
+    from relationjournal.core import registry
+
+    if args.action == "new":
+        _journal_new(args)
+    elif args.action == "rename":
+        entry = registry.rename(args.old, args.new)
+        print(f"Renamed the journal to {entry.name!r}; its folder stays {entry.location.data_dir}.")
+    elif args.action == "default":
+        entry = registry.make_default(args.name)
+        print(f"{entry.name!r} is now the default journal: commands use it when no --journal NAME is given.")
+    elif args.action == "remove":
+        _journal_remove(args)
+    elif args.action == "open":
+        _journal_open(args)
+
+
+def _journal_new(args: argparse.Namespace) -> None:
+    from relationjournal.core.journals import new_journal
+    from relationjournal.core.registry import check_new
+    from relationjournal.core.vault import keyring_problem
+
+    name = check_new(args.name)  # before any passphrase is asked for
+    passphrase = None
+    if args.passphrase:
+        passphrase = _ask_passphrase(confirm=True, prompt="New passphrase: ", why="A new journal needs a passphrase")
+    elif problem := keyring_problem():
+        print(f"{PROG}: {problem}, so this journal will be protected by a passphrase instead.", file=sys.stderr)
+        passphrase = _ask_passphrase(confirm=True, prompt="New passphrase: ", why="A new journal needs a passphrase")
+    made = new_journal(name, passphrase=passphrase)
+    made.created.journal.close()
+    print(f"Created the journal {made.entry.name!r} in {made.entry.location.data_dir}; use it with "
+          f"--journal {_shell_quoted(made.entry.name)}.")  # fmt: skip
+    if made.created.recovery_key:
+        print("It has its own random key, kept in your system keyring.")
+        _print_recovery_key(made.created.recovery_key)
+
+
+def _journal_remove(args: argparse.Namespace) -> None:
+    from relationjournal.core.journals import remove_journal, what_removal_deletes
+    from relationjournal.core.registry import find
+
+    entry = find(args.name)
+    if not args.yes:
+        files = what_removal_deletes(entry, with_backups=args.with_backups)
+        kept = "" if args.with_backups else " Its backups stay in " + str(entry.location.backups) + "."
+        raise InvalidInput(f"Removing {entry.name!r} deletes {len(files)} files in {entry.location.data_dir} and its "
+                           f"key, and cannot be undone.{kept} Add --yes to remove it.")  # fmt: skip
+    remove_journal(args.name, with_backups=args.with_backups)
+    kept = "" if args.with_backups or not entry.location.backups.is_dir() else (
+        f" Its backups are kept in {entry.location.backups}.")  # fmt: skip
+    print(f"Removed the journal {entry.name!r} and its key.{kept}")
+
+
+def _journal_open(args: argparse.Namespace) -> None:
+    import getpass
+
+    from relationjournal.core.journals import open_moved
+    from relationjournal.core.registry import check_new
+
+    name = check_new(args.journal_name or args.file.stem)  # a name taken is said before any key is asked
+    if args.passphrase:
+        passphrase = _ask_passphrase(why="The moved journal is protected by a passphrase")
+        entry, journal = open_moved(args.file, name, passphrase=passphrase)
+    else:
+        text = getpass.getpass("Recovery key: ") if sys.stdin.isatty() else sys.stdin.readline()
+        entry, journal = open_moved(args.file, name, recovery_text=text)
+    with journal:
+        people = journal.count_people()
+    where = "the key is now in this computer's keyring" if not args.passphrase else "it opens with its passphrase"
+    count = "1 person" if people == 1 else f"{people} people"
+    print(f"Opened {args.file.name} as the journal {entry.name!r} ({count}); {where}. "
+          f"Use it with --journal {_shell_quoted(entry.name)}.")  # fmt: skip
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "init": cmd_init, "person": cmd_person, "note": cmd_note, "log": cmd_log, "timeline": cmd_timeline,
     "search": cmd_search, "reminders": cmd_reminders, "export": cmd_export, "import": cmd_import,
@@ -1212,6 +1354,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "check": cmd_check, "unlock": cmd_unlock, "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
 }  # fmt: skip
 COMMANDS["channel"] = cmd_channel
+COMMANDS["journals"] = cmd_journals
+COMMANDS["journal"] = cmd_journal
 
 
 # Output ------------------------------------------------------------------------------------------

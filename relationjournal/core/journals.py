@@ -1,0 +1,187 @@
+"""Making, removing and moving whole journals: what the list of journals (`registry`) points at.
+
+- `new_journal` makes a journal in a folder of its own, with its own key (keyring entry) and backups;
+- `remove_journal` deletes a journal's files and its keyring entry (its backups only when asked);
+- `open_moved` takes a journal moved from another computer (one file made by `backup --to` or
+  File → Move to another computer…) in as a new journal, with the recovery key (or the
+  passphrase): the key goes into this computer's keyring. A wrong key changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from relationjournal.core import registry
+from relationjournal.core.access import Created, check_passphrase, create_journal, open_journal
+from relationjournal.core.applock import app_is_running
+from relationjournal.core.errors import Busy, Damaged, InvalidInput, JournalError, NotAJournal, WrongKey
+from relationjournal.core.journal import Journal
+from relationjournal.core.journallock import JournalLock
+from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
+from relationjournal.core.vault import (
+    JournalMeta,
+    Key,
+    delete_key,
+    keyring_problem,
+    parse_recovery_key,
+    read_meta,
+    store_key,
+    write_meta,
+)
+
+MOVE_SUFFIX = ".rjournal"  # what File → Move to another computer… suggests; any name works
+WRONG_MOVE_KEY = (
+    "That {what} does not open {file}: nothing was created. Use the recovery key (or passphrase) of the "
+    "journal the file was made from."
+)
+
+
+@dataclass(frozen=True)
+class NewJournal:
+    entry: registry.Entry
+    created: Created
+
+
+def new_journal(name: str, *, passphrase: str | None = None) -> NewJournal:
+    """Make a new, empty journal called `name`, in a folder of its own, and add it to the list."""
+    name = registry.check_new(name)
+    folder = registry.new_folder(name)
+    location = JournalLocation(folder)
+    make_private_dir(registry.journals_root())
+    created = create_journal(location, passphrase=passphrase)
+    try:
+        entry = registry.add(name, folder)
+    except BaseException:
+        created.journal.close()
+        _delete_journal_files(location, with_backups=True)
+        raise
+    return NewJournal(entry, created)
+
+
+def what_removal_deletes(entry: registry.Entry, *, with_backups: bool) -> list[Path]:
+    """The files removing the journal deletes: shown to the user before they confirm."""
+    location = entry.location
+    found = [p for p in (location.database, *location.sidecars, location.meta) if p.exists()]
+    if with_backups and location.backups.is_dir():
+        found += sorted(p for p in location.backups.iterdir() if p.is_file())
+    return found
+
+
+def remove_journal(name: str, *, with_backups: bool = False) -> registry.Entry:
+    """Delete a journal (after the caller has asked the user): its file, its settings file, its
+    keyring entry, and its backups only when `with_backups`. Refused for the default journal and
+    for a journal open in the app or a command."""
+    entry = registry.find(name)
+    if entry.default:
+        raise InvalidInput(
+            f"{entry.name!r} is the default journal: make another one the default first "
+            "(`relationjournal journal default NAME`)."
+        )
+    location = entry.location
+    if location.data_dir.is_dir():
+        if app_is_running(location):
+            raise Busy(f"{entry.name!r} is open in the app: close its window first. Nothing was removed.")
+        meta = read_meta(location) if location.database.exists() or location.meta.exists() else None
+        with JournalLock(location).acquire_exclusive():
+            _delete_journal_files(location, with_backups=with_backups)
+        if meta is not None and meta.protection == "keyring":
+            delete_key(meta.journal_id)
+            delete_key(meta.journal_id + ":next")
+    registry.forget(entry)
+    _remove_if_empty(location)
+    return entry
+
+
+def _delete_journal_files(location: JournalLocation, *, with_backups: bool) -> None:
+    meta = None
+    try:
+        meta = read_meta(location)
+    except JournalError:
+        pass
+    for path in (location.database, *location.sidecars, location.meta):
+        path.unlink(missing_ok=True)
+    if meta is not None and meta.protection == "keyring" and not location.database.exists():
+        delete_key(meta.journal_id)
+    if with_backups and location.backups.is_dir():
+        shutil.rmtree(location.backups)
+    _remove_if_empty(location)
+
+
+def _remove_if_empty(location: JournalLocation) -> None:
+    """The journal's folder goes when nothing but its lock files is left in it."""
+    folder = location.data_dir
+    if not folder.is_dir():
+        return
+    if all(p.name in ("journal.lock", "journal.app.lock") for p in folder.iterdir()):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def open_moved(
+    source: Path, name: str, *, recovery_text: str | None = None, passphrase: str | None = None
+) -> tuple[registry.Entry, Journal]:
+    """Take in a journal moved as one file from another computer, as a new journal called `name`.
+
+    The file is only read. It is checked with the key before anything is made here: a wrong
+    recovery key (or passphrase) leaves no folder, no list entry and no keyring entry behind.
+    A recovery key goes into this computer's keyring, so the journal opens as before.
+    """
+    from relationjournal.core import backups
+
+    name = registry.check_new(name)
+    source = source.expanduser().absolute()
+    if not source.is_file():
+        raise InvalidInput(f"{source} does not exist or is not a file.")
+    if recovery_text is not None:
+        key, protection, what = parse_recovery_key(recovery_text), "keyring", "recovery key"
+        if problem := keyring_problem():
+            raise InvalidInput(f"Cannot keep the key in a keyring here: {problem}.")
+    elif passphrase is not None:
+        key, protection, what = Key(passphrase=check_passphrase(passphrase)), "passphrase", "passphrase"
+    else:
+        raise InvalidInput("Give the journal's recovery key (or its passphrase) to open a moved journal.")
+    try:
+        problems = backups.check_backup(source, key)
+    except WrongKey:
+        raise WrongKey(WRONG_MOVE_KEY.format(what=what, file=source.name)) from None
+    if problems:
+        raise Damaged(f"{source.name} is damaged ({problems[0]}); nothing was created. Move it again.")
+    folder = registry.new_folder(name)
+    location = JournalLocation(folder)
+    meta = JournalMeta.new(protection).with_key(key)  # type: ignore[arg-type]
+    make_private_dir(registry.journals_root())
+    make_private_dir(folder)
+    journal = None
+    try:
+        _copy_in(source, location.database)
+        write_meta(location, meta)
+        if protection == "keyring":
+            store_key(meta.journal_id, key)
+        journal = open_journal(location, passphrase=passphrase)
+        entry = registry.add(name, folder)
+    except BaseException:
+        if journal is not None:
+            journal.close()
+        if protection == "keyring":
+            delete_key(meta.journal_id)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return entry, journal
+
+
+def _copy_in(source: Path, target: Path) -> None:
+    """Copy the moved file in, private from the first byte."""
+    create_private_file(target)
+    try:
+        with source.open("rb") as reading, target.open("r+b") as writing:
+            shutil.copyfileobj(reading, writing)
+            writing.flush()
+            os.fsync(writing.fileno())
+    except OSError as error:
+        from relationjournal.core.atomicfile import translate_os_error
+
+        raise translate_os_error(error, target) from error
+    if target.stat().st_size == 0:
+        raise NotAJournal(f"{source.name} is empty: it is not a journal.")

@@ -1,0 +1,265 @@
+"""The journals this user has: a name and a folder each, and which one opens when none is named.
+
+A community manager keeps one journal per client, so that what they learn about one client's
+followers never mixes with another's. This list holds only names and folders (no personal data,
+no key): a small JSON file in the user's config folder, written atomically and readable by the
+user only. With no file (every installation before several journals), the list is the one journal
+in the default folder, "My journal": nothing to migrate. New journals live in their own folder
+under `<user data folder>/journals/`, each with its own key (keyring entry), backups and settings.
+
+Light on purpose: the app reads it to title its window before the journal's own modules load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+
+from relationjournal import APP_NAME
+from relationjournal.core.atomicfile import atomic_writer
+from relationjournal.core.errors import InvalidInput, JournalExists, NotFound
+from relationjournal.core.folding import fold
+from relationjournal.core.locations import JournalLocation, default_data_dir, make_private_dir, resolve_location
+
+REGISTRY_FILE = "journals.json"
+LOCK_FILE = "journals.lock"
+DEFAULT_NAME = "My journal"
+MAX_NAME = 80
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One journal in the list. `folder` None: the default folder (`--data-dir`'s default, which
+    RELATIONJOURNAL_DATA_DIR may move), where the journal of every older installation lives."""
+
+    name: str
+    folder: Path | None = None
+    default: bool = False
+    last_opened: datetime | None = None
+
+    @property
+    def location(self) -> JournalLocation:
+        return resolve_location(self.folder)  # None: the environment's folder, else platformdirs'
+
+
+def registry_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / REGISTRY_FILE
+
+
+def journals_root() -> Path:
+    """Where new journals get their folders: `journals/` in the user's data folder."""
+    return default_data_dir() / "journals"
+
+
+def check_name(name: str) -> str:
+    """A journal's name as it will be shown; blank, too long or with control characters is refused."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidInput("A journal needs a name, such as the client's.")
+    if len(cleaned) > MAX_NAME:
+        raise InvalidInput(f"That name is too long: keep it under {MAX_NAME} characters.")
+    if any(not ch.isprintable() for ch in cleaned):
+        raise InvalidInput("A journal's name cannot hold control characters.")
+    return cleaned
+
+
+def slug(name: str) -> str:
+    """A folder name for a journal's name: "Café Müller" → "cafe-muller"."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:40].strip("-") or "journal"
+
+
+# Reading and writing the list -----------------------------------------------------------------
+def _builtin() -> list[Entry]:
+    return [Entry(DEFAULT_NAME, None, default=True)]
+
+
+def entries() -> list[Entry]:
+    """The journals, in the order they were added; never empty. An unreadable list reads as the
+    default journal alone (it is not overwritten: `_change` refuses to)."""
+    try:
+        return _read(registry_path())
+    except InvalidInput:
+        return _builtin()
+
+
+def _read(path: Path) -> list[Entry]:
+    if not path.exists():
+        return _builtin()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found = [
+            Entry(
+                name=str(item["name"]),
+                folder=Path(item["folder"]) if item.get("folder") else None,
+                default=bool(item.get("default")),
+                last_opened=datetime.fromisoformat(item["last_opened"]) if item.get("last_opened") else None,
+            )
+            for item in data["journals"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InvalidInput(
+            f"The list of your journals ({path}) cannot be read ({type(error).__name__}); nothing was changed. "
+            "Move it aside to start the list again (the journals themselves are untouched)."
+        ) from None
+    if not found:
+        return _builtin()
+    if not any(e.default for e in found):
+        found[0] = replace(found[0], default=True)
+    return found
+
+
+def _write(path: Path, found: list[Entry]) -> None:
+    make_private_dir(path.parent)
+    body = {
+        "format": FORMAT,
+        "journals": [
+            {"name": e.name, "folder": str(e.folder) if e.folder else None, "default": e.default}
+            | ({"last_opened": e.last_opened.isoformat()} if e.last_opened else {})
+            for e in found
+        ],
+    }
+    with atomic_writer(path) as handle:
+        json.dump(body, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+
+@contextmanager
+def _change() -> Iterator[list[Entry]]:
+    """Read, change and write the list under a lock, so two programs never lose each other's change."""
+    from relationjournal.core.journallock import JournalLock
+
+    path = registry_path()
+    make_private_dir(path.parent)
+    lock = JournalLock(JournalLocation(path.parent))
+    lock.path = path.parent / LOCK_FILE
+    with lock.acquire_exclusive(wait=10.0):
+        found = _read(path)
+        yield found
+        _write(path, found)
+
+
+# Finding ----------------------------------------------------------------------------------------
+def find(name: str) -> Entry:
+    """The journal called `name` (ignoring case and accents); NotFound names the ones there are."""
+    wanted = fold(" ".join(name.split()))
+    for entry in entries():
+        if fold(entry.name) == wanted:
+            return entry
+    names = ", ".join(repr(e.name) for e in entries())
+    raise NotFound(f"There is no journal called {name.strip()!r}; your journals are {names}.")
+
+
+def default_entry() -> Entry:
+    return next(e for e in entries() if e.default)
+
+
+def name_of(location: JournalLocation) -> str | None:
+    """The name of the journal in `location`, or None for a folder not in the list (`--data-dir`)."""
+    for entry in entries():
+        if entry.location.data_dir == location.data_dir:
+            return entry.name
+    return None
+
+
+def locate(*, data_dir: str | os.PathLike[str] | None = None, journal: str | None = None) -> JournalLocation:
+    """Where the chosen journal is: `--data-dir` (or RELATIONJOURNAL_DATA_DIR), else `--journal NAME`,
+    else the default journal. Both given is refused: they would name two journals."""
+    if data_dir and journal:
+        raise InvalidInput("Give --journal or --data-dir, not both.")
+    if journal is not None:
+        return find(journal).location
+    if data_dir or os.environ.get("RELATIONJOURNAL_DATA_DIR"):
+        return resolve_location(data_dir)
+    return default_entry().location
+
+
+# Changing ---------------------------------------------------------------------------------------
+def _taken(found: list[Entry], name: str, *, but: Entry | None = None) -> None:
+    for entry in found:
+        if fold(entry.name) == fold(name) and entry is not but:
+            raise JournalExists(f"There is already a journal called {entry.name!r}; choose another name.")
+
+
+def add(name: str, folder: Path) -> Entry:
+    """Add a journal (already made in `folder`) to the list under `name`."""
+    name = check_name(name)
+    with _change() as found:
+        _taken(found, name)
+        entry = Entry(name, folder.absolute(), last_opened=datetime.now(UTC))
+        found.append(entry)
+    return entry
+
+
+def new_folder(name: str) -> Path:
+    """A folder for a new journal called `name` that no journal uses yet (not made here)."""
+    base = slug(check_name(name))
+    used = {e.location.data_dir for e in entries()}
+    for n in range(1, 1000):
+        folder = journals_root() / (base if n == 1 else f"{base}-{n}")
+        if folder not in used and not folder.exists():
+            return folder
+    raise InvalidInput("Too many journals with that name's folder; choose another name.")
+
+
+def check_new(name: str) -> str:
+    """`name`, cleaned, if a new journal may take it; refused clearly when blank or taken."""
+    name = check_name(name)
+    _taken(entries(), name)
+    return name
+
+
+def rename(old: str, new: str) -> Entry:
+    """Give a journal a new name; its folder, key and backups stay where they are."""
+    new = check_name(new)
+    entry = find(old)
+    with _change() as found:
+        index = next(i for i, e in enumerate(found) if e.location.data_dir == entry.location.data_dir)
+        _taken(found, new, but=found[index])
+        found[index] = replace(found[index], name=new)
+        return found[index]
+
+
+def make_default(name: str) -> Entry:
+    """The journal opened when none is named."""
+    entry = find(name)
+    with _change() as found:
+        for i, e in enumerate(found):
+            found[i] = replace(e, default=e.location.data_dir == entry.location.data_dir)
+    return replace(entry, default=True)
+
+
+def forget(entry: Entry) -> None:
+    """Take `entry` off the list (its files are `journals.remove`'s business)."""
+    with _change() as found:
+        found[:] = [e for e in found if e.location.data_dir != entry.location.data_dir]
+
+
+def touch(location: JournalLocation, *, now: datetime | None = None) -> None:
+    """Note when a journal of the list was last opened (for the list and File → Recent journals).
+    Best effort: a config folder that cannot be written never stops the journal from opening."""
+    from relationjournal.core.errors import JournalError
+
+    if name_of(location) is None:
+        return
+    try:
+        with _change() as found:
+            for i, e in enumerate(found):
+                if e.location.data_dir == location.data_dir:
+                    found[i] = replace(e, last_opened=now or datetime.now(UTC))
+    except (JournalError, OSError):
+        pass
+
+
+def recent(limit: int = 8) -> list[Entry]:
+    """The journals, most recently opened first."""
+    epoch = datetime.min.replace(tzinfo=UTC)
+    return sorted(entries(), key=lambda e: e.last_opened or epoch, reverse=True)[:limit]
