@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from relationjournal import APP_NAME
 from relationjournal.ui.paint import OnNextPaint
-from relationjournal.ui.qt import QApplication, QObject, QTimer, QWidget
+from relationjournal.ui.qt import QApplication, QObject, QTimer, QWidget, Signal
 
 OPEN_ANYWAY_MS = 1_000  # a window the system never exposes gets no paint: open the journal anyway
 ANSWER_WAIT_S = 3.0  # how long a second start waits for the first app (still starting up) to answer
@@ -79,8 +80,12 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
         return 1
     if busy:
         return _defer_to_running_app(location, quit_after_paint)
+    from relationjournal.ui.journals import Windows
+
+    windows = Windows()  # File → Open journal… adds windows, one per journal
     window = MainWindow(location)
     opener = JournalOpener(window, location, lock, quit_after_paint=quit_after_paint)
+    windows.add(window, opener)
     window.first_painted.connect(opener.open)
     if not quit_after_paint:  # (which waits for the paint it reports)
         QTimer.singleShot(OPEN_ANYWAY_MS, opener.open)
@@ -88,7 +93,7 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
     try:
         return app.exec()
     finally:
-        opener.close()
+        windows.close_all()
 
 
 def _defer_to_running_app(location: JournalLocation, quit_after_paint: bool) -> int:
@@ -123,8 +128,12 @@ def _report(message: str, quit_after_paint: bool, parent: QWidget | None = None)
 class JournalOpener(QObject):
     """Unlocks (or, on first run, creates) the journal once the window is on screen, and fills it."""
 
+    shown = Signal()  # the journal is in the window (a switch closes the window it replaces then)
+
     def __init__(self, window: MainWindow, location: JournalLocation, lock: AppLock, *, quit_after_paint: bool):
         super().__init__(window)
+        # What giving up does: the first window ends the app; a later one (File → Open journal…) only closes.
+        self.give_up: Callable[[int], object] = QApplication.exit
         self.window, self.location, self.lock, self.quit_after_paint = window, location, lock, quit_after_paint
         self.journal: Journal | None = None
         self.instance: InstanceServer | None = None
@@ -160,7 +169,7 @@ class JournalOpener(QObject):
         else:
             _report(f"Unexpected error while opening the journal ({type(error).__name__}); this is a bug, "
                     "please report it.", self.quit_after_paint, self.window)  # fmt: skip
-        QApplication.exit(1)
+        self.give_up(1)
 
     def _open(self) -> None:
         # Imported here, after the first paint: these load SQLAlchemy, SQLCipher and the keyring.
@@ -175,7 +184,7 @@ class JournalOpener(QObject):
                 quit_after_next_paint(first_run)
                 first_run.show()
             else:
-                QApplication.exit(0)  # the user closed the welcome or unlock dialog
+                self.give_up(0)  # the user closed the welcome or unlock dialog
             return
         self._show(journal)
 
@@ -216,6 +225,10 @@ class JournalOpener(QObject):
         self.window.app_lock = self.lock  # let go and taken again around a restore (ui/care.py)
         self.window.attach(journal)
         self.window.start_daily_backup()
+        from relationjournal.core.registry import touch
+
+        touch(self.location)  # File → Recent journals lists it first
+        self.shown.emit()
 
     def _listen(self) -> None:
         from relationjournal.ui.single import InstanceServer

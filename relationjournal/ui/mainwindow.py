@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from relationjournal import __version__
 from relationjournal.core.errors import JournalError
 from relationjournal.core.locations import JournalLocation
+from relationjournal.ui import journals as journals_ui  # light: the list of journals (no SQLAlchemy)
 from relationjournal.ui import memory, qt
 from relationjournal.ui.changes import ChangeHub
 from relationjournal.ui.icons import icon
@@ -23,6 +24,7 @@ from relationjournal.ui.qt import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QModelIndex,
     QObject,
@@ -74,9 +76,15 @@ class MainWindow(QMainWindow):
     """
 
     due_refreshed = Signal()
+    closed = Signal()  # the window closed (its journal, if the app opened it, is closed next: ui/journals.py)
     act_delete: QAction
     act_open_entry: QAction
     act_undo: QAction
+    act_new_journal: QAction  # the journal actions of the File menu: ui/journals.py
+    act_open_journal: QAction
+    act_move_journal: QAction
+    recent_menu: QMenu
+    journal_label: QLabel
     toolbar: QToolBar
     first_painted = Signal()
 
@@ -89,7 +97,9 @@ class MainWindow(QMainWindow):
         self.app_lock: AppLock | None = None  # the app's own hold (set by the opener), let go around a restore
         self.set_aside = False  # the journal is closed for a restore or key change: the window waits for it
         self.first_paint_time: float | None = None  # seconds since the epoch (benchmarks)
-        self.setWindowTitle("Relation Journal")
+        self.windows: Any = None  # the app's windows, one per open journal (ui/journals.py), once it has any
+        self.journal_name = journals_ui.name_of(location)  # one journal per client: which one this is
+        self.setWindowTitle(f"{self.journal_name} — Relation Journal" if self.journal_name else "Relation Journal")
         self.setWindowIcon(icon("app"))
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search notes and conversations (Ctrl+K)")
@@ -106,6 +116,11 @@ class MainWindow(QMainWindow):
         lock = QLabel()
         lock.setPixmap(icon("lock").pixmap(16, 16))
         self.statusBar().addPermanentWidget(lock)
+        if self.journal_name:
+            self.journal_label = QLabel(self.journal_name)
+            self.journal_label.setAccessibleName("Journal")
+            self.journal_label.setToolTip("The journal open in this window (File → Open journal… to switch)")
+            self.statusBar().addPermanentWidget(self.journal_label)
         self.statusBar().addPermanentWidget(QLabel(f"Encrypted · {location.database}"))
         # Until `attach`: an empty frame that says what is happening. (No `Qt.*` enum is named before
         # the first paint: the first use of PySide's `Qt` namespace costs 11 ms.)
@@ -185,7 +200,7 @@ class MainWindow(QMainWindow):
         self.notice.open_upcoming.connect(self.show_upcoming)
         self.today.selection_changed.connect(self._update_actions)
         self.reflections_page.write.clicked.connect(lambda: self.reminders.reflect(None))
-        self.tray = tray_ui.ReminderTray(self)
+        self.tray = tray_ui.ReminderTray(self, self.journal_name)
         self.tray.activated.connect(self._bring_forward)
         self.tray.quit_requested.connect(self.close)
         self._due_timer = QTimer(self, interval=60_000)
@@ -288,10 +303,13 @@ class MainWindow(QMainWindow):
         self.act_delete = self._action("&Delete entry…", lambda: self.entries.delete(), key.Delete)
         self.act_undo = self._action("&Undo delete", lambda: self.entries.undo(), key.Undo)
         self.act_quit = self._action("&Quit", self.close, key.Quit)
+        journals_ui.add_file_actions(self)  # New journal…, Open journal…, Recent journals, Move to another computer…
         self.act_about = self._action("&About Relation Journal", self.about)
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        journals_ui.add_file_menu(self, file_menu)
+        file_menu.addSeparator()
         file_menu.addActions([self.act_import, self.act_export])
         file_menu.addSeparator()
         file_menu.addActions([self.act_backups, self.act_change_key, self.act_settings])
@@ -618,6 +636,8 @@ class MainWindow(QMainWindow):
         if self.journal is not None:
             settings.setValue("window/splitter", self.splitter.saveState())
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
 
 
 def _dropped_path(mime: Any) -> Path | None:

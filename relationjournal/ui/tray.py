@@ -14,32 +14,36 @@ class ReminderTray(QObject):
     activated = Signal()
     quit_requested = Signal()
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, journal_name: str | None = None):
         super().__init__(parent)
         self.tray: QSystemTrayIcon | None = None
         self.notified = 0
+        # Which journal, when there are several (one per client): the tooltip and menu say so.
+        self.title = f"Relation Journal ({journal_name})" if journal_name else "Relation Journal"
+        self.tooltip = self.title
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
         self.tray = QSystemTrayIcon(icon("app"), self)
         menu = QMenu()
-        menu.addAction("Open Relation Journal", self.activated.emit)
+        menu.addAction(f"Open {self.title}", self.activated.emit)
         menu.addSeparator()
         menu.addAction("Quit", self.quit_requested.emit)
         self._menu = menu
         self.tray.setContextMenu(menu)
         self.tray.activated.connect(lambda reason: self.activated.emit())
-        self.tray.setToolTip("Relation Journal")
+        self.tray.setToolTip(self.tooltip)
         self.tray.show()
 
     def update(self, count: int, new: int, *, quiet: bool) -> None:
         """Show `count` due reminders; notify about `new` ones unless it is quiet hours."""
+        self.tooltip = (f"{self.title}: {count} reminder{'s' if count != 1 else ''} due" if count
+                        else f"{self.title}: nothing due")  # fmt: skip
         if self.tray is None:
             return
-        self.tray.setToolTip(f"Relation Journal: {count} reminder{'s' if count != 1 else ''} due" if count
-                             else "Relation Journal: nothing due")  # fmt: skip
+        self.tray.setToolTip(self.tooltip)
         if new and not quiet and self.tray.supportsMessages():
             self.tray.showMessage(
-                "Relation Journal",
+                self.title,
                 f"{new} new reminder{'s' if new != 1 else ''} due. "
                 "Open Today to see who would be glad to hear from you.",
                 QSystemTrayIcon.MessageIcon.Information,

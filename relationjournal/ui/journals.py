@@ -1,0 +1,472 @@
+"""Several journals in the app: one window per open journal, and the File menu that switches between them.
+
+A community manager keeps one journal per client. File → New journal…, File → Open journal… and
+File → Recent journals switch the window to another journal: the new one opens in a window of its
+own and, once it is on screen, the one it replaces closes (its journal closed cleanly: every edit is
+already saved as it is made). Open journal… can also open one beside the others, in a new window.
+A journal already open is never opened twice: its window is brought forward instead. File → Move
+to another computer… saves the journal as one encrypted file, and Open journal… → Open a moved
+file… takes such a file in with its recovery key.
+
+Imported when the window's frame is built: only the list of journals (`core.registry`) loads here;
+the journal's own modules load when an action runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relationjournal.core import registry
+from relationjournal.core.locations import JournalLocation
+from relationjournal.ui.qt import (
+    QAction,
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QObject,
+    QPushButton,
+    QTimer,
+    QVBoxLayout,
+)
+
+if TYPE_CHECKING:
+    from relationjournal.core.journal import Journal
+    from relationjournal.ui.app import JournalOpener
+    from relationjournal.ui.mainwindow import MainWindow
+
+MOVE_FILES = "Moved journals (*.rjournal *.db);;All files (*)"
+KEY_WORDS = {"keyring": "your recovery key", "passphrase": "the journal's passphrase"}
+
+
+def name_of(location: JournalLocation) -> str | None:
+    """The journal's name for the window's title, or None for a folder not in the list (`--data-dir`)."""
+    return registry.name_of(location)
+
+
+# The app's windows -----------------------------------------------------------------------------------
+class Windows(QObject):
+    """The app's windows, one per open journal. Each holds its journal's app lock through its opener;
+    closing a window closes its journal and lets the lock go."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[MainWindow, JournalOpener | None]] = []
+
+    def add(self, window: MainWindow, opener: JournalOpener | None) -> None:
+        window.windows = self
+        window.closed.connect(lambda: self._closed(window))
+        self.open.append((window, opener))
+
+    def window_for(self, location: JournalLocation) -> MainWindow | None:
+        return next((w for w, _ in self.open if w.location.data_dir == location.data_dir), None)
+
+    def open_journal(
+        self, location: JournalLocation, *, replacing: MainWindow | None = None, journal: Journal | None = None
+    ) -> MainWindow | None:
+        """Show the journal in `location` in a window of its own; once it is on screen, close
+        `replacing` (a switch). A journal open already is brought forward, never opened twice."""
+        from relationjournal.core.applock import AppLock
+        from relationjournal.ui.app import ALREADY_OPEN, OPEN_ANYWAY_MS, JournalOpener
+        from relationjournal.ui.mainwindow import MainWindow
+
+        existing = self.window_for(location)
+        if existing is not None:
+            if journal is not None and journal is not existing.journal:
+                journal.close()
+            existing.bring_forward()
+            return existing
+        lock = AppLock(location)
+        if location.data_dir.is_dir() and not lock.acquire():  # another program has it: never twice
+            from relationjournal.ui.single import ask_running_instance
+
+            if journal is not None:
+                journal.close()
+            forward = ask_running_instance(location)
+            which = name_of(location) or str(location.data_dir)
+            said = f"{ALREADY_OPEN} ({which}) in another window" + ("; it was brought forward." if forward else ".")
+            QMessageBox.information(replacing, "Relation Journal", said)
+            return None
+        window = MainWindow(location)
+        opener = JournalOpener(window, location, lock, quit_after_paint=False)
+        opener.give_up = lambda _code: window.close()  # a later window gives up alone; the others stay
+        self.add(window, opener)
+        if replacing is not None:
+            opener.shown.connect(replacing.close)
+        window.show()
+        if journal is not None:  # made or taken in just now: already open
+            opener.started = True
+            opener._listen()
+            opener._show(journal)
+        else:
+            window.first_painted.connect(opener.open)
+            QTimer.singleShot(OPEN_ANYWAY_MS, opener.open)
+        return window
+
+    def _closed(self, window: MainWindow) -> None:
+        for entry in list(self.open):
+            if entry[0] is window:
+                self.open.remove(entry)
+                if entry[1] is not None:
+                    entry[1].close()  # its journal closes and its lock goes
+        shown = [w.journal for w, _ in self.open if w.journal is not None]
+        if shown:  # times show on one clock: the closed window's reset it (see MainWindow.closeEvent)
+            from relationjournal.core.clock import journal_zone
+            from relationjournal.ui import text
+
+            text.use_zone(journal_zone(shown[-1]))
+
+    def close_all(self) -> None:
+        for _window, opener in list(self.open):
+            if opener is not None:
+                opener.close()
+        self.open.clear()
+
+
+def windows_of(window: MainWindow) -> Windows:
+    """The app's windows; a window made on its own (tests) starts its own list, holding it as it is."""
+    if window.windows is None:
+        Windows().add(window, None)
+    assert isinstance(window.windows, Windows)
+    return window.windows
+
+
+# The File menu ----------------------------------------------------------------------------------------
+def add_file_actions(window: MainWindow) -> None:
+    """The journal actions of the File menu (made with the window's other actions)."""
+    window.act_new_journal = _action(
+        window, "New &journal…", lambda: new_journal(window),
+        "Make a new journal, e.g. for another client: its own key, backups and settings",
+    )  # fmt: skip
+    window.act_open_journal = _action(
+        window, "&Open journal…", lambda: open_journal(window),
+        "Switch to another journal, open one beside this, or open a moved journal",
+    )  # fmt: skip
+    window.act_open_journal.setShortcut("Ctrl+Shift+O")
+    window.act_move_journal = _action(
+        window, "&Move to another computer…", lambda: move_journal(window),
+        "Save this journal as one encrypted file to open on another computer",
+    )  # fmt: skip
+
+
+def _action(window: MainWindow, label: str, slot: Any, tip: str) -> QAction:
+    action = QAction(label, window)
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
+def add_file_menu(window: MainWindow, menu: QMenu) -> None:
+    menu.addActions([window.act_new_journal, window.act_open_journal])
+    window.recent_menu = recent = menu.addMenu("&Recent journals")
+    recent.aboutToShow.connect(lambda: fill_recent(window))
+    menu.addAction(window.act_move_journal)
+
+
+def fill_recent(window: MainWindow) -> None:
+    """File → Recent journals: the journals, last opened first; this one checked."""
+    menu: QMenu = window.recent_menu
+    menu.clear()
+    for entry in registry.recent():
+        action = menu.addAction(entry.name)
+        action.setCheckable(True)
+        action.setChecked(entry.location.data_dir == window.location.data_dir)
+        action.triggered.connect(lambda _checked=False, e=entry: switch_to(window, e.location))
+
+
+def switch_to(window: MainWindow, location: JournalLocation) -> None:
+    """Open the journal in `location` in place of this window's (this one closes once it is shown)."""
+    if location.data_dir == window.location.data_dir:
+        window.bring_forward()
+        return
+    windows_of(window).open_journal(location, replacing=window)
+
+
+def open_beside(window: MainWindow, location: JournalLocation) -> None:
+    windows_of(window).open_journal(location)
+
+
+def new_journal(window: MainWindow) -> None:
+    """Ask for a name, make the journal (its own key, shown once as a recovery key), and switch to it."""
+    from relationjournal.core.errors import JournalError
+    from relationjournal.core.journals import new_journal as make
+    from relationjournal.core.vault import keyring_problem
+    from relationjournal.ui.unlock import RecoveryKeyDialog
+
+    name = ""
+    while True:
+        name, ok = QInputDialog.getText(window, "New journal", "The new journal's name (such as the client's):",
+                                        QLineEdit.EchoMode.Normal, name)  # fmt: skip
+        if not ok:
+            return
+        try:
+            name = registry.check_new(name)
+            break
+        except JournalError as error:
+            QMessageBox.warning(window, "New journal", str(error))
+    passphrase = None
+    if problem := keyring_problem():
+        passphrase, ok = QInputDialog.getText(window, "New journal", f"No keyring can hold the key ({problem}): "
+                                              "choose a passphrase for it:", QLineEdit.EchoMode.Password)  # fmt: skip
+        if not ok:
+            return
+    try:
+        made = make(name, passphrase=passphrase)
+    except JournalError as error:
+        QMessageBox.warning(window, "New journal", str(error))
+        return
+    if made.created.recovery_key:
+        RecoveryKeyDialog(made.created.recovery_key, window).exec()
+    windows_of(window).open_journal(made.entry.location, replacing=window, journal=made.created.journal)
+
+
+# Open journal… -----------------------------------------------------------------------------------------
+class OpenJournalDialog(QDialog):
+    """The journals: open one here or beside this one, rename or remove one, or open a moved file."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle("Open journal")
+        self.setMinimumWidth(560)
+        intro = QLabel("Each journal has its own key, backups and settings: nothing one holds shows in another.")
+        intro.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Journals")
+        self.list.itemDoubleClicked.connect(lambda _item: self.open_here())
+        self.here = QPushButton("&Open")
+        self.here.setDefault(True)
+        self.here.clicked.connect(self.open_here)
+        self.beside = QPushButton("Open in a &new window")
+        self.beside.clicked.connect(self.open_beside)
+        self.rename = QPushButton("Re&name…")
+        self.rename.clicked.connect(self.rename_selected)
+        self.remove = QPushButton("&Remove…")
+        self.remove.clicked.connect(self.remove_selected)
+        self.moved = QPushButton("Open a &moved journal file…")
+        self.moved.clicked.connect(lambda: self.open_moved())  # (`clicked` passes a bool, which is no path)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        for button in (self.here, self.beside, self.rename, self.remove):
+            row.addWidget(button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.moved)
+        bottom.addStretch()
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list)
+        layout.addLayout(row)
+        layout.addLayout(bottom)
+        self.list.currentRowChanged.connect(lambda _row: self._update())
+        self.reload()
+
+    def reload(self) -> None:
+        self.entries = registry.entries()
+        self.list.clear()
+        for entry in self.entries:
+            here = " (this window)" if entry.location.data_dir == self.window_.location.data_dir else ""
+            default = " · default" if entry.default else ""
+            item = QListWidgetItem(f"{entry.name}{here}{default}")
+            item.setToolTip(str(entry.location.data_dir))
+            self.list.addItem(item)
+        others = [i for i, e in enumerate(self.entries) if e.location.data_dir != self.window_.location.data_dir]
+        self.list.setCurrentRow(others[0] if others else 0)
+        self._update()
+
+    def selected(self) -> registry.Entry | None:
+        row = self.list.currentRow()
+        return self.entries[row] if 0 <= row < len(self.entries) else None
+
+    def _update(self) -> None:
+        entry = self.selected()
+        for button in (self.here, self.beside, self.rename, self.remove):
+            button.setEnabled(entry is not None)
+
+    def open_here(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            self.accept()
+            switch_to(self.window_, entry.location)
+
+    def open_beside(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            self.accept()
+            open_beside(self.window_, entry.location)
+
+    def rename_selected(self) -> None:
+        from relationjournal.core.errors import JournalError
+
+        entry = self.selected()
+        if entry is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename journal", "New name:", QLineEdit.EchoMode.Normal, entry.name)
+        if not ok:
+            return
+        try:
+            renamed = registry.rename(entry.name, name)
+        except JournalError as error:
+            QMessageBox.warning(self, "Rename journal", str(error))
+            return
+        shown = windows_of(self.window_).window_for(renamed.location)
+        if shown is not None:
+            retitle(shown, renamed.name)
+        self.reload()
+
+    def remove_selected(self) -> None:
+        from relationjournal.core.errors import JournalError
+        from relationjournal.core.journals import remove_journal, what_removal_deletes
+
+        entry = self.selected()
+        if entry is None:
+            return
+        if windows_of(self.window_).window_for(entry.location) is not None:
+            QMessageBox.information(self, "Remove journal", f"{entry.name!r} is open: close its window first.")
+            return
+        files = what_removal_deletes(entry, with_backups=False)
+        backups = what_removal_deletes(entry, with_backups=True)[len(files) :]
+        box = QMessageBox(QMessageBox.Icon.Warning, "Remove journal",
+                          f"Remove the journal {entry.name!r}? This deletes its file and its key, and cannot be "
+                          "undone.", QMessageBox.StandardButton.Cancel, self)  # fmt: skip
+        deleted = ", ".join(p.name for p in files) or "nothing"
+        box.setInformativeText(f"Deleted from {entry.location.data_dir}: {deleted}"
+                               f", and its key in the system keyring. Its {len(backups)} backups stay in "
+                               f"{entry.location.backups} unless you tick the box.")  # fmt: skip
+        also = QCheckBox(f"Also delete its {len(backups)} &backups")
+        box.setCheckBox(also)
+        remove = box.addButton("&Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not remove:
+            return
+        try:
+            remove_journal(entry.name, with_backups=also.isChecked())
+        except JournalError as error:
+            QMessageBox.warning(self, "Remove journal", str(error))
+        self.reload()
+
+    def open_moved(self, path: Path | None = None) -> None:
+        self.accept()
+        open_moved_file(self.window_, path)
+
+
+def open_journal(window: MainWindow) -> None:
+    OpenJournalDialog(window).exec()
+
+
+def retitle(window: MainWindow, name: str) -> None:
+    window.journal_name = name
+    window.setWindowTitle(f"{name} — Relation Journal")
+    label = getattr(window, "journal_label", None)
+    if label is not None:
+        label.setText(name)
+
+
+def open_moved_file(window: MainWindow, path: Path | None = None) -> None:
+    """Take in a journal moved from another computer: the file, its name here, then its recovery key
+    (or passphrase). The key goes into this computer's keyring, and the window switches to it."""
+    from relationjournal.core.errors import JournalError
+    from relationjournal.core.journals import open_moved
+    from relationjournal.ui.unlock import SecretDialog
+
+    if path is None:
+        chosen, _ = QFileDialog.getOpenFileName(window, "Open a journal moved from another computer", "", MOVE_FILES)
+        if not chosen:
+            return
+        path = Path(chosen)
+    name = path.stem
+    while True:
+        name, ok = QInputDialog.getText(window, "Open a moved journal", "Its name on this computer:",
+                                        QLineEdit.EchoMode.Normal, name)  # fmt: skip
+        if not ok:
+            return
+        try:
+            name = registry.check_new(name)
+            break
+        except JournalError as error:
+            QMessageBox.warning(window, "Open a moved journal", str(error))
+    taken: dict[str, registry.Entry] = {}
+
+    def attempt(secret: str) -> Journal:
+        cleaned = "".join(ch for ch in secret if not ch.isspace() and ch != "-")
+        looks_like_key = len(cleaned) == 55  # a recovery key: 11 groups of five
+        entry, journal = open_moved(path, name, recovery_text=secret if looks_like_key else None,
+                                    passphrase=None if looks_like_key else secret)  # fmt: skip
+        taken["entry"] = entry
+        return journal
+
+    dialog = SecretDialog(
+        "Open a moved journal",
+        f"To open <b>{_html(path.name)}</b> on this computer, enter the recovery key you saved when the journal "
+        "was made (or last re-keyed); for a journal protected by a passphrase, its passphrase. A recovery key "
+        "goes into this computer's keyring, so the journal opens without it from then on.",
+        "&Recovery key or passphrase",
+        attempt,
+        window,
+    )
+    dialog.secret.setEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.secret.setPlaceholderText("XXXXX-XXXXX-XXXXX-…")
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.journal is None:
+            return
+    except JournalError as error:  # damaged, or the disk is full: nothing was created
+        QMessageBox.warning(window, "Open a moved journal", str(error))
+        return
+    windows_of(window).open_journal(taken["entry"].location, replacing=window, journal=dialog.journal)
+
+
+def _html(text: str) -> str:
+    from html import escape
+
+    return escape(text)
+
+
+# Move to another computer… -----------------------------------------------------------------------------
+def move_journal(window: MainWindow, target: Path | None = None) -> None:
+    """Save the journal as one encrypted file, and say in plain words what the other computer needs."""
+    from relationjournal.core import backups
+    from relationjournal.core.registry import slug
+    from relationjournal.ui import worker
+
+    journal = window.journal
+    if journal is None:
+        return
+    if target is None:
+        suggested = f"{slug(window.journal_name or 'journal')}.rjournal"
+        chosen, _ = QFileDialog.getSaveFileName(window, "Move to another computer: save the journal as one file",
+                                                suggested, MOVE_FILES)  # fmt: skip
+        if not chosen:
+            return
+        target = Path(chosen)
+    key_words = KEY_WORDS["passphrase" if journal.key.raw is None else "keyring"]
+    status = window.statusBar()
+    status.showMessage("Saving the journal as one file…")
+
+    def saved(path: Any) -> None:
+        status.showMessage(f"Saved {path.name} to move to another computer.", 10_000)
+        QMessageBox.information(
+            window,
+            "Move to another computer",
+            f"The journal is saved, encrypted, as {path}.\n\nCopy this one file to the other computer. There, "
+            f"choose File → Open journal… → Open a moved journal file…, pick the file, and enter {key_words}: "
+            f"without {key_words} the file cannot be opened, there or anywhere. Carry {key_words} separately "
+            "from the file.",
+        )
+
+    def failed(error: Exception) -> None:
+        status.clearMessage()
+        QMessageBox.warning(window, "Move to another computer", f"The journal could not be saved: {error}")
+
+    worker.run_in_background(window, lambda: backups.backup_to(journal, target), saved, failed)

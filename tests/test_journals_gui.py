@@ -1,0 +1,229 @@
+"""Several journals in the app: the name on screen, File → New/Open/Recent journals, two windows, and
+File → Move to another computer… then Open a moved journal file. Real journals and keyring, real
+widgets offscreen, every flow started from its QAction and its dialogs answered as a user would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relationjournal.core import registry
+from relationjournal.core.applock import AppLock, app_is_running
+from relationjournal.core.journal import Journal
+from relationjournal.core.journallock import JournalLock
+from relationjournal.core.journals import new_journal
+from relationjournal.core.records import PersonDraft
+from relationjournal.core.vault import recovery_key
+from relationjournal.ui.journals import OpenJournalDialog, Windows, fill_recent
+from relationjournal.ui.mainwindow import MainWindow
+from relationjournal.ui.qt import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QThreadPool
+from relationjournal.ui.unlock import RecoveryKeyDialog, SecretDialog
+from tests.conftest import Sandbox
+from tests.dialogs import in_next_dialog
+
+
+@pytest.fixture
+def app(qtbot: Any, journal: Journal, sandbox: Sandbox) -> Iterator[Windows]:
+    """The app as `ui.app.run` makes it: a window on the default journal, opened by its opener, holding
+    its app lock, in the app's list of windows."""
+    from relationjournal.ui.app import JournalOpener
+
+    windows = Windows()
+    window = MainWindow(sandbox.location)
+    lock = AppLock(sandbox.location)
+    assert lock.acquire()
+    opener = JournalOpener(window, sandbox.location, lock, quit_after_paint=False)
+    windows.add(window, opener)
+    window.show()
+    qtbot.waitExposed(window)
+    opener._show(journal)  # what opening the journal at start-up ends with
+    yield windows
+    QThreadPool.globalInstance().waitForDone()
+    for shown, _opener in list(windows.open):
+        shown.close()
+    windows.close_all()
+
+
+def client(name: str, person: str) -> registry.Entry:
+    """Another client's journal, with one person in it."""
+    made = new_journal(name)
+    with made.created.journal as journal:
+        journal.add_person(PersonDraft(person))
+    return made.entry
+
+
+def names(window: MainWindow) -> list[str]:
+    model = window.people.model
+    return sorted(model.index(row, 0).data() for row in range(model.rowCount()))
+
+
+def first(windows: Windows) -> MainWindow:
+    return windows.open[0][0]
+
+
+def shown(windows: Windows, entry: registry.Entry) -> MainWindow | None:
+    window = windows.window_for(entry.location)
+    return window if window is not None and window.journal is not None else None
+
+
+def test_the_title_status_bar_and_tray_name_the_journal(qtbot: Any, app: Windows) -> None:
+    window = first(app)
+    assert window.windowTitle() == "My journal — Relation Journal"
+    assert window.journal_label.text() == "My journal"
+    qtbot.waitUntil(lambda: window.tray.tooltip == "Relation Journal (My journal): nothing due")
+
+
+def test_open_journal_switches_the_window_and_closes_the_first_journal_cleanly(
+    qtbot: Any, app: Windows, journal: Journal, sandbox: Sandbox
+) -> None:
+    acme = client("Acme", "Acme Person")
+    journal.add_person(PersonDraft("Mine Only"))
+    old = first(app)
+
+    def choose(dialog: OpenJournalDialog) -> None:
+        assert [dialog.list.item(i).text() for i in range(dialog.list.count())] == [
+            "My journal (this window) · default", "Acme"]  # fmt: skip
+        dialog.list.setCurrentRow(1)
+        dialog.here.click()
+
+    in_next_dialog(choose, OpenJournalDialog)
+    old.act_open_journal.trigger()
+    qtbot.waitUntil(lambda: shown(app, acme) is not None and not old.isVisible(), timeout=15_000)
+    new = shown(app, acme)
+    assert new is not None and new.windowTitle() == "Acme — Relation Journal"
+    assert names(new) == ["Acme Person"]
+    assert [w for w, _ in app.open] == [new]
+    QThreadPool.globalInstance().waitForDone()
+    assert not app_is_running(sandbox.location)  # the first journal is closed: nothing holds it
+    with JournalLock(sandbox.location).acquire_exclusive(wait=0):
+        pass
+    assert [e.name for e in registry.recent()][0] == "Acme"
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the offscreen platform, bringing a window forward
+def test_two_journals_in_two_windows_and_one_journal_never_twice(qtbot: Any, app: Windows) -> None:
+    acme = client("Acme", "Acme Person")
+    mine = first(app)
+
+    def beside(dialog: OpenJournalDialog) -> None:
+        dialog.list.setCurrentRow(1)
+        dialog.beside.click()
+
+    in_next_dialog(beside, OpenJournalDialog)
+    mine.act_open_journal.trigger()
+    qtbot.waitUntil(lambda: shown(app, acme) is not None, timeout=15_000)
+    other = shown(app, acme)
+    assert other is not None and mine.isVisible() and mine.journal is not None  # both open, side by side
+    assert names(other) == ["Acme Person"] and "Acme Person" not in names(mine)
+    # Acme again, from either window's Recent journals: brought forward, never a second window
+    fill_recent(mine)
+    recent = {a.text(): a for a in mine.recent_menu.actions()}
+    assert set(recent) == {"My journal", "Acme"} and recent["My journal"].isChecked()
+    recent["Acme"].trigger()
+    in_next_dialog(lambda dialog: (dialog.list.setCurrentRow(1), dialog.beside.click()), OpenJournalDialog)
+    mine.act_open_journal.trigger()
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0)
+    assert len(app.open) == 2 and mine.isVisible()
+    assert AppLock(acme.location).acquire() is False  # held by its one window
+
+
+def test_new_journal_refuses_a_taken_name_then_makes_one_and_switches_to_it(
+    qtbot: Any, app: Windows, sandbox: Sandbox
+) -> None:
+    said: list[str] = []
+    old = first(app)
+
+    def kept(dialog: RecoveryKeyDialog) -> None:
+        said.append(dialog.recovery_key)
+        dialog.kept.setChecked(True)
+        dialog.ok.click()
+
+    def second(dialog: QInputDialog) -> None:
+        in_next_dialog(kept, RecoveryKeyDialog)
+        dialog.setTextValue("Globex")
+        dialog.accept()
+
+    def warned(box: QMessageBox) -> None:
+        said.append(box.text())
+        in_next_dialog(second, QInputDialog)
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    def taken(dialog: QInputDialog) -> None:
+        in_next_dialog(warned, QMessageBox)
+        dialog.setTextValue("MY JOURNAL")
+        dialog.accept()
+
+    in_next_dialog(taken, QInputDialog)
+    old.act_new_journal.trigger()
+    globex = registry.find("globex")
+    qtbot.waitUntil(lambda: shown(app, globex) is not None and not old.isVisible(), timeout=15_000)
+    assert said[0] == "There is already a journal called 'My journal'; choose another name."
+    assert len(said[1]) == 65  # the recovery key, shown once
+    new = shown(app, globex)
+    assert new is not None and new.windowTitle() == "Globex — Relation Journal" and names(new) == []
+    assert globex.location.data_dir == registry.journals_root() / "globex"
+    assert [e.name for e in registry.entries()] == ["My journal", "Globex"]
+
+
+def test_move_to_another_computer_then_open_the_moved_file_with_the_recovery_key(
+    qtbot: Any, app: Windows, journal: Journal, tmp_path: Path
+) -> None:
+    journal.add_person(PersonDraft("Ada Lovelace"))
+    journal.set_setting("me", "Charles")
+    window = first(app)
+    target = tmp_path / "usb" / "mine.rjournal"
+    target.parent.mkdir()
+    said: list[str] = []
+
+    def save_as(dialog: QFileDialog) -> None:
+        dialog.findChild(QLineEdit, "fileNameEdit").setText(str(target))
+        dialog.accept()
+
+    def told(box: QMessageBox) -> None:
+        said.append(box.text())
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    in_next_dialog(save_as, QFileDialog)
+    in_next_dialog(told, QMessageBox)
+    window.act_move_journal.trigger()
+    qtbot.waitUntil(lambda: bool(said), timeout=15_000)
+    assert target.is_file()
+    assert "Open a moved journal file" in said[0] and "your recovery key" in said[0]
+    assert "without your recovery key the file cannot be opened" in said[0]
+
+    # Open it here as a new journal: a wrong key is refused in the dialog and makes nothing
+    right = recovery_key(journal.key.raw or b"")
+    wrong = recovery_key(bytes(32))
+    errors: list[str] = []
+
+    def secret(dialog: SecretDialog) -> None:
+        dialog.secret.setText(wrong)
+        dialog.accept()
+        errors.append(dialog.error.text())
+        assert [e.name for e in registry.entries()] == ["My journal"]
+        assert not registry.journals_root().exists()
+        dialog.secret.setText(right)
+        dialog.accept()
+
+    def named(dialog: QInputDialog) -> None:
+        assert dialog.textValue() == "mine"
+        in_next_dialog(secret, SecretDialog)
+        dialog.setTextValue("Moved")
+        dialog.accept()
+
+    def chosen(dialog: QFileDialog) -> None:
+        in_next_dialog(named, QInputDialog)
+        dialog.findChild(QLineEdit, "fileNameEdit").setText(str(target))
+        dialog.accept()
+
+    in_next_dialog(lambda dialog: (in_next_dialog(chosen, QFileDialog), dialog.moved.click()), OpenJournalDialog)
+    window.act_open_journal.trigger()
+    moved = registry.find("Moved")
+    qtbot.waitUntil(lambda: shown(app, moved) is not None, timeout=15_000)
+    assert "does not open mine.rjournal: nothing was created" in errors[0]
+    new = shown(app, moved)
+    assert new is not None and names(new) == ["Ada Lovelace"]
+    assert new.journal is not None and new.journal.setting("me") == "Charles"
