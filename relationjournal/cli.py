@@ -574,6 +574,13 @@ def _chosen_data_dir(args: argparse.Namespace) -> str | None:
     """The journal's folder when the user chose one (--data-dir, or the environment), else None."""
     from relationjournal.core.locations import DATA_DIR_ENV
 
+    if args.journal and not args.data_dir:  # (a remedy's command then names the journal's folder)
+        from relationjournal.core.registry import find
+
+        try:
+            return str(find(args.journal).location.data_dir)
+        except JournalError:
+            return None
     return args.data_dir or os.environ.get(DATA_DIR_ENV) or None
 
 

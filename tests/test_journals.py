@@ -109,6 +109,13 @@ def test_rename_changes_the_name_only_and_each_journal_has_its_own_key_and_backu
     key_a, key_b = (keyring.get_password(KEYRING_SERVICE, m.journal_id) for m in (a, b))
     assert key_a and key_b and key_a != key_b
     assert registry.find("Acme Corp").location.backups != registry.find("Globex").location.backups
+    # the default journal is what the app (ui.app.run) and every command open when none is named
+    registry.make_default("globex")
+    assert registry.locate() == sandbox.location  # RELATIONJOURNAL_DATA_DIR, like --data-dir, still wins
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("RELATIONJOURNAL_DATA_DIR")
+        assert registry.locate() == registry.find("Globex").location
+        assert registry.locate(journal="acme corp") == registry.find("Acme Corp").location
     # Globex's key in Acme's entry: Acme does not open with it
     keyring.set_password(KEYRING_SERVICE, a.journal_id, key_b)
     with pytest.raises(WrongKey):

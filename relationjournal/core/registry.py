@@ -27,7 +27,13 @@ from relationjournal import APP_NAME
 from relationjournal.core.atomicfile import atomic_writer
 from relationjournal.core.errors import InvalidInput, JournalExists, NotFound
 from relationjournal.core.folding import fold
-from relationjournal.core.locations import JournalLocation, default_data_dir, make_private_dir, resolve_location
+from relationjournal.core.locations import (
+    DATA_DIR_ENV,
+    JournalLocation,
+    default_data_dir,
+    make_private_dir,
+    resolve_location,
+)
 
 REGISTRY_FILE = "journals.json"
 LOCK_FILE = "journals.lock"
@@ -177,7 +183,7 @@ def locate(*, data_dir: str | os.PathLike[str] | None = None, journal: str | Non
         raise InvalidInput("Give --journal or --data-dir, not both.")
     if journal is not None:
         return find(journal).location
-    if data_dir or os.environ.get("RELATIONJOURNAL_DATA_DIR"):
+    if data_dir or os.environ.get(DATA_DIR_ENV):
         return resolve_location(data_dir)
     return default_entry().location
 

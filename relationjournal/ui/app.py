@@ -61,7 +61,7 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
     painted and when the journal showed in it (seconds since the epoch), then exits.
     """
     from relationjournal.core.applock import AppLock
-    from relationjournal.core.locations import resolve_location
+    from relationjournal.core.registry import locate
     from relationjournal.ui.crash import install_crash_dialog
     from relationjournal.ui.icons import icon
     from relationjournal.ui.mainwindow import MainWindow
@@ -69,7 +69,7 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
     app = make_application()
     install_crash_dialog(app)  # a bug says "Something went wrong" (type and place, no data), and the app runs on
     app.setWindowIcon(icon("app"))
-    location = resolve_location(data_dir)
+    location = locate(data_dir=data_dir)  # the folder given, else the default journal (see `journal default`)
     lock = AppLock(location)  # held while the app runs: `restore` refuses to replace the file under it
     try:
         busy = location.data_dir.is_dir() and not lock.acquire()
