@@ -227,3 +227,51 @@ def test_move_to_another_computer_then_open_the_moved_file_with_the_recovery_key
     new = shown(app, moved)
     assert new is not None and names(new) == ["Ada Lovelace"]
     assert new.journal is not None and new.journal.setting("me") == "Charles"
+
+
+def test_rename_and_remove_from_open_journal(qtbot: Any, app: Windows) -> None:
+    """Rename changes the name (and the title of its window); remove asks, says what it deletes, and
+    keeps the backups unless the box is ticked. An open journal is not removed."""
+    from relationjournal.core import backups
+
+    acme = client("Acme", "Acme Person")
+    with new_journal("Globex").created.journal as globex:
+        backups.backup_now(globex, registry.find("Globex").location)
+    mine = first(app)
+    said: list[str] = []
+
+    def renamed(dialog: QInputDialog) -> None:
+        dialog.setTextValue("Acme Corp")
+        dialog.accept()
+
+    def confirm(box: QMessageBox) -> None:
+        said.append(f"{box.text()}\n{box.informativeText()}")
+        next(b for b in box.buttons() if b.text() == "&Remove").click()
+
+    def refuse(box: QMessageBox) -> None:
+        said.append(box.text())
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    def manage(dialog: OpenJournalDialog) -> None:
+        dialog.list.setCurrentRow(1)
+        in_next_dialog(renamed, QInputDialog)
+        dialog.rename.click()
+        assert dialog.list.item(1).text() == "Acme Corp"
+        dialog.list.setCurrentRow(2)
+        in_next_dialog(confirm, QMessageBox)
+        dialog.remove.click()
+        assert [dialog.list.item(i).text() for i in range(dialog.list.count())] == [
+            "My journal (this window) · default", "Acme Corp"]  # fmt: skip
+        dialog.list.setCurrentRow(0)
+        in_next_dialog(refuse, QMessageBox)
+        dialog.remove.click()
+        dialog.reject()
+
+    in_next_dialog(manage, OpenJournalDialog)
+    mine.act_open_journal.trigger()
+    assert registry.find("acme corp").location == acme.location
+    assert "Remove the journal 'Globex'?" in said[0] and "journal.db" in said[0] and "Its backups (1) stay" in said[0]
+    globex_folder = registry.journals_root() / "globex"
+    assert not (globex_folder / "journal.db").exists() and len(list((globex_folder / "backups").iterdir())) == 1
+    assert said[1] == "'My journal' is open: close its window first."
+    assert [e.name for e in registry.entries()] == ["My journal", "Acme Corp"]

@@ -342,9 +342,9 @@ class OpenJournalDialog(QDialog):
                           "undone.", QMessageBox.StandardButton.Cancel, self)  # fmt: skip
         deleted = ", ".join(p.name for p in files) or "nothing"
         box.setInformativeText(f"Deleted from {entry.location.data_dir}: {deleted}"
-                               f", and its key in the system keyring. Its {len(backups)} backups stay in "
+                               f", and its key in the system keyring. Its backups ({len(backups)}) stay in "
                                f"{entry.location.backups} unless you tick the box.")  # fmt: skip
-        also = QCheckBox(f"Also delete its {len(backups)} &backups")
+        also = QCheckBox(f"Also delete its &backups ({len(backups)})")
         box.setCheckBox(also)
         remove = box.addButton("&Remove", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
