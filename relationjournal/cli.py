@@ -256,6 +256,15 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("--tag", help="add this tag to everyone imported")
     import_.add_argument("--format", choices=("table", "json"), default="table")
 
+    insights = commands.add_parser("insights", help="where your time goes, who reaches out, who is slipping away, "
+                                   "your load, your programmes (the app's Insights)")  # fmt: skip
+    insights.add_argument("--since", type=_date("since"), metavar="DATE", help="from this day (default: a year ago)")
+    insights.add_argument("--until", type=_date("until"), metavar="DATE", help="to this day (default: today)")
+    insights.add_argument("--tag", help="only the people carrying this tag")
+    insights.add_argument("--channel", help="only conversations on this channel (rhythm, who reaches out, one-sided)")
+    insights.add_argument("--programme", help="only this programme's current members")
+    insights.add_argument("--format", choices=("table", "json"), default="table")
+
     settings = commands.add_parser("settings", help="show or change the journal's settings")
     settings.add_argument("key", nargs="?", help="a setting's name (omit to list them all)")
     settings.add_argument("value", nargs="?", help="its new value")
@@ -998,6 +1007,99 @@ def _print_due(items: list[Any], load: Any, output: str) -> None:
                     print(f"         remember: {_one_line(d.remember, 90)}")
 
 
+def cmd_insights(args: argparse.Namespace) -> None:
+    """`insights`: the Insights page as text, each section capped (JSON has everything)."""
+    from relationjournal.core.insights import InsightsFilter
+
+    wanted = InsightsFilter(since=args.since, until=args.until, tag=args.tag, channel=args.channel,
+                            programme=args.programme)  # fmt: skip
+    with _open(args) as journal:
+        found = journal.insights(wanted)
+    if args.format == "json":
+        data = dataclasses.asdict(found)
+        for row, slipping in zip(data["slipping"], found.slipping, strict=True):
+            row["band"] = slipping.band
+        _print_json(data)
+        return
+    if found.empty:
+        print("Nothing to show yet. Log a few conversations and Insights will show where your time goes.")
+        return
+    for section in _insights_sections(found):
+        print("\n".join(section) + "\n")
+
+
+SHOWN = 10  # rows of each list in `insights`' table output
+
+
+def _more(lines: list[str], total: int, what: str) -> list[str]:
+    """The first rows, and "… and N more" for the rest."""
+    return lines[:SHOWN] + ([f"  … and {total - SHOWN:,} more {what}"] if total > SHOWN else [])
+
+
+def _insights_sections(found: Any) -> list[list[str]]:
+    period = f"Insights, {found.since.isoformat()} to {found.until.isoformat()}"
+    weeks: dict[date, dict[str, int]] = {}
+    channels: dict[date, dict[str, int]] = {}
+    for cell in found.rhythm:
+        week = weeks.setdefault(cell.week, {"personal": 0, "business": 0})
+        week[cell.context] += cell.conversations
+        per_channel = channels.setdefault(cell.week, {})
+        per_channel[cell.channel] = per_channel.get(cell.channel, 0) + cell.conversations
+    rhythm = ["Rhythm: conversations per week (newest first)",
+              f"  {'week of':<11} {'total':>6} {'personal':>9} {'business':>9}  busiest channels"]  # fmt: skip
+    for monday in sorted(weeks, reverse=True):
+        busiest = sorted(channels[monday].items(), key=lambda item: (-item[1], item[0]))[:3]
+        counts = weeks[monday]
+        rhythm.append(f"  {monday.isoformat():<11} {counts['personal'] + counts['business']:>6} "
+                      f"{counts['personal']:>9} {counts['business']:>9}  "
+                      + _one_line(", ".join(f"{name} {n}" for name, n in busiest), 50))  # fmt: skip
+    if not weeks:
+        rhythm.append("  No conversations in this period.")
+    rhythm = rhythm[:2] + _more(rhythm[2:], len(weeks), "weeks")
+
+    reach = ["Who reaches out: conversations they started and you started",
+             f"  {'person':<40} {'they':>6} {'you':>6}"]  # fmt: skip
+    reach += _more([f"  {_one_line(r.key, 40):<40} {r.they:>6} {r.me:>6}" for r in found.reach_people],
+                   len(found.reach_people), "people")  # fmt: skip
+    reach += [f"  {'tag':<40} {'they':>6} {'you':>6}"]
+    reach += _more([f"  {_one_line(r.key, 40):<40} {r.they:>6} {r.me:>6}" for r in found.reach_tags],
+                   len(found.reach_tags), "tags")  # fmt: skip
+
+    one_sided = [f"One-sided: the last {found.one_sided_after} or more conversations started by the same side"]
+    one_sided += _more([f"  {_one_line(o.name, 40):<40} {'you' if o.started_by == 'me' else 'they':>4} started "
+                        f"the last {o.run:<4} last contact {o.last_contact.isoformat()}" for o in found.one_sided],
+                       len(found.one_sided), "people") or ["  None: every relationship goes both ways."]  # fmt: skip
+
+    bands = {band: sum(s.band == band for s in found.slipping) for band in ("on time", "late", "very late")}
+    slipping = ["Slipping away: time since contact against their cadence",
+                "  " + ", ".join(f"{n:,} {band}" for band, n in bands.items())]  # fmt: skip
+    slipping += _more([f"  {_one_line(s.name, 40):<40} {s.days_since:>5} days of {s.cadence_days:<5} {s.band}"
+                       for s in found.slipping], len(found.slipping), "people")  # fmt: skip
+    if not found.slipping:
+        slipping[1] = "  No one has a stay-in-touch cadence (set one on a person, a tag, or in settings)."
+
+    heavy = sum(w.heavy for w in found.load)
+    load = [f"Your load: hard events you logged and reflections you wrote (heavy: more than "
+            f"{found.load_threshold} hard events in {found.load_window_days} days)",
+            f"  {heavy} of {len(found.load)} weeks were heavy.",
+            f"  {'week of':<11} {'hard events':>11} {'reflections':>11} {'load':>5}"]  # fmt: skip
+    busy = [w for w in reversed(found.load) if w.hard_events or w.reflections or w.heavy]
+    load += _more([f"  {w.week.isoformat():<11} {w.hard_events:>11} {w.reflections:>11} {w.load:>5}"
+                   + ("  heavy" if w.heavy else "") for w in busy], len(busy), "weeks")  # fmt: skip
+
+    programmes = ["Programmes: current members, longest silence first"]
+    for view in found.programmes:
+        programmes.append(f"  {_one_line(view.programme, 60)} ({len(view.members)} members)")
+        programmes += _more([f"    {_one_line(m.name, 40):<40} "
+                             + (f"{m.days_since_contact} days since contact" if m.days_since_contact is not None
+                                else "no contact since joining")
+                             + (f", review {m.review_on.isoformat()}" if m.review_on else "")
+                             for m in view.members], len(view.members), "members")  # fmt: skip
+    if not found.programmes:
+        programmes.append("  No one is in a programme.")
+    return [[period], rhythm, reach, one_sided, slipping, load, programmes]
+
+
 def cmd_programme(args: argparse.Namespace) -> None:
     with _open(args) as journal:
         if args.action == "add":
@@ -1212,6 +1314,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "check": cmd_check, "unlock": cmd_unlock, "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
 }  # fmt: skip
 COMMANDS["channel"] = cmd_channel
+COMMANDS["insights"] = cmd_insights
 
 
 # Output ------------------------------------------------------------------------------------------

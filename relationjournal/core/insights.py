@@ -4,12 +4,54 @@ This module holds the records both front ends read; the computation (`compute`) 
 number is for a period of local days on the journal's clock (`Rules.zone`), weeks start on Monday,
 and the same measures as Today are used (the cadence and overdue ratio of `queries`, the emotional
 load of `wellbeing`), so the page never disagrees with what Today shows.
+
+Which filter narrows what:
+
+- the period (`since`, `until`): rhythm, who reaches out, and your load; one-sided runs, slipping
+  and programmes are about now (a run is a relationship's latest conversations, whenever they were);
+- a tag or a programme: the people counted everywhere except your load (the people carrying the
+  tag, the programme's current members);
+- a channel: rhythm, who reaches out and one-sided runs (the latest conversations on that channel);
+- your load is never narrowed: it is yours, all of it, exactly as Today measures it, and names no one.
+
+Archived people's conversations still count in rhythm and who reaches out (they happened); archived
+people are left out of one-sided, slipping and programmes, as Today leaves them out.
+
+Speed: a year of a 1,000,000-conversation journal is 250,000 conversations. Each count is a range
+search in a covering index (migration 0010), week by week and person by person, so no row is read
+and nothing is sorted; Python only gets the totals.
 """
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import TextClause, select, text
+from sqlalchemy.orm import Session
+
+from relationjournal.core import channels, queries
+from relationjournal.core.clock import at_local
+from relationjournal.core.errors import InvalidInput, NotFound
+from relationjournal.core.models import Person, ProgrammeMembership, Setting, Tag
+from relationjournal.core.settings import SETTINGS
+from relationjournal.core.vocabulary import (
+    UTC_FORMAT,
+    AnyChannel,
+    Channel,
+    Context,
+    CustomChannel,
+    Direction,
+    Status,
+    channel_label,
+)
+from relationjournal.core.wellbeing import Rules
+
+PEOPLE_SHOWN = 200  # person rows of "who reaches out": the busiest; the tags' rows count everyone
 
 
 @dataclass(frozen=True)
@@ -118,3 +160,304 @@ class Insights:
         """Nothing to draw: no conversations, no cadences, no hard events, no programmes."""
         return not (self.rhythm or self.slipping or any(w.hard_events or w.reflections for w in self.load)
                     or self.programmes)  # fmt: skip
+
+
+# The computation -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Week:
+    """One week of the period: its Monday, and the UTC times it runs between (the period's ends clip
+    the first and last). Local midnights, so a daylight-saving change moves no conversation."""
+
+    monday: date
+    start: str  # UTC text, inclusive
+    end: str  # UTC text, exclusive
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The filters, resolved: the channel, and SQL (with parameters) picking the people counted."""
+
+    channel: AnyChannel | None
+    people_sql: str  # "" for everyone; else " AND {column} IN (...)" with `{column}` to fill in
+    params: dict[str, Any]
+
+    def people(self, column: str) -> str:
+        return self.people_sql.format(column=column)
+
+    def people_clause(self, column: str) -> TextClause:
+        """The people filter as a WHERE clause of its own (for a query built with SQLAlchemy)."""
+        clause = text(self.people(column)[len(" AND ") :])
+        return clause.bindparams(**{k: v for k, v in self.params.items() if k in ("tag_id", "programme")})
+
+    def channel_sql(self, alias: str) -> str:
+        if self.channel is None:
+            return ""
+        if isinstance(self.channel, Channel):
+            return f" AND {alias}.channel = :channel AND {alias}.custom_channel_id IS NULL"
+        return f" AND {alias}.channel IS NULL AND {alias}.custom_channel_id = :custom_channel"
+
+
+def one_sided_after(session: Session) -> int:
+    """The `one_sided_after` setting: stored, else its declared default."""
+    stored = session.get(Setting, "one_sided_after")
+    return int(json.loads(stored.value)) if stored is not None else int(SETTINGS["one_sided_after"].default)
+
+
+def compute(session: Session, wanted: InsightsFilter, now: datetime, rules: Rules, one_sided_after: int) -> Insights:
+    """Every section of the Insights page for `wanted`, as of `now` (see the module's docstring for
+    which filter narrows which section). NotFound for a tag, channel or programme that does not exist,
+    InvalidInput for a period that ends before it starts."""
+    zone = rules.zone
+    until = wanted.until or now.astimezone(zone).date()
+    since = wanted.since or _a_year_before(until)
+    if since > until:
+        raise InvalidInput(f"since: {since.isoformat()} is after the end of the period ({until.isoformat()}).")
+    scope = _scope(session, wanted)
+    weeks = _weeks(since, until, zone)
+    period = {"period_start": weeks[0].start, "period_end": weeks[-1].end}
+    reach_people, reach_tags, one_sided = _per_person(session, scope, period, one_sided_after, zone)
+    return Insights(
+        since=since,
+        until=until,
+        rhythm=_rhythm(session, scope, weeks),
+        reach_people=reach_people[:PEOPLE_SHOWN],
+        reach_tags=reach_tags,
+        one_sided_after=one_sided_after,
+        one_sided=one_sided,
+        slipping=_slipping(session, scope, now, rules),
+        load=_load(session, weeks, now, rules),
+        load_threshold=rules.load_threshold,
+        load_window_days=rules.load_window_days,
+        programmes=_programmes(session, wanted, scope, now, zone),
+    )
+
+
+def _a_year_before(day: date) -> date:
+    """The same day a year earlier, plus one: a year of days, `day` included (29 Feb: from 1 Mar)."""
+    try:
+        return day.replace(year=day.year - 1) + timedelta(days=1)
+    except ValueError:
+        return date(day.year - 1, 3, 1)
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(UTC_FORMAT)
+
+
+def _midnight(day: date, zone: tzinfo) -> str:
+    """The start of a local day as stored UTC text (a midnight skipped by a DST change: the day's first time)."""
+    return _utc_text(at_local(datetime.combine(day, time(12), tzinfo=zone), time(0), zone))
+
+
+def _weeks(since: date, until: date, zone: tzinfo) -> list[_Week]:
+    weeks = []
+    monday = since - timedelta(days=since.weekday())
+    while monday <= until:
+        first, after = max(monday, since), min(monday + timedelta(days=7), until + timedelta(days=1))
+        weeks.append(_Week(monday, _midnight(first, zone), _midnight(after, zone)))
+        monday += timedelta(days=7)
+    return weeks
+
+
+def _scope(session: Session, wanted: InsightsFilter) -> _Scope:
+    """The filters checked against the journal: an unknown name is a one-line NotFound."""
+    people_sql, params = "", dict[str, Any]()
+    if wanted.tag is not None:
+        tag_id = session.scalar(select(Tag.id).where(Tag.name == wanted.tag.strip()))  # NOCASE column
+        if tag_id is None:
+            raise NotFound(f"There is no tag called {wanted.tag.strip()!r}.")
+        people_sql += " AND {column} IN (SELECT person_id FROM person_tag WHERE tag_id = :tag_id)"
+        params["tag_id"] = tag_id
+    if wanted.programme is not None:
+        params["programme"] = _programme_named(session, wanted.programme)
+        people_sql += (
+            " AND {column} IN (SELECT person_id FROM programme_membership"
+            " WHERE programme = :programme AND left_on IS NULL)"
+        )
+    channel = None
+    if wanted.channel is not None:
+        channel = channels.find(session, wanted.channel)
+        if channel is None:
+            raise NotFound(f"There is no channel called {wanted.channel.strip()!r}.")
+        if isinstance(channel, Channel):
+            params["channel"] = channel.value
+        else:
+            params["custom_channel"] = channel.id
+    return _Scope(channel, people_sql, params)
+
+
+def _programme_named(session: Session, name: str) -> str:
+    """The programme called `name` as it is stored, ignoring case; NotFound if no one was ever in it."""
+    names = session.scalars(select(ProgrammeMembership.programme).distinct()).all()
+    found = next((stored for stored in names if stored.casefold() == name.strip().casefold()), None)
+    if found is None:
+        raise NotFound(f"There is no programme called {name.strip()!r}.")
+    return found
+
+
+def _values(rows: Sequence[Sequence[Any]], prefix: str, params: dict[str, Any]) -> str:
+    """`VALUES (:p0_0, :p0_1), ...` for a common table expression, its values bound in `params`."""
+    parts = []
+    for i, row in enumerate(rows):
+        names = [f"{prefix}{i}_{j}" for j in range(len(row))]
+        params.update(zip(names, row, strict=True))
+        parts.append("(" + ", ".join(f":{name}" for name in names) + ")")
+    return "VALUES " + ", ".join(parts)
+
+
+def _rhythm(session: Session, scope: _Scope, weeks: list[_Week]) -> list[RhythmCell]:
+    """Conversations per week, channel and context: one count per (week, channel, context) over the
+    (channel, context, time) index, so 250,000 conversations are counted, never read or sorted."""
+    if isinstance(scope.channel, (Channel, CustomChannel)):
+        used: list[AnyChannel] = [scope.channel]
+    else:
+        used = [*Channel, *channels.all_custom(session)]
+    combos = [
+        (channel.value if isinstance(channel, Channel) else None,
+         channel.id if isinstance(channel, CustomChannel) else None, context.value)
+        for channel in used for context in Context
+    ]  # fmt: skip
+    params = dict(scope.params)
+    week_values = _values([(i, w.start, w.end) for i, w in enumerate(weeks)], "w", params)
+    combo_values = _values(combos, "c", params)
+    count = (
+        "SELECT count(*) FROM interaction i WHERE i.occurred_at >= w.start AND i.occurred_at < w.stop"
+        " AND i.context = c.context AND ({match})" + scope.people("i.person_id")
+    )
+    builtin = count.format(match="i.channel = c.channel AND i.custom_channel_id IS NULL")
+    custom = count.format(match="i.channel IS NULL AND i.custom_channel_id = c.custom")
+    sql = (
+        f"WITH w(idx, start, stop) AS ({week_values}), c(channel, custom, context) AS ({combo_values}) "
+        f"SELECT w.idx, c.channel, c.custom, c.context, CASE WHEN c.channel IS NOT NULL THEN ({builtin}) "
+        f"ELSE ({custom}) END AS n FROM c, w"
+    )
+    names = {channel.id: channel.name for channel in used if isinstance(channel, CustomChannel)}
+    cells = []
+    for idx, builtin_value, custom_id, context, n in session.execute(text(sql), params):
+        if n:
+            name = channel_label(Channel(builtin_value)) if builtin_value is not None else names[custom_id]
+            cells.append(RhythmCell(weeks[idx].monday, name, context, n))
+    cells.sort(key=lambda cell: (cell.week, cell.context, -cell.conversations, cell.channel))
+    return cells
+
+
+def _per_person(session: Session, scope: _Scope, period: dict[str, str], n: int, zone: tzinfo
+                ) -> tuple[list[ReachCount], list[ReachCount], list[OneSided]]:  # fmt: skip
+    """Who started the period's conversations, per person (most conversations first) and per tag
+    (every tag, busiest first), and the one-sided relationships: one pass over the people.
+
+    Per person, over the (person, direction, time) index: the period's conversations each side
+    started, the latest each side started, and the run (the conversations of the later side after
+    the other's latest). A run is the relationship's latest conversations whenever they were, not
+    only the period's: it is how things stand now. With a channel filter, everything is on that
+    channel. The searches of one person fall on the same index pages, so each page is read once.
+    """
+    params = {**scope.params, **period, "incoming": Direction.incoming.value, "outgoing": Direction.outgoing.value}
+    mine = "i.person_id = p.id AND i.direction = :{side}" + scope.channel_sql("i")
+    count = (
+        f"(SELECT count(*) FROM interaction i WHERE {mine} AND i.occurred_at >= :period_start "
+        "AND i.occurred_at < :period_end)"
+    )
+    latest = f"(SELECT max(i.occurred_at) FROM interaction i WHERE {mine})"
+    sql = (
+        f"WITH x AS MATERIALIZED (SELECT p.id, p.display_name, p.status, {count.format(side='incoming')} AS they, "
+        f"{count.format(side='outgoing')} AS me, {latest.format(side='incoming')} AS last_in, "
+        f"{latest.format(side='outgoing')} AS last_out FROM person p WHERE 1{scope.people('p.id')}), "
+        "y AS MATERIALIZED (SELECT x.*, CASE WHEN last_out > coalesce(last_in, '') THEN :outgoing "
+        "WHEN last_in > coalesce(last_out, '') THEN :incoming END AS side, "
+        "max(coalesce(last_in, ''), coalesce(last_out, '')) AS latest, "
+        "min(coalesce(last_in, ''), coalesce(last_out, '')) AS other FROM x) "
+        "SELECT id, display_name, status, they, me, side, latest, CASE WHEN side IS NULL THEN 0 ELSE "
+        "(SELECT count(*) FROM interaction i WHERE i.person_id = y.id AND i.direction = y.side "
+        f"AND i.occurred_at > y.other{scope.channel_sql('i')}) END FROM y"
+    )  # fmt: skip
+    people, one_sided = [], []
+    for person_id, name, status, they, me, side, latest, run in session.execute(text(sql), params):
+        if they or me:
+            people.append(ReachCount(name, person_id, they, me))
+        if run >= n and status != Status.archived.value:
+            started_by = "me" if side == Direction.outgoing.value else "they"
+            last = datetime.fromisoformat(latest).astimezone(zone).date()
+            one_sided.append(OneSided(person_id, name, started_by, run, last))
+    people.sort(key=lambda r: (-(r.they + r.me), r.key.casefold(), r.person_id))
+    one_sided.sort(key=lambda o: (-o.run, o.name.casefold(), o.person_id))
+    counted = {r.person_id: r for r in people}
+    tags: dict[str, list[int]] = {name: [0, 0] for name in session.scalars(select(Tag.name))}
+    pairs = session.execute(text("SELECT pt.person_id, t.name FROM person_tag pt JOIN tag t ON t.id = pt.tag_id"))
+    for person_id, tag in pairs:
+        if (found := counted.get(person_id)) is not None:
+            tags[tag][0] += found.they
+            tags[tag][1] += found.me
+    tag_rows = [ReachCount(name, None, they, me) for name, (they, me) in tags.items()]
+    tag_rows.sort(key=lambda r: (-(r.they + r.me), r.key.casefold()))
+    return people, tag_rows, one_sided
+
+
+def _slipping(session: Session, scope: _Scope, now: datetime, rules: Rules) -> list[Slipping]:
+    """Everyone with a cadence (theirs, their tags', or the default), by Today's overdue ratio."""
+    cadence = queries.effective_cadence(rules.default_cadence_days)
+    query = select(
+        Person.id, Person.display_name, queries.days_since_contact(now), cadence,
+        queries.overdue_ratio(now, rules.default_cadence_days),
+    ).where(Person.status != Status.archived, cadence.is_not(None))  # fmt: skip
+    if scope.people_sql:
+        query = query.where(scope.people_clause("person.id"))
+    found = [
+        Slipping(person_id, name, max(0, int(days)), int(days_cadence), float(ratio))
+        for person_id, name, days, days_cadence, ratio in session.execute(query)
+    ]
+    found.sort(key=lambda s: (-s.ratio, s.name.casefold(), s.person_id))
+    return found
+
+
+def _load(session: Session, weeks: list[_Week], now: datetime, rules: Rules) -> list[LoadWeek]:
+    """Hard events and reflections per week, and the emotional load as Today measured it when the week
+    ended (or now, for this week): hard events in the `load_window_days` before, over the threshold
+    is heavy. Counted over the hard-event index (migration 0010) and the reflections' time index."""
+    now_text = _utc_text(now)
+    ends = [min(w.end, now_text) if w.start <= now_text else w.end for w in weeks]
+    rows = [(i, w.start, w.end, _utc_text(datetime.fromisoformat(end) - timedelta(days=rules.load_window_days)), end)
+            for i, (w, end) in enumerate(zip(weeks, ends, strict=True))]  # fmt: skip
+    params: dict[str, Any] = {}
+    values = _values(rows, "w", params)
+    hard = (
+        "(SELECT count(*) FROM interaction WHERE hard_event = 1 AND occurred_at >= {lo} AND occurred_at {op} {hi})"
+        " + (SELECT count(*) FROM note WHERE hard_event = 1 AND created_at >= {lo} AND created_at {op} {hi})"
+    )
+    sql = (
+        f"WITH w(idx, start, stop, window_start, window_end) AS ({values}) SELECT idx, "
+        f"{hard.format(lo='w.start', op='<', hi='w.stop')}, "
+        "(SELECT count(*) FROM reflection WHERE created_at >= w.start AND created_at < w.stop), "
+        f"{hard.format(lo='w.window_start', op='<=', hi='w.window_end')} FROM w"
+    )
+    return [
+        LoadWeek(weeks[idx].monday, hard_events, reflections, load, load > rules.load_threshold)
+        for idx, hard_events, reflections, load in session.execute(text(sql), params)
+    ]
+
+
+def _programmes(session: Session, wanted: InsightsFilter, scope: _Scope, now: datetime,
+                zone: tzinfo) -> list[ProgrammeView]:  # fmt: skip
+    """Each programme's current members (not archived), longest silence since joining first."""
+    query = (
+        select(ProgrammeMembership.programme, Person.id, Person.display_name, ProgrammeMembership.joined_on,
+               ProgrammeMembership.review_on, queries.last_contact())
+        .join(Person, Person.id == ProgrammeMembership.person_id)
+        .where(ProgrammeMembership.left_on.is_(None), Person.status != Status.archived)
+    )  # fmt: skip
+    if scope.people_sql:
+        query = query.where(scope.people_clause("person.id"))
+    if wanted.programme is not None:
+        query = query.where(ProgrammeMembership.programme == scope.params["programme"])
+    today = now.astimezone(zone).date()
+    members: dict[str, list[ProgrammeMember]] = defaultdict(list)
+    for programme, person_id, name, joined_on, review_on, last in session.execute(query):
+        last_day = None if last is None else last.astimezone(zone).date()
+        days = (today - last_day).days if last_day is not None and last_day >= joined_on else None
+        members[programme].append(ProgrammeMember(person_id, name, days, review_on))
+    views = []
+    for programme in sorted(members, key=str.casefold):
+        ordered = sorted(members[programme], key=lambda m: (m.days_since_contact is not None,
+                         -(m.days_since_contact or 0), m.name.casefold(), m.person_id))  # fmt: skip
+        views.append(ProgrammeView(programme, ordered))
+    return views

@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, delete, func, insert, literal, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
-from relationjournal.core import channels, fields, queries, search, timeline_sql, wellbeing
+from relationjournal.core import channels, fields, insights, queries, search, timeline_sql, wellbeing
 from relationjournal.core.atomicfile import fsync_file, translate_os_error
 from relationjournal.core.changes import Change, recorded, touch
 from relationjournal.core.clock import days_later, snooze_until
 from relationjournal.core.database import database_errors, integrity_problems, writer
 from relationjournal.core.errors import Ambiguous, InvalidInput, JournalExists, JournalGone, KeyUnavailable, NotFound
 from relationjournal.core.folding import fold
+from relationjournal.core.insights import Insights, InsightsFilter
 from relationjournal.core.journallock import JournalLock
 from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
 from relationjournal.core.models import (
@@ -959,6 +960,12 @@ class Journal:
             session.flush()
             touch(session, reminders=True)
             return _reminder_record(reminder, queries.person_name(session, reminder.person_id))
+
+    def insights(self, wanted: InsightsFilter = InsightsFilter(), *, now: datetime | None = None) -> Insights:
+        """The Insights page's numbers for `wanted` (see `core/insights.py`): one read, in SQL over indexes."""
+        with self._reading() as session:
+            rules = self._rules(session)
+            return insights.compute(session, wanted, now or utc_now(), rules, insights.one_sided_after(session))
 
     def emotional_load(self, *, now: datetime | None = None) -> wellbeing.EmotionalLoad:
         with self._reading() as session:

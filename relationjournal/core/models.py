@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -205,6 +206,12 @@ class Interaction(Base):
         Index("ix_interaction_person_when", "person_id", "occurred_at"),
         Index("ix_interaction_when", "occurred_at"),
         Index("ix_interaction_custom_channel_id", "custom_channel_id"),
+        # Insights' covering indexes (migration 0010): a year of conversations counted without reading a row.
+        Index(
+            "ix_interaction_person_direction", "person_id", "direction", "occurred_at", "channel", "custom_channel_id"
+        ),
+        Index("ix_interaction_channel_when", "channel", "custom_channel_id", "context", "occurred_at", "person_id"),
+        Index("ix_interaction_hard_event", "occurred_at", sqlite_where=text("hard_event = 1")),
         CheckConstraint("(channel IS NULL) <> (custom_channel_id IS NULL)", name="one_channel"),
     )
 

@@ -102,6 +102,15 @@ def _count(name: str) -> Callable[[str], int]:
     return parse
 
 
+def _between(name: str, minimum: int, maximum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or not minimum <= int(text) <= maximum:
+            raise InvalidInput(f"{name}: {text!r} is not a whole number from {minimum} to {maximum}.")
+        return int(text)
+
+    return parse
+
+
 SETTINGS = {
     s.key: s
     for s in (
@@ -211,6 +220,18 @@ SETTINGS = {
             minimum=0,
             maximum=60,
             suffix=" days",
+        ),  # fmt: skip
+        Setting(
+            "one_sided_after",
+            5,
+            "Insights lists a relationship as one-sided when its last this many conversations were started by "
+            "the same side",
+            _between("one_sided_after", 2, 100),
+            label="&One-sided after",
+            kind=Kind.whole_number,
+            minimum=2,
+            maximum=100,
+            suffix=" conversations",
         ),  # fmt: skip
     )
 }

@@ -106,6 +106,22 @@ CHANNEL_ALIASES: dict[Channel, tuple[str, ...]] = {
 }
 
 
+# How the app and Insights name each built-in channel ("Microsoft Teams"); a user's own channel is named as typed.
+CHANNEL_LABELS: dict[Channel, str] = {
+    Channel.x: "X / Twitter", Channel.linkedin: "LinkedIn", Channel.instagram: "Instagram",
+    Channel.facebook: "Facebook", Channel.email: "Email", Channel.phone: "Phone", Channel.meeting: "Meeting",
+    Channel.chat: "Company chat", Channel.whatsapp: "WhatsApp", Channel.telegram: "Telegram",
+    Channel.signal: "Signal", Channel.slack: "Slack", Channel.teams: "Microsoft Teams", Channel.discord: "Discord",
+    Channel.mastodon: "Mastodon", Channel.bluesky: "Bluesky", Channel.tiktok: "TikTok", Channel.youtube: "YouTube",
+    Channel.other: "Other",
+}  # fmt: skip
+
+
+def channel_label(channel: AnyChannel) -> str:
+    """A channel as the app names it: "Microsoft Teams", or the name the user gave their own (plain text)."""
+    return CHANNEL_LABELS[channel] if isinstance(channel, Channel) else channel.name
+
+
 def name_key(text: str) -> str:
     """A name as compared: folded (case and accents), letters and digits only ("E-Mail" is "email")."""
     return "".join(ch for ch in fold(text) if ch.isalnum())

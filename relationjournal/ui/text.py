@@ -8,18 +8,11 @@ from datetime import UTC, date, datetime, tzinfo
 
 from relationjournal.core.clock import local_zone, wall_clock
 from relationjournal.core.markdown import plain_from_markdown
-from relationjournal.core.vocabulary import TONE_WORDS, AnyChannel, Channel, Context, Direction, Platform
+from relationjournal.core.vocabulary import CHANNEL_LABELS, TONE_WORDS, Context, Direction, Platform, channel_label
 
-__all__ = ["plain_from_markdown"]  # (here too: the UI's one place for how text reads)
+# (here too: the UI's one place for how text reads)
+__all__ = ["CHANNEL_LABELS", "channel_label", "plain_from_markdown"]
 
-CHANNEL_LABELS = {
-    Channel.x: "X / Twitter", Channel.linkedin: "LinkedIn", Channel.instagram: "Instagram",
-    Channel.facebook: "Facebook", Channel.email: "Email", Channel.phone: "Phone", Channel.meeting: "Meeting",
-    Channel.chat: "Company chat", Channel.whatsapp: "WhatsApp", Channel.telegram: "Telegram",
-    Channel.signal: "Signal", Channel.slack: "Slack", Channel.teams: "Microsoft Teams", Channel.discord: "Discord",
-    Channel.mastodon: "Mastodon", Channel.bluesky: "Bluesky", Channel.tiktok: "TikTok", Channel.youtube: "YouTube",
-    Channel.other: "Other",
-}  # fmt: skip
 PLATFORM_LABELS = {
     Platform.x: "X / Twitter", Platform.linkedin: "LinkedIn", Platform.instagram: "Instagram",
     Platform.facebook: "Facebook", Platform.email: "Email", Platform.phone: "Phone", Platform.website: "Website",
@@ -29,11 +22,6 @@ DIRECTION_LABELS = {Direction.outgoing: "I reached out", Direction.incoming: "Th
 TONE_LABELS = {tone: word.capitalize() for tone, word in TONE_WORDS.items()}  # the CLI's and CSV's words
 ME = frozenset({"me", "i", "myself"})  # who reached out, when it was the user
 CONTEXT_LABELS = {Context.personal: "Personal", Context.business: "Business"}
-
-
-def channel_label(channel: AnyChannel) -> str:
-    """A channel as the app names it: "Microsoft Teams", or the name the user gave their own (plain text)."""
-    return CHANNEL_LABELS[channel] if isinstance(channel, Channel) else channel.name
 
 
 _zone: tzinfo | None = None  # the journal's time zone, as the app shows times; None: the system's
