@@ -22,7 +22,7 @@ from relationjournal.core.vocabulary import Channel, Context, Direction, utc_now
 from relationjournal.ui.dialogs import InteractionDialog
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.palette import dark_palette
-from relationjournal.ui.qt import QFileDialog, QPalette, Qt
+from relationjournal.ui.qt import QFileDialog, QPalette, QPointF, Qt
 from tests.dialogs import in_next_dialog
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -112,7 +112,10 @@ def test_view_insights_draws_the_five_sections_with_the_journals_numbers(
     spot = next(s for s in page.rhythm.chart.spots if s.text.startswith(f"Week of {week:%-d %b %Y}:"))
     assert spot.y == sum(counts.values()) >= 2
     assert f"Email {counts['Email', 'personal']}" in spot.text
-    assert f"{len(small.logged)} conversations" in page.rhythm.summary.text() and "1 business" in page.rhythm.summary.text()
+    assert (
+        f"{len(small.logged)} conversations" in page.rhythm.summary.text()
+        and "1 business" in page.rhythm.summary.text()
+    )
 
     # 2. Who reaches out: Dan started all five, and is listed as one-sided
     rows = {page.reach_list.topLevelItem(i).text(0): page.reach_list.topLevelItem(i)
@@ -301,3 +304,17 @@ def test_pyqtgraph_loads_only_when_insights_opens(sandbox: Any) -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["[]", "['numpy', 'pyqtgraph'] True"]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # (a tooltip, offscreen)
+def test_the_mouse_over_a_bar_tells_its_week_in_a_tooltip(qtbot: Any, window: MainWindow, small: Small) -> None:
+    page = open_insights(qtbot, window)
+    chart = page.rhythm.chart
+    page.area.ensureWidgetVisible(chart)
+    week, counts = small.week_of(3)
+    index = next(i for i, s in enumerate(chart.spots) if s.text.startswith(f"Week of {week:%-d %b %Y}:"))
+    box = chart.getPlotItem().vb
+    where = chart.mapFromScene(box.mapViewToScene(QPointF(index, 0.5)))
+    QTest.mouseMove(chart.viewport(), where)
+    qtbot.waitUntil(lambda: chart.tip == chart.spots[index].text)
+    assert f"{sum(counts.values())} conversations" in chart.tip

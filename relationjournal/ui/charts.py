@@ -7,11 +7,11 @@ which nothing else in the app needs. `pg.setConfigOptions` touches only pyqtgrap
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pyqtgraph as pg  # type: ignore[import-untyped]
@@ -26,6 +26,7 @@ from relationjournal.ui.qt import (
     QByteArray,
     QColor,
     QFocusEvent,
+    QFontMetrics,
     QKeyEvent,
     QPainter,
     QPalette,
@@ -42,9 +43,9 @@ from relationjournal.ui.qt import (
 pg.setConfigOptions(antialias=True)
 
 Role = QPalette.ColorRole
-SHOWN_CHANNELS = 6  # more channels than this, and the rest are one "Other channels" colour
+SHOWN_CHANNELS = 8  # more channels than this, and the rest are one "Other channels" colour
 SHOWN_BARS = 12  # people, tags or programmes drawn as bars (the lists below hold them all)
-NAME_CHARS = 22  # a name on an axis is cut to this
+NAME_WIDTH = 160  # pixels: the left axis of the charts that name people, tags or programmes
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,29 @@ class Spot:
     y: float
     text: str
     key: int | None = None  # a person's id: a click or Enter opens them
+
+
+class LazySpots(Sequence[Spot]):
+    """Spots made when asked for: thousands of people, of whom the user points at a few."""
+
+    def __init__(self, count: int, make: Callable[[int], Spot]):
+        self.size, self.make = count, make
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> Spot: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Spot]: ...
+    def __getitem__(self, index: int | slice) -> Spot | Sequence[Spot]:
+        if isinstance(index, slice):
+            return [self.make(i) for i in range(*index.indices(self.size))]
+        if index < 0:
+            index += self.size
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        return self.make(index)
 
 
 def series_colour(colours: QPalette, index: int) -> QColor:
@@ -74,8 +98,9 @@ def band_colour(colours: QPalette, band: str) -> QColor:
     return palette.accent(colours, Role.Base) if band == "late" else palette.error(colours, Role.Base)
 
 
-def short(name: str) -> str:
-    return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1] + "…"
+def short(chart: Chart, name: str) -> str:
+    """A name cut to fit the left axis (a label wider than the axis is not drawn at all)."""
+    return QFontMetrics(chart.font()).elidedText(name, Qt.TextElideMode.ElideRight, NAME_WIDTH - 22)
 
 
 def weeks_between(since: date, until: date) -> list[date]:
@@ -114,7 +139,7 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]
         self.hideButtons()
         self.setMouseEnabled(x=False, y=False)
         self.across = across  # bars across: spots are told apart by y, not x
-        self.spots: list[Spot] = []
+        self.spots: Sequence[Spot] = []
         self.current = -1
         self.tip = ""  # the text of the last tooltip shown (what the mouse or the keys point at)
         self._xy = np.zeros((0, 2))
@@ -168,9 +193,10 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]
         legend.setPen(pg.mkPen(palette.border(colours)))
         return legend
 
-    def set_spots(self, spots: list[Spot]) -> None:
+    def set_spots(self, spots: Sequence[Spot], xy: Any = None) -> None:
+        """What the keys and the mouse can point at; `xy` (n × 2) saves reading each spot's place."""
         self.spots = spots
-        self._xy = np.array([(s.x, s.y) for s in spots], dtype=float).reshape(-1, 2)
+        self._xy = xy if xy is not None else np.array([(s.x, s.y) for s in spots], dtype=float).reshape(-1, 2)
 
     # Reading ------------------------------------------------------------------------------------
     def nearest(self, at: QPointF, *, within: float | None = None) -> int:
@@ -331,14 +357,14 @@ def draw_rhythm(chart: Chart, insights: Insights) -> dict[str, int]:
     legend = chart.legend(columns=4)
     base = np.zeros(len(weeks))
     x = np.arange(len(weeks), dtype=float)
-    back = colours.color(Role.Base)
+    back, text = colours.color(Role.Base), colours.color(Role.Text)
     labelled: set[str] = set()
     for context in ("personal", "business"):
         for number, name in enumerate(names):
             height = heights[(name, context)]
             if not height.any():
                 continue
-            colour = series_colour(colours, number) if name != other else palette.muted(colours, Role.Base)
+            colour = series_colour(colours, number) if name != other else palette.mix(text, back, 0.7)
             if context == "personal":
                 item = _bars(chart, x=x, height=height, y0=base.copy(), width=0.8, brush=pg.mkBrush(colour),
                              pen=pg.mkPen(None))  # fmt: skip
@@ -353,9 +379,8 @@ def draw_rhythm(chart: Chart, insights: Insights) -> dict[str, int]:
                 labelled.add(name)
             base += height
     if totals["business"]:
-        ink = colours.color(Role.Text)
-        sample = pg.BarGraphItem(x=[0], height=[0], width=0, brush=QBrush(ink, Qt.BrushStyle.BDiagPattern),
-                                 pen=pg.mkPen(ink))  # fmt: skip
+        sample = pg.BarGraphItem(x=[0], height=[0], width=0, brush=QBrush(text, Qt.BrushStyle.BDiagPattern),
+                                 pen=pg.mkPen(text))  # fmt: skip
         legend.addItem(sample, "Business (hatched)")
     top = float(base.max()) if len(base) else 0.0
     chart.getPlotItem().getAxis("bottom").setTicks([month_ticks(weeks), []])
@@ -367,8 +392,8 @@ def draw_rhythm(chart: Chart, insights: Insights) -> dict[str, int]:
         count = sum(per_week[i].values())
         told = ", ".join(f"{channel}{' (business)' if context == 'business' else ''} {n}"
                          for (channel, context), n in parts)  # fmt: skip
-        text = f"Week of {week:%-d %b %Y}: {count} conversation{'s' if count != 1 else ''}"
-        spots.append(Spot(i, float(base[i]), text + (f": {told}" if told else "")))
+        said = f"Week of {week:%-d %b %Y}: {count} conversation{'s' if count != 1 else ''}"
+        spots.append(Spot(i, float(base[i]), said + (f": {told}" if told else "")))
     chart.set_spots(spots)
     return totals
 
@@ -378,6 +403,7 @@ def draw_reach(chart: Chart, rows: Sequence[ReachCount]) -> None:
     colours = chart.begin()
     rows = list(rows)[:SHOWN_BARS]
     n = len(rows)
+    chart.setFixedHeight(max(200, 90 + 30 * n))  # a readable row for every name
     y = np.arange(n, dtype=float)
     they = np.array([r.they for r in rows], dtype=float)
     me = np.array([r.me for r in rows], dtype=float)
@@ -389,8 +415,9 @@ def draw_reach(chart: Chart, rows: Sequence[ReachCount]) -> None:
     legend.addItem(first, "They started")
     legend.addItem(second, "You started")
     item = chart.getPlotItem()
-    item.getAxis("left").setTicks([[(i, short(r.key)) for i, r in enumerate(rows)], []])
-    item.getAxis("left").setWidth(150)
+    item.getAxis("left").setTicks([[(i, short(chart, r.key)) for i, r in enumerate(rows)], []])
+    item.getAxis("left").setWidth(NAME_WIDTH)
+    item.getAxis("left").setStyle(textFillLimits=[(0, 1.0)])  # every name, however many
     item.invertY(True)
     widest = float(max(they.max(initial=0), me.max(initial=0)))
     chart.setXRange(0, max(widest * 1.15, 4), padding=0)
@@ -399,18 +426,18 @@ def draw_reach(chart: Chart, rows: Sequence[ReachCount]) -> None:
                      for i, r in enumerate(rows)])  # fmt: skip
 
 
-def draw_slipping(chart: Chart, slipping: Sequence[Slipping]) -> None:
+def draw_slipping(chart: Chart, slipping: Sequence[Slipping]) -> dict[str, int]:
     """Everyone with a cadence, the most overdue first, by how far along their cadence they are;
-    lines at once and twice the cadence part on time, late and very late."""
+    lines at once and twice the cadence part on time, late and very late. Returns the count a band."""
     colours = chart.begin()
-    ratios = np.array([s.ratio for s in slipping], dtype=float)
+    ratios = np.fromiter((s.ratio for s in slipping), dtype=float, count=len(slipping))
     ceiling = float(min(max(ratios.max(initial=0) * 1.1, 2.5), 6.0))
     shown = np.minimum(ratios, ceiling)  # the far outliers sit on the top edge (their tooltip says how late)
-    brushes = {band: pg.mkBrush(band_colour(colours, band)) for band in ("on time", "late", "very late")}
     x = np.arange(len(slipping), dtype=float)
-    scatter = pg.ScatterPlotItem(x=x, y=shown, size=8, pen=pg.mkPen(None),
-                                 brush=[brushes[s.band] for s in slipping])  # fmt: skip
-    chart.addItem(scatter)
+    bands = {"on time": ratios < 1, "late": (ratios >= 1) & (ratios < 2), "very late": ratios >= 2}  # (`Slipping.band`)
+    for band, chosen in bands.items():  # one item a band: one brush each, not one a person
+        chart.addItem(pg.ScatterPlotItem(x=x[chosen], y=shown[chosen], size=8, pen=pg.mkPen(None),
+                                         brush=pg.mkBrush(band_colour(colours, band))))  # fmt: skip
     line = palette.muted(colours, Role.Base)
     for level, words in ((1.0, "late"), (2.0, "very late")):
         chart.addItem(pg.InfiniteLine(pos=level, angle=0, pen=pg.mkPen(line, style=Qt.PenStyle.DashLine)))
@@ -423,9 +450,14 @@ def draw_slipping(chart: Chart, slipping: Sequence[Slipping]) -> None:
     item.setLabel("left", "since contact ÷ cadence", color=colours.color(Role.Text).name())
     item.setLabel("bottom", "people, most overdue first", color=colours.color(Role.Text).name())
     chart.pick_radius = 10
-    chart.set_spots([Spot(i, float(shown[i]), f"{s.name}: {s.days_since} days since contact, every "
-                          f"{s.cadence_days} days wanted ({s.band})", s.person_id)
-                     for i, s in enumerate(slipping)])  # fmt: skip
+
+    def spot(i: int) -> Spot:
+        s = slipping[i]
+        said = f"{s.name}: {s.days_since} days since contact, every {s.cadence_days} days wanted ({s.band})"
+        return Spot(i, float(shown[i]), said, s.person_id)
+
+    chart.set_spots(LazySpots(len(slipping), spot), np.column_stack((x, shown)))
+    return {band: int(chosen.sum()) for band, chosen in bands.items()}
 
 
 def draw_load(chart: Chart, insights: Insights) -> None:
@@ -442,7 +474,7 @@ def draw_load(chart: Chart, insights: Insights) -> None:
     ceiling = max(top * 1.45, 4.0)
     heavy = np.array([i for i, w in enumerate(weeks) if w.heavy], dtype=float)
     legend = chart.legend(columns=4)
-    band, _ = palette.notice(colours)
+    band = palette.mix(palette.notice(colours)[0], colours.color(Role.Base), 0.35)  # gently
     if len(heavy):
         soft = _bars(chart, x=heavy, height=ceiling, y0=0, width=1.0, brush=pg.mkBrush(band), pen=pg.mkPen(None))
         soft.setZValue(-10)
@@ -481,18 +513,19 @@ def draw_programmes(chart: Chart, programmes: Sequence[ProgrammeView]) -> None:
     colours = chart.begin()
     rows = list(programmes)[:SHOWN_BARS]
     n = len(rows)
+    chart.setFixedHeight(max(150, 90 + 30 * n))
     y = np.arange(n, dtype=float)
     members = np.array([len(p.members) for p in rows], dtype=float)
     item = _bars(chart, x0=0, y=y, height=0.6, width=members, brush=pg.mkBrush(series_colour(colours, 2)),
                  pen=pg.mkPen(None))  # fmt: skip
-    legend = chart.legend(columns=1)
-    legend.addItem(item, "Members")
+    item.setToolTip("Members")
     plot = chart.getPlotItem()
-    plot.getAxis("left").setTicks([[(i, short(p.programme)) for i, p in enumerate(rows)], []])
-    plot.getAxis("left").setWidth(150)
+    plot.getAxis("left").setTicks([[(i, short(chart, p.programme)) for i, p in enumerate(rows)], []])
+    plot.getAxis("left").setWidth(NAME_WIDTH)
+    plot.getAxis("left").setStyle(textFillLimits=[(0, 1.0)])  # every name, however many
     plot.invertY(True)
     chart.setXRange(0, max(float(members.max(initial=0)) * 1.15, 4), padding=0)
-    chart.setYRange(-1.3, max(n, 1) - 0.4, padding=0)
+    chart.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
     spots = []
     for i, view in enumerate(rows):
         silences = [m.days_since_contact for m in view.members]
