@@ -118,6 +118,7 @@ def main() -> int:
     wait_for_background_work()  # the search runs in the background
     settle(app)
     window.grab().save(str(args.out / "search.png"))
+    window.search.clear()
     window.resize(1280, 1000)  # Insights: taller, for the rhythm and who reaches out
     window.show_insights()
     wait_for_background_work()  # its numbers are computed in the background

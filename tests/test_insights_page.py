@@ -185,7 +185,7 @@ def test_a_slipping_person_opens_on_click_and_from_the_chart(qtbot: Any, window:
 
 
 def test_log_a_conversation_from_the_one_sided_list_opens_the_log_dialog_for_that_person(
-    qtbot: Any, window: MainWindow, small: Small
+    qtbot: Any, window: MainWindow, small: Small, nothing_left_behind: None
 ) -> None:
     page = open_insights(qtbot, window)
     assert not page.log_button.isEnabled()
