@@ -22,7 +22,7 @@ from relationjournal.core.vocabulary import Channel, Context, Direction, utc_now
 from relationjournal.ui.dialogs import InteractionDialog
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.palette import dark_palette
-from relationjournal.ui.qt import QFileDialog, QPalette, QPointF, Qt
+from relationjournal.ui.qt import QApplication, QFileDialog, QPalette, QPoint, QPointF, Qt, QWheelEvent
 from tests.dialogs import in_next_dialog
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -318,3 +318,16 @@ def test_the_mouse_over_a_bar_tells_its_week_in_a_tooltip(qtbot: Any, window: Ma
     QTest.mouseMove(chart.viewport(), where)
     qtbot.waitUntil(lambda: chart.tip == chart.spots[index].text)
     assert f"{sum(counts.values())} conversations" in chart.tip
+
+
+def test_the_mouse_wheel_over_a_chart_scrolls_the_page(qtbot: Any, window: MainWindow, small: Small) -> None:
+    page = open_insights(qtbot, window)
+    bar = page.area.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    chart = page.rhythm.chart
+    at = QPointF(chart.viewport().rect().center())
+    down = QPoint(0, -120)  # one notch
+    wheel = QWheelEvent(at, QPointF(chart.viewport().mapToGlobal(at.toPoint())), down, down, Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
+    QApplication.sendEvent(chart.viewport(), wheel)
+    assert bar.value() > 0

@@ -21,6 +21,7 @@ from relationjournal.core.insights import Insights, LoadWeek, ProgrammeView, Rea
 from relationjournal.ui import palette
 from relationjournal.ui.qt import (
     QAction,
+    QApplication,
     QBrush,
     QBuffer,
     QByteArray,
@@ -33,10 +34,12 @@ from relationjournal.ui.qt import (
     QPointF,
     QRect,
     QSaveFile,
+    QScrollArea,
     QSize,
     QSvgGenerator,
     Qt,
     QToolTip,
+    QWheelEvent,
     Signal,
 )
 
@@ -264,6 +267,17 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]
                 self.activated.emit(spot.key)
         else:
             event.ignore()  # Tab and the rest go on to the page
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """The wheel scrolls the page the chart is on (the charts do not zoom)."""
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is None:
+            event.ignore()
+            return
+        QApplication.sendEvent(area.verticalScrollBar(), event)
+        event.accept()
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)

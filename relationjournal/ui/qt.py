@@ -76,6 +76,7 @@ _NAMES = {
         "QTextDocument",
         "QTextCursor",
         "QValidator",
+        "QWheelEvent",
     ),
     "PySide6.QtSvg": ("QSvgGenerator",),  # (Insights saves its charts as SVG)
     "PySide6.QtNetwork": (
