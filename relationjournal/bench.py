@@ -303,6 +303,12 @@ class Bench:
         self.results.append(Result(f"due reminders ({self.args.people:,} people)", timed(journal.due_reminders, repeat),
                                    None, "≤ 50 ms", lambda r: r.median <= 0.050))  # fmt: skip
 
+        from relationjournal.core.insights import InsightsFilter
+
+        self.results.append(Result("insights, one year (rhythm, who reaches out, one-sided, slipping, load, "
+                                   "programmes)", timed(partial(journal.insights, InsightsFilter()), repeat), None,
+                                   "≤ 300 ms", lambda r: r.median <= 0.300))  # fmt: skip
+
         export_dir = self.cache / "export"
         shutil.rmtree(export_dir, ignore_errors=True)
         heavy = max(1, min(repeat, self.args.heavy_repeat))

@@ -1079,9 +1079,9 @@ def _insights_sections(found: Any) -> list[list[str]]:
         slipping[1] = "  No one has a stay-in-touch cadence (set one on a person, a tag, or in settings)."
 
     heavy = sum(w.heavy for w in found.load)
-    load = [f"Your load: hard events you logged and reflections you wrote (heavy: more than "
-            f"{found.load_threshold} hard events in {found.load_window_days} days)",
-            f"  {heavy} of {len(found.load)} weeks were heavy.",
+    load = ["Your load: hard events you logged and reflections you wrote, per week",
+            f"  {heavy} of {len(found.load)} weeks were heavy (more than {found.load_threshold} hard events "
+            f"in {found.load_window_days} days).",
             f"  {'week of':<11} {'hard events':>11} {'reflections':>11} {'load':>5}"]  # fmt: skip
     busy = [w for w in reversed(found.load) if w.hard_events or w.reflections or w.heavy]
     load += _more([f"  {w.week.isoformat():<11} {w.hard_events:>11} {w.reflections:>11} {w.load:>5}"

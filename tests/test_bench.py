@@ -19,7 +19,7 @@ def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     table = out.read_text(encoding="utf-8")
     rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| case")]
-    assert len(rows) == 15 + len(STALL_CASES)
+    assert len(rows) == 16 + len(STALL_CASES)  # (+1: insights, one year)
     assert all(" ms |" in row or " s |" in row or " MB |" in row for row in rows)
     # The GUI stall probe: a row for every action, with its value in ms.
     stall_rows = {key: next((row for row in rows if row.startswith(f"| {case} |")), None)
