@@ -118,6 +118,12 @@ def main() -> int:
     wait_for_background_work()  # the search runs in the background
     settle(app)
     window.grab().save(str(args.out / "search.png"))
+    window.search.clear()
+    window.resize(1280, 1000)  # Insights: taller, for the rhythm and who reaches out
+    window.show_insights()
+    wait_for_background_work()  # its numbers are computed in the background
+    settle(app)
+    window.grab().save(str(args.out / "insights.png"))
     window.close()
     wait_for_background_work()
 
@@ -131,6 +137,13 @@ def main() -> int:
     window.person_page.table.selectRow(0)
     settle(app)
     window.grab().save(str(args.out / "main-dark.png"))
+    window.resize(1280, 1000)
+    window.show_insights()
+    wait_for_background_work()
+    settle(app)
+    window.insights.area.verticalScrollBar().setValue(window.insights.slipping.y())  # slipping away, your load
+    settle(app)
+    window.grab().save(str(args.out / "insights-dark.png"))
     window.close()
     wait_for_background_work()
     journal.close()

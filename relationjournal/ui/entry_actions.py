@@ -27,11 +27,20 @@ class EntryActions:
         self.window, self.journal = window, journal
         self.deleted: list[DeletedEntry] = []  # this session's deletes, newest last: what Ctrl+Z puts back
 
-    def log(self) -> None:
+    def log(self, person_id: int | None = None) -> None:
+        """Log a conversation with `person_id` (Insights' one-sided list), else with the person shown."""
         window = self.window
-        if window.person_page.person is None:
+        shown = window.person_page.person
+        if person_id is None:
+            if shown is None:
+                return
+            person_id = shown.id
+        try:
+            person = self.journal.person(person_id)
+        except JournalError as error:  # (gone since the list was drawn)
+            window.statusBar().showMessage(str(error), 8000)
             return
-        dialog = dialogs.InteractionDialog(self.journal, self.journal.person(window.person_page.person.id), window)
+        dialog = dialogs.InteractionDialog(self.journal, person, window)
         if dialog.exec() and dialog.saved:
             window.statusBar().showMessage(f"Logged a conversation with {dialog.saved.person_name}.", 5000)
             if dialog.saved.hard_event:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy 
     from relationjournal.core.applock import AppLock
     from relationjournal.core.changes import Change
     from relationjournal.core.journal import Journal
+    from relationjournal.ui.insights import InsightsPage
     from relationjournal.ui.qt import QKeyEvent
 
 SEARCH_DEBOUNCE_MS = 60
@@ -55,6 +56,7 @@ people_ui = lazy_module("relationjournal.ui.people")
 tags_ui = lazy_module("relationjournal.ui.tags")
 today_ui = lazy_module("relationjournal.ui.today")
 upcoming_ui = lazy_module("relationjournal.ui.upcoming")
+insights_ui = lazy_module("relationjournal.ui.insights")  # (its charts bring pyqtgraph: only when it opens)
 reflections_ui = lazy_module("relationjournal.ui.reflections")
 tray_ui = lazy_module("relationjournal.ui.tray")
 worker = lazy_module("relationjournal.ui.worker")
@@ -150,6 +152,7 @@ class MainWindow(QMainWindow):
         self.today = today_ui.TodayPage(journal)
         self.reflections_page = reflections_ui.ReflectionsPage(journal)
         self.upcoming = upcoming_ui.UpcomingPage(journal)
+        self.insights: InsightsPage | None = None  # made when first shown (`show_insights`)
         self.stack = QStackedWidget()
         for page in (self.today, self.person_page, self.timeline_page, self.search_page, self.reflections_page,
                      self.upcoming):  # fmt: skip
@@ -274,6 +277,9 @@ class MainWindow(QMainWindow):
         self.act_reflections = self._action("My &reflections", self.show_reflections, "Ctrl+4", "heart")
         self.act_upcoming = self._action("&Upcoming", self.show_upcoming, "Ctrl+5", "today",
                                          "What is scheduled, to move or remove")  # fmt: skip
+        self.act_insights = self._action("&Insights", self.show_insights, "Ctrl+6", "timeline",
+                                         "The shape of your weeks: rhythm, who reaches out, who is slipping away, "
+                                         "your load")  # fmt: skip
         self.act_programme = self._action("Add to &programme…", lambda: self.persons.add_to_programme())
         self.act_review = self._action("Re&view programme membership…", lambda: self.persons.review_current_programme())
         self.act_tags = self._action(
@@ -325,7 +331,7 @@ class MainWindow(QMainWindow):
         person_menu.addAction(self.act_tags)
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.act_today, self.act_upcoming, self.act_people, self.act_timeline, self.act_search,
-                              self.act_reflections])  # fmt: skip
+                              self.act_reflections, self.act_insights])  # fmt: skip
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.act_guide, self.act_shortcuts])
         help_menu.addSeparator()
@@ -492,6 +498,18 @@ class MainWindow(QMainWindow):
         self.notice.hide()
         self.stack.setCurrentWidget(self.upcoming)  # (showing it reads it again if anything changed)
         self.upcoming.tree.setFocus()
+        self._update_actions()
+
+    def show_insights(self) -> None:
+        """The Insights page, made (and pyqtgraph loaded) the first time it is asked for."""
+        if self.insights is None:
+            self.insights = insights_ui.InsightsPage(self._journal())
+            self.stack.addWidget(self.insights)
+            self.insights.open_person.connect(self.open_person)  # as Today opens a person
+            self.insights.log_with.connect(self.entries.log)  # the log flow, with the person chosen there
+            self.changes.changed.connect(self.insights.follow)
+        self.stack.setCurrentWidget(self.insights)  # (showing it reads it again)
+        self.insights.period.setFocus()
         self._update_actions()
 
     def show_reflections(self) -> None:

@@ -14,6 +14,7 @@ _NAMES = {
     "PySide6.QtCore": (
         "QAbstractListModel",
         "QAbstractTableModel",
+        "QBuffer",
         "QByteArray",
         "QCoreApplication",
         "QDate",
@@ -31,6 +32,7 @@ _NAMES = {
         "QRect",
         "QRegularExpression",
         "QRunnable",
+        "QSaveFile",
         "QSettings",
         "QSize",
         "QSortFilterProxyModel",
@@ -52,6 +54,7 @@ _NAMES = {
         "QDesktopServices",
         "QDragEnterEvent",
         "QDropEvent",
+        "QFocusEvent",
         "QFont",
         "QFontMetrics",
         "QGuiApplication",
@@ -73,7 +76,9 @@ _NAMES = {
         "QTextDocument",
         "QTextCursor",
         "QValidator",
+        "QWheelEvent",
     ),
+    "PySide6.QtSvg": ("QSvgGenerator",),  # (Insights saves its charts as SVG)
     "PySide6.QtNetwork": (
         "QLocalServer",
         "QLocalSocket",
@@ -157,5 +162,6 @@ if TYPE_CHECKING:
     from PySide6.QtCore import *  # noqa: F403
     from PySide6.QtGui import *  # type: ignore[assignment]  # noqa: F403
     from PySide6.QtNetwork import *  # type: ignore[assignment]  # noqa: F403
+    from PySide6.QtSvg import *  # type: ignore[assignment]  # noqa: F403
     from PySide6.QtWidgets import *  # type: ignore[assignment]  # noqa: F403
     from shiboken6 import isValid as is_alive
