@@ -12,8 +12,9 @@ import pytest
 
 from relationjournal.core.errors import InvalidInput, NotFound
 from relationjournal.core.journal import Journal
-from relationjournal.core.records import PersonDraft
+from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.core.settings import declared
+from relationjournal.core.vocabulary import Channel
 from tests.conftest import at, run_cli
 from tests.test_cli import cli_ok, init_journal, one_line_error
 
@@ -120,3 +121,109 @@ def test_merging_people_keeps_the_dates_of_the_one_merged_away(berlin: Journal) 
     berlin.add_person_date(other, "Work anniversary", (3, 7))
     berlin.merge_people(keep, other, {})
     assert [(d.person_id, d.label) for d in berlin.person_dates(keep)] == [(keep, "Work anniversary")]
+
+
+# The anniversary of a hard event ------------------------------------------------------------------
+def hard_news(journal: Journal, when: str, *, anniversary: bool = True) -> int:
+    """Fran's brother died: logged as a hard event on the Berlin day `when` (late in the evening)."""
+    fran = journal.find_person("Fran").id if journal.count_people() else journal.add_person(
+        PersonDraft("Fran"), now=at("2025-01-01 10:00")).id  # fmt: skip
+    draft = InteractionDraft(Channel.phone, occurred_at=at(when), summary="**Her brother** died", hard_event=True,
+                             anniversary=anniversary)  # fmt: skip
+    return journal.log_interaction(fran, draft, now=at(when)).id
+
+
+def anniversaries(journal: Journal, now: datetime) -> list[str]:
+    return [d.reminder.text for d in journal.due_reminders(now=now) if d.reminder.text.startswith("A year ago")]
+
+
+A_YEAR_AGO = (
+    "A year ago today you logged hard news from Fran: “Her brother died”. A short, kind message may mean a lot."
+)
+
+
+def test_a_year_after_a_hard_event_today_says_so_once(berlin: Journal) -> None:
+    hard_news(berlin, "2025-12-01 23:30")  # late in Berlin: already 2 December nowhere else matters
+    assert anniversaries(berlin, at("2026-11-30 12:00")) == []
+    assert anniversaries(berlin, at("2026-12-01 07:30")) == []  # the day, but inside quiet hours
+    assert anniversaries(berlin, at("2026-12-01 08:00")) == [A_YEAR_AGO]
+    (due,) = [d for d in berlin.due_reminders(now=at("2026-12-01 09:00")) if d.reminder.text == A_YEAR_AGO]
+    assert due.group == "check_in" and due.reminder.person_name == "Fran"
+    berlin.dismiss_reminder(due.reminder.id, now=at("2026-12-01 09:05"))
+    assert anniversaries(berlin, at("2026-12-01 18:00")) == []
+    assert anniversaries(berlin, at("2027-12-01 09:00")) == []  # once: not every year
+    assert len([r for r in berlin.reminders(include_closed=True) if r.text.startswith("A year ago")]) == 1
+
+
+def test_left_open_it_says_the_day_not_today(berlin: Journal) -> None:
+    hard_news(berlin, "2025-12-01 10:00")
+    assert anniversaries(berlin, at("2026-12-01 09:00")) == [A_YEAR_AGO]
+    assert anniversaries(berlin, at("2026-12-03 09:00")) == [
+        "A year ago, on 1 Dec 2025, you logged hard news from Fran: “Her brother died”. "
+        "A short, kind message may mean a lot."
+    ]  # fmt: skip
+
+
+def test_an_anniversary_turned_off_on_the_event_or_for_all_says_nothing(berlin: Journal) -> None:
+    hard_news(berlin, "2025-12-01 10:00", anniversary=False)
+    assert anniversaries(berlin, at("2026-12-01 09:00")) == []
+    second = hard_news(berlin, "2025-12-02 10:00")
+    assert len(anniversaries(berlin, at("2026-12-02 09:00"))) == 1
+    berlin.set_anniversary("conversation", second, False)  # turned off afterwards: the open one goes
+    assert anniversaries(berlin, at("2026-12-02 09:30")) == []
+    third = hard_news(berlin, "2025-12-03 10:00")
+    berlin.set_setting("hard_event_anniversaries", declared("hard_event_anniversaries").parse("off"))
+    assert anniversaries(berlin, at("2026-12-03 09:00")) == []
+    berlin.set_setting("hard_event_anniversaries", True)
+    assert len(anniversaries(berlin, at("2026-12-03 09:00"))) == 1
+    with pytest.raises(InvalidInput, match="not on or off"):
+        declared("hard_event_anniversaries").parse("maybe")
+    assert third
+
+
+def test_a_hard_note_is_remembered_by_its_first_line_and_29_february_on_the_28th(berlin: Journal) -> None:
+    fran = berlin.add_person(PersonDraft("Fran"), now=at("2024-01-01 10:00")).id
+    berlin.add_note(fran, "# Lost her job\n\nThe whole team was let go.", hard_event=True, now=at("2024-02-29 15:00"))
+    assert anniversaries(berlin, at("2025-02-28 09:00")) == [
+        "A year ago today you logged hard news from Fran: “Lost her job”. A short, kind message may mean a lot."
+    ]  # fmt: skip
+    quiet = berlin.add_note(fran, "Her father is ill", hard_event=True, now=at("2024-03-05 15:00"))
+    berlin.update_note(quiet.id, anniversary=False)
+    assert [t for t in anniversaries(berlin, at("2025-03-05 09:00")) if "father" in t] == []
+
+
+def test_an_event_no_longer_hard_or_deleted_takes_its_open_anniversary_along(berlin: Journal) -> None:
+    first = hard_news(berlin, "2025-12-01 10:00")
+    assert len(anniversaries(berlin, at("2026-12-01 09:00"))) == 1
+    berlin.delete_interaction(first)
+    assert anniversaries(berlin, at("2026-12-01 09:30")) == []
+
+
+def test_the_cli_logs_a_hard_event_without_an_anniversary_and_turns_one_off(sandbox) -> None:
+    init_journal()
+    cli_ok("person", "add", "Fran")
+    logged = cli_ok("log", "Fran", "--channel", "phone", "--summary", "Her brother died", "--hard-event",
+                    "--no-anniversary")  # fmt: skip
+    assert "Logged #1" in logged
+    cli_ok("note", "add", "Fran", "Lost her job", "--hard-event")
+    assert "will not come back" in cli_ok("anniversary", "off", "note", "1")
+    assert "Today will remind you" in cli_ok("anniversary", "on", "conversation", "1")
+    cli_ok("log", "Fran", "--channel", "phone", "--summary", "Coffee")
+    assert "not a hard event" in one_line_error(run_cli("anniversary", "off", "conversation", "2"))
+    assert "no conversation with id" in one_line_error(run_cli("anniversary", "off", "conversation", "99"))
+
+
+# Known gaps: a date's text on later days, and a birthday changed --------------------------------------
+def test_a_birthday_reminder_left_open_says_it_was_on_that_day(berlin: Journal) -> None:
+    berlin.add_person(PersonDraft("Zoë", birthday=date(1986, 12, 3)), now=at("2026-11-01 10:00"))
+    assert texts(berlin, at("2026-12-03 09:00")) == ["Today is Zoë's birthday."]
+    assert texts(berlin, at("2026-12-05 09:00")) == ["Zoë's birthday was on Thu 3 Dec."]
+
+
+def test_a_birthday_changed_replaces_its_open_reminder(berlin: Journal) -> None:
+    zoe = berlin.add_person(PersonDraft("Zoë", birthday=date(1986, 12, 3)), now=at("2026-11-01 10:00")).id
+    assert texts(berlin, at("2026-12-01 09:00")) == ["Zoë's birthday is on Thu 3 Dec."]
+    berlin.edit_person(zoe, {"birthday": date(1986, 12, 2)})
+    assert texts(berlin, at("2026-12-01 09:10")) == ["Zoë's birthday is on Wed 2 Dec."]
+    berlin.edit_person(zoe, {"birthday": None})
+    assert texts(berlin, at("2026-12-01 09:20")) == []

@@ -128,6 +128,7 @@ class InteractionDraft:
     hard_event: bool = False
     reached_out_by: str = ""
     follow_up_on: date | None = None
+    anniversary: bool = True  # a hard event comes back to Today a year later
 
 
 # Timeline records are NamedTuples, not dataclasses: a timeline page builds hundreds of them per
@@ -147,6 +148,7 @@ class InteractionRecord(NamedTuple):
     reached_out_by: str
     follow_up_on: date | None
     created_at: datetime
+    anniversary: bool = True  # a hard event comes back to Today a year later
 
 
 class NoteRecord(NamedTuple):
@@ -158,6 +160,7 @@ class NoteRecord(NamedTuple):
     hard_event: bool
     created_at: datetime
     updated_at: datetime
+    anniversary: bool = True  # a hard event comes back to Today a year later
 
 
 class TimelineEntry(NamedTuple):
