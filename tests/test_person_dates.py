@@ -6,7 +6,7 @@ Real journals on Berlin's clock; quiet hours are the default 21:00-08:00.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -15,8 +15,12 @@ from relationjournal.core.journal import Journal
 from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.core.settings import declared
 from relationjournal.core.vocabulary import Channel
+from relationjournal.ui import dates, dialogs
+from relationjournal.ui.qt import QCheckBox, QDate, QMessageBox, Qt
 from tests.conftest import at, run_cli
+from tests.dialogs import MessageBoxes, in_next_dialog
 from tests.test_cli import cli_ok, init_journal, one_line_error
+from tests.test_dialog_bugs import button, open_log_dialog
 
 
 def texts(journal: Journal, now: datetime) -> list[str]:
@@ -227,3 +231,75 @@ def test_a_birthday_changed_replaces_its_open_reminder(berlin: Journal) -> None:
     assert texts(berlin, at("2026-12-01 09:10")) == ["Zoë's birthday is on Wed 2 Dec."]
     berlin.edit_person(zoe, {"birthday": None})
     assert texts(berlin, at("2026-12-01 09:20")) == []
+
+
+# In the app -----------------------------------------------------------------------------------------
+def test_the_person_page_lists_dates_and_the_app_adds_and_removes_one(qtbot, window, journal: Journal) -> None:
+    today = date.today()
+    soon = today + timedelta(days=12)
+    zoe = journal.add_person(PersonDraft("Zoë")).id
+    journal.add_person_date(zoe, "Work <b>anniversary</b>", (soon.month, soon.day))
+    window.changes.flush()
+    window.open_person(zoe)
+    header = window.person_page.header.text()
+    assert f"{soon.day} {soon:%B}, in 12 days" in header and "Work &lt;b&gt;anniversary&lt;/b&gt;" in header
+    said = MessageBoxes()
+
+    def add(listing: dates.PersonDatesDialog) -> None:
+        def fill(dialog: dates.DateDialog) -> None:
+            assert dialog.label.itemText(1) == "Wedding anniversary"  # suggested; any words will do
+            dialog.label.setEditText("Wedding anniversary")
+            dialog.day.setDate(QDate(2015, 6, 20))
+            qtbot.mouseClick(button(dialog, "Save"), Qt.MouseButton.LeftButton)
+
+        in_next_dialog(fill, dates.DateDialog)
+        qtbot.mouseClick(listing.add, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: listing.dates.count() == 2)
+        rows = [listing.dates.item(i).text() for i in range(listing.dates.count())]
+        listing.dates.setCurrentRow(next(i for i, row in enumerate(rows) if row.startswith("Work")))
+        shown = listing.dates.currentItem().text()
+        said.answer(QMessageBox.StandardButton.Yes)
+        qtbot.mouseClick(listing.remove, Qt.MouseButton.LeftButton)
+        listing.shown = shown  # type: ignore[attr-defined]
+        listing.after = [listing.dates.item(i).text() for i in range(listing.dates.count())]  # type: ignore[attr-defined]
+        listing.accept()
+
+    seen: list[dates.PersonDatesDialog] = []
+    in_next_dialog(lambda d: (seen.append(d), add(d)), dates.PersonDatesDialog)
+    window.act_dates.trigger()
+    assert seen[0].shown.startswith("Work <b>anniversary</b>: ")  # a label is shown as typed, never as markup
+    assert "Remove “Work <b>anniversary</b>” from Zoë's dates?" in said.said[0]
+    (left,) = seen[0].after
+    assert left.startswith("Wedding anniversary: 20 June 2015")
+    assert [(d.label, d.when) for d in journal.person_dates(zoe)] == [("Wedding anniversary", "2015-06-20")]
+    window.changes.flush()
+    assert "Wedding anniversary" in window.person_page.header.text()
+    assert "Work &lt;b&gt;" not in window.person_page.header.text()
+
+
+def test_the_log_dialog_remembers_a_hard_day_unless_told_not_to(qtbot, window, journal: Journal) -> None:
+    seen: dict[str, bool] = {}
+
+    def fill(dialog: dialogs.InteractionDialog) -> None:
+        seen["greyed out until hard"] = not dialog.anniversary.isEnabled()
+        qtbot.keyClicks(dialog.summary, "Her brother died")
+        dialog.hard_event.setChecked(True)
+        seen["checked by default"] = dialog.anniversary.isEnabled() and dialog.anniversary.isChecked()
+        dialog.anniversary.click()  # (a click on the box itself, wherever the form put it)
+        qtbot.mouseClick(button(dialog, "Save"), Qt.MouseButton.LeftButton)
+
+    fran = open_log_dialog(qtbot, window, journal, fill)
+    assert seen == {"greyed out until hard": True, "checked by default": True}
+    logged = journal.timeline(fran)[0].item
+    assert logged.hard_event and not logged.anniversary
+
+
+def test_the_settings_turn_every_anniversary_off_with_a_check_box(qtbot, journal: Journal) -> None:
+    shown = dialogs.SettingsDialog(journal)
+    qtbot.addWidget(shown)
+    box = shown.edits["hard_event_anniversaries"]
+    assert isinstance(box, QCheckBox) and box.isChecked()
+    box.setChecked(False)
+    qtbot.mouseClick(button(shown, "Save"), Qt.MouseButton.LeftButton)
+    assert journal.setting("hard_event_anniversaries") is False
+    assert journal.rules().hard_event_anniversaries is False

@@ -342,7 +342,11 @@ class Journal:
                 tuple(_membership_record(m, name) for m in memberships),
                 tuple(_note_record(n, name) for n in pinned),
                 tuple(upcoming[:coming]),
-            )
+                tuple(_person_date_record(d, name) for d in session.scalars(
+                    select(PersonDate).where(PersonDate.person_id == person_id)
+                    .order_by(PersonDate.month, PersonDate.day, PersonDate.id)
+                )),
+            )  # fmt: skip
 
     def find_person(self, ref: str) -> PersonRecord:
         """A person by id, or by unique name ignoring case and accents ("zoe muller" finds "Zoë Müller");

@@ -363,6 +363,7 @@ class PersonPageView:
     memberships: tuple[MembershipRecord, ...]
     pinned: tuple[NoteRecord, ...]
     upcoming: tuple[UpcomingReminder, ...] = ()
+    dates: tuple[PersonDateRecord, ...] = ()  # their dates that matter, in calendar order
 
 
 MergeChoice = Literal["keep", "other"]

@@ -233,7 +233,7 @@ SETTINGS = {
             "a year after a hard event you logged, Today says so, once (off: never)",
             _switch("hard_event_anniversaries"),
             show=lambda value: "on" if value else "off",
-            label="A &year after a hard event, say so on Today",
+            label="Remind me a &year after a hard event",
             rule="hard_event_anniversaries",
             as_rule=bool,
             kind=Kind.switch,
