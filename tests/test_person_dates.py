@@ -199,8 +199,10 @@ def test_a_hard_note_is_remembered_by_its_first_line_and_29_february_on_the_28th
 def test_an_event_no_longer_hard_or_deleted_takes_its_open_anniversary_along(berlin: Journal) -> None:
     first = hard_news(berlin, "2025-12-01 10:00")
     assert len(anniversaries(berlin, at("2026-12-01 09:00"))) == 1
-    berlin.delete_interaction(first)
+    gone = berlin.delete_interaction(first)
     assert anniversaries(berlin, at("2026-12-01 09:30")) == []
+    berlin.restore_entry(gone)  # an undo: it comes back, once, still of that day
+    assert anniversaries(berlin, at("2026-12-01 09:40")) == [A_YEAR_AGO]
 
 
 def test_the_cli_logs_a_hard_event_without_an_anniversary_and_turns_one_off(sandbox) -> None:

@@ -722,7 +722,7 @@ class Journal:
                 reminder = Reminder(
                     person_id=r.person_id, kind=r.kind, due_at=r.due_at, recurrence_days=r.recurrence_days,
                     text=r.text, state=r.state, snoozed_until=r.snoozed_until, created_at=r.created_at,
-                    business=r.business, source_interaction_id=source, closed_at=r.closed_at,
+                    business=r.business, source_interaction_id=source, closed_at=r.closed_at, occasion=r.occasion,
                 )  # fmt: skip
                 if session.get(Reminder, r.id) is None:
                     reminder.id = r.id
@@ -1576,7 +1576,7 @@ def _reminder_record(r: Any, person_name: str | None) -> ReminderRecord:
         id=r.id, person_id=r.person_id, person_name=person_name, kind=r.kind, due_at=r.due_at,
         recurrence_days=r.recurrence_days, text=r.text, state=r.state, snoozed_until=r.snoozed_until,
         created_at=r.created_at, business=r.business, source_interaction_id=r.source_interaction_id,
-        closed_at=r.closed_at,
+        closed_at=r.closed_at, occasion=r.occasion,
     )  # fmt: skip
 
 

@@ -199,6 +199,7 @@ class ReminderRecord:
     business: bool = False
     source_interaction_id: int | None = None
     closed_at: datetime | None = None
+    occasion: str | None = None  # the yearly date or anniversary it is of (`Reminder.occasion`)
 
 
 @dataclass(frozen=True)
