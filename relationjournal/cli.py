@@ -142,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "left out on a terminal, it is asked for ($VISUAL/$EDITOR if set)")  # fmt: skip
     note_add.add_argument("--pin", action="store_true")
     note_add.add_argument("--hard-event", action="store_true", help="the note records a loss, illness or crisis")
+    note_add.add_argument("--no-anniversary", action="store_true", help="a hard event: do not bring it back to "
+                          "Today a year later")  # fmt: skip
 
     log = commands.add_parser("log", help="log a conversation on the timeline")
     log.add_argument("person")
@@ -160,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--tone", type=_tone, default=Tone.neutral, metavar="TONE", help=f"one of {tone_words()}")
     log.add_argument("--context", type=_choice(Context), default=Context.personal)
     log.add_argument("--hard-event", action="store_true", help="a loss, an illness, a crisis")
+    log.add_argument("--no-anniversary", action="store_true", help="a hard event: do not bring it back to Today "
+                     "a year later")  # fmt: skip
+    anniversary = commands.add_parser(
+        "anniversary", help="whether a hard event comes back to Today a year later (on unless turned off)"
+    )
+    anniversary.add_argument("switch", choices=("on", "off"))
+    anniversary.add_argument("kind", choices=("conversation", "note"), help="what the hard event was logged as")
+    anniversary.add_argument("id", type=_positive, help="its id (`log` and `note add` print it)")
     log.add_argument("--follow-up", type=_date("follow-up"), metavar="DATE")
     log.add_argument("--by", default="", metavar="NAME", help="who on the team reached out")
 
@@ -873,7 +883,9 @@ def cmd_note(args: argparse.Namespace) -> None:
     with _open(args) as journal:
         person = _find_person(journal, args.person)
         text = args.text if args.text is not None else terminal.ask(STDIN_TEXTS["text"], "note.md")
-        note = journal.add_note(person.id, text, pinned=args.pin, hard_event=args.hard_event)
+        note = journal.add_note(
+            person.id, text, pinned=args.pin, hard_event=args.hard_event, anniversary=not args.no_anniversary
+        )
         print(f"Added note #{note.id} to {person.display_name}.")
 
 
@@ -894,7 +906,7 @@ def cmd_log(args: argparse.Namespace) -> None:
         draft = InteractionDraft(
             channel=channel, direction=args.direction, occurred_at=when, summary=summary, body=args.body,
             tone=args.tone, context=args.context, hard_event=args.hard_event, reached_out_by=args.by,
-            follow_up_on=args.follow_up,
+            follow_up_on=args.follow_up, anniversary=not args.no_anniversary,
         )  # fmt: skip
         interaction = journal.log_interaction(person.id, draft)
         said = f"{interaction.channel.value} with {person.display_name}, {_local(when, zone)}"
@@ -907,6 +919,16 @@ def cmd_log(args: argparse.Namespace) -> None:
                 print(f"  #{r.id:<5} {_local(r.due_at, zone)}  {kind}: {_one_line(r.text, 90)}")
         if draft.hard_event and (load := journal.emotional_load()).heavy:
             print("\n" + load.message())
+
+
+def cmd_anniversary(args: argparse.Namespace) -> None:
+    """`anniversary on|off conversation|note ID`."""
+    with _open(args) as journal:
+        name = journal.set_anniversary(args.kind, args.id, args.switch == "on")
+        if args.switch == "on":
+            print(f"A year after it, Today will remind you of {name}'s hard news ({args.kind} #{args.id}).")
+        else:
+            print(f"{name}'s hard news ({args.kind} #{args.id}) will not come back a year later.")
 
 
 def _users_channel(journal: Any, channel: Channel | str) -> Any:
@@ -1466,6 +1488,7 @@ COMMANDS["channel"] = cmd_channel
 COMMANDS["journals"] = cmd_journals
 COMMANDS["journal"] = cmd_journal
 COMMANDS["insights"] = cmd_insights
+COMMANDS["anniversary"] = cmd_anniversary
 
 
 # Output ------------------------------------------------------------------------------------------

@@ -46,7 +46,8 @@ def fill(journal: Journal) -> None:
                 tags=(f"tag {i % 3}", "client"),
             )  # fmt: skip
         )
-        journal.add_note(person.id, text if text.strip() else "(blank)", pinned=i % 2 == 0, hard_event=i % 5 == 0)
+        journal.add_note(person.id, text if text.strip() else "(blank)", pinned=i % 2 == 0, hard_event=i % 5 == 0,
+                         anniversary=i % 3 != 0)  # fmt: skip
         journal.log_interaction(
             person.id,
             InteractionDraft(
@@ -60,10 +61,12 @@ def fill(journal: Journal) -> None:
                 hard_event=True,
                 reached_out_by=text,
                 follow_up_on=date(2025, 4, 1),
+                anniversary=i % 2 == 0,
             ),  # fmt: skip
         )
         journal.add_reminder(ReminderKind.custom, datetime(2026, 1, 1, tzinfo=UTC), text, person_id=person.id)
         journal.add_membership(person.id, f"Advocates {i}", date(2024, 5, 1), review_on=date(2025, 5, 1), notes=text)
+        journal.add_person_date(person.id, text.strip() or f"Day {i}", date(1904 + 4 * i, 2, 29), no_year=i % 2 == 0)
 
 
 def test_export_then_import_into_a_fresh_journal_round_trips_every_field(journal: Journal, tmp_path: Path) -> None:
@@ -78,6 +81,31 @@ def test_export_then_import_into_a_fresh_journal_round_trips_every_field(journal
         original = journal.timeline(limit=1000)
         copied = fresh.timeline(limit=1000)
         assert [e.item for e in copied] == [e.item for e in original]
+        assert {e.item.anniversary for e in copied} == {True, False}  # (each kind's flag, both ways)
+        ada = fresh.find_person(list(journal.list_people())[0].display_name).id
+        assert fresh.person_dates(ada) == journal.person_dates(ada)
+
+
+def test_dates_and_yearly_reminders_round_trip(berlin: Journal, tmp_path: Path) -> None:
+    """A person's dates, and the reminder of one already dismissed, come back as they were: no second
+    reminder of the same birthday once imported."""
+    zoe = berlin.add_person(PersonDraft("Zoë"), now=datetime(2026, 1, 1, tzinfo=UTC)).id
+    berlin.add_person_date(zoe, "Work anniversary", (3, 7))
+    berlin.add_person_date(zoe, "Wedding", date(2015, 6, 20))
+    (due,) = berlin.due_reminders(now=datetime(2026, 3, 7, 9, tzinfo=UTC))
+    berlin.dismiss_reminder(due.reminder.id)
+    folder = berlin.export_csv(tmp_path / "out")[0].parent
+    assert (folder / "dates.csv").read_text(encoding="utf-8").splitlines()[:3] == [
+        "id,person_id,person_name,label,month,day,year,created_at",
+        f"1,{zoe},Zoë,Work anniversary,3,7,,{berlin.person_dates(zoe)[0].created_at.isoformat()}",
+        f"2,{zoe},Zoë,Wedding,6,20,2015,{berlin.person_dates(zoe)[1].created_at.isoformat()}",
+    ]  # fmt: skip
+    with create_journal(resolve_location(tmp_path / "fresh")).journal as fresh:
+        assert fresh.import_csv(folder)["dates.csv"] == 2
+        fresh.set_setting("timezone", "Europe/Berlin")
+        assert [(d.label, d.when) for d in fresh.person_dates(zoe)] == [("Work anniversary", "--03-07"),
+                                                                       ("Wedding", "2015-06-20")]  # fmt: skip
+        assert fresh.due_reminders(now=datetime(2026, 3, 7, 10, tzinfo=UTC)) == []  # dismissed stays dismissed
 
 
 def test_formula_cells_are_neutralised_for_spreadsheets(journal: Journal, tmp_path: Path) -> None:
@@ -114,6 +142,10 @@ def test_import_into_a_journal_with_people_keeps_both(journal: Journal, tmp_path
         ("notes.csv", "person_id,body\n99,hello\n", "notes.csv:2: person_id: no person 99"),
         ("interactions.csv", "person_id,occurred_at\n1,2025-01-01\n", "interactions.csv:1: missing column 'channel'"),
         ("interactions.csv", "person_id,occurred_at,channel\n1,2025-01-01T10:00,fax\n", "interactions.csv:2: channel"),
+        ("dates.csv", "person_id,label,month,day,year\n1,Wedding,2,29,2023\n", "dates.csv:2: day: 29-2-2023 is not"),
+        ("dates.csv", "person_id,label,month,day\n1,Wedding,13,1\n", "dates.csv:2: month: '13' is not a whole"),
+        ("dates.csv", "person_id,label,month,day\n1,,1,1\n", "dates.csv:2: label: is empty"),
+        ("notes.csv", "person_id,body,anniversary\n1,x,sometimes\n", "notes.csv:2: anniversary"),
         ("people.csv", "display_name\n\n", "people.csv"),
     ],
 )

@@ -20,7 +20,7 @@ from relationjournal.core.journal import Journal
 from relationjournal.core.locations import resolve_location
 from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.core.vocabulary import Channel, ReminderKind
-from relationjournal.ui import crash, dialogs, programmes, reflections, tags, today, unlock
+from relationjournal.ui import crash, dates, dialogs, programmes, reflections, tags, today, unlock
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.qt import (
     QAbstractButton,
@@ -287,6 +287,9 @@ def every_dialog(journal: Journal, sandbox: Sandbox) -> Iterator[tuple[str, QDia
     yield "programme review", review
     review.rotate.setChecked(True)
     yield "programme review, rotating out", review
+    journal.add_person_date(ada.id, "Joined the programme", date(2024, 3, 7))
+    yield "dates", dates.PersonDatesDialog(journal, journal.person(ada.id))
+    yield "add a date", dates.DateDialog(journal, journal.person(ada.id))
     yield "tags", tags.TagManagerDialog(journal)
     yield "rename a tag", tags._input_dialog(None, "Rename tag", "New name for the tag “client”:", "&Rename")
     yield "snooze until", today.snooze_dialog()[0]

@@ -1,7 +1,8 @@
 """CSV export and import: readable by any spreadsheet, and an exact round trip back into a journal.
 
-Files: people.csv, notes.csv, interactions.csv, reminders.csv, programmes.csv, tags.csv and
-channels.csv (the user's own channels, so that even one no conversation uses yet moves along), each
+Files: people.csv, notes.csv, interactions.csv, reminders.csv, programmes.csv, tags.csv,
+channels.csv (the user's own channels, so that even one no conversation uses yet moves along) and
+dates.csv (a person's yearly dates: a label, a month and a day, and the year when known), each
 with a header row, UTF-8 (with a BOM for Excel), RFC 4180 quoting, ISO-8601 times with offsets.
 A cell a spreadsheet would run as a formula (starting with = + - @ tab CR) is prefixed with `'`,
 and so is a cell that already starts with `'`; import removes exactly one such prefix, so every
@@ -9,7 +10,7 @@ value comes back as it was. Export has SQLite write each whole line, shaped and 
 `csv.writer` would (a property test holds it to that), because per-value Python doubled its time.
 
 Export is all or nothing too: every file is written beside its final name first, and only when
-all seven are complete on disk do they take their names. On any failure (a full disk) the export
+all eight are complete on disk do they take their names. On any failure (a full disk) the export
 removes what it wrote and any folder it made. It makes private (0700, 0600) only the folders and
 files it creates: an existing folder such as ~/Desktop or a shared 1777 one keeps its mode.
 
@@ -48,6 +49,7 @@ from relationjournal.core.models import (
     Interaction,
     Note,
     Person,
+    PersonDate,
     ProgrammeMembership,
     Reminder,
     Tag,
@@ -177,6 +179,29 @@ def _bool_col(name: str) -> Column:
     return Column(name, _write_bool, fields.flag)
 
 
+def _optional_flag(text: str, name: str) -> bool | None:
+    """true or false; left empty, the default (None here, so that `DEFAULTS` gives it)."""
+    return None if not text.strip() else fields.flag(text, name)
+
+
+def _optional_text(text: str, name: str) -> str | None:
+    return _read_text(text, name) or None
+
+
+def _number_from(low: int, high: int) -> Callable[[str, str], int]:
+    def read(text: str, name: str) -> int:
+        value = _read_int(text, name)
+        if value is None or not low <= value <= high:
+            raise InvalidInput(f"{name}: {text!r} is not a whole number from {low} to {high}")
+        return value
+
+    return read
+
+
+def _optional_year(text: str, name: str) -> int | None:
+    return None if not text.strip() else _number_from(1, 9999)(text, name)
+
+
 def _cadence(text: str, name: str) -> int | None:
     return fields.cadence_days(text.strip() or None)
 
@@ -204,6 +229,8 @@ ID = Column("id", _text, _read_id)
 CHANNEL = Column("channel", _text, _read_channel, required=True)
 PERSON_ID = Column("person_id", _text, _read_required_id, required=True)
 PERSON_NAME = Column("person_name", _text, lambda text, name: None)  # for reading; ignored on import
+# Whether a hard event comes back to Today a year later; left empty, it does.
+ANNIVERSARY = Column("anniversary", _write_bool, _optional_flag)
 
 
 @dataclass(frozen=True)
@@ -240,7 +267,8 @@ NOTES = FileSpec(
     "notes.csv",
     table_of(Note),
     (ID, PERSON_ID, PERSON_NAME, _text_col("body", required=True), _bool_col("pinned"), _bool_col("hard_event"),
-     Column("created_at", _write_time, _read_optional_time), Column("updated_at", _write_time, _read_optional_time)),
+     ANNIVERSARY, Column("created_at", _write_time, _read_optional_time),
+     Column("updated_at", _write_time, _read_optional_time)),
 )  # fmt: skip
 INTERACTIONS = FileSpec(
     "interactions.csv",
@@ -248,7 +276,7 @@ INTERACTIONS = FileSpec(
     (ID, PERSON_ID, PERSON_NAME, Column("occurred_at", _write_time, _read_time, required=True),
      CHANNEL, Column("direction", _text, _enum(Direction)),
      _text_col("summary"), _text_col("body"), Column("tone", lambda tone: TONE_WORDS[tone], _read_tone),
-     Column("context", _text, _enum(Context)), _bool_col("hard_event"), _text_col("reached_out_by"),
+     Column("context", _text, _enum(Context)), _bool_col("hard_event"), ANNIVERSARY, _text_col("reached_out_by"),
      Column("follow_up_on", _text, lambda t, n: fields.optional_date(t, n)),
      Column("created_at", _write_time, _read_optional_time)),
 )  # fmt: skip
@@ -258,7 +286,8 @@ REMINDERS = FileSpec(
     (ID, Column("person_id", _text, _read_id), PERSON_NAME, Column("kind", _text, _enum(ReminderKind), required=True),
      Column("due_at", _write_time, _read_time, required=True), Column("recurrence_days", _text, _cadence),
      _text_col("text"), Column("state", _text, _enum(ReminderState)),
-     Column("snoozed_until", _write_time, _read_optional_time), Column("created_at", _write_time, _read_optional_time)),
+     Column("snoozed_until", _write_time, _read_optional_time),
+     Column("created_at", _write_time, _read_optional_time), Column("occasion", _text, _optional_text)),
 )  # fmt: skip
 PROGRAMMES = FileSpec(
     "programmes.csv",
@@ -276,12 +305,20 @@ TAGS = FileSpec(
 CHANNELS = FileSpec(
     "channels.csv", table_of(CustomChannelRow), (Column("name", _text, _read_channel_name, required=True),)
 )
-FILES = (PEOPLE, TAGS, CHANNELS, NOTES, INTERACTIONS, REMINDERS, PROGRAMMES)
+DATES = FileSpec(
+    "dates.csv",
+    table_of(PersonDate),
+    (ID, PERSON_ID, PERSON_NAME, _text_col("label", required=True),
+     Column("month", _text, _number_from(1, 12), required=True),
+     Column("day", _text, _number_from(1, 31), required=True), Column("year", _text, _optional_year),
+     Column("created_at", _write_time, _read_optional_time)),
+)  # fmt: skip
+FILES = (PEOPLE, TAGS, CHANNELS, NOTES, INTERACTIONS, REMINDERS, PROGRAMMES, DATES)
 BY_NAME = {spec.filename: spec for spec in FILES}
 # Enums and blanks: a value left empty in a hand-made file takes the model's default.
 DEFAULTS: dict[str, Any] = {
     "direction": Direction.outgoing, "tone": Tone.neutral, "context": Context.personal, "state": ReminderState.open,
-    "pinned": False, "hard_event": False,
+    "pinned": False, "hard_event": False, "anniversary": True,
 }  # fmt: skip
 
 
@@ -628,9 +665,11 @@ def apply_import(session: Session, batch: ImportBatch) -> dict[str, int]:
     channel_ids = _import_channels(session, batch.rows.get(CHANNELS.filename, []))
     counts[CHANNELS.filename] = len(batch.rows.get(CHANNELS.filename, []))
     problems: list[str] = []
-    for spec in (NOTES, INTERACTIONS, REMINDERS, PROGRAMMES):
+    for spec in (NOTES, INTERACTIONS, REMINDERS, PROGRAMMES, DATES):
         rows = batch.rows.get(spec.filename, [])
         for row, line in zip(rows, batch.lines.get(spec.filename, []), strict=True):
+            if spec is DATES and (trouble := _date_problem(row)):
+                problems.append(f"{spec.filename}:{line}: {trouble}")
             if spec is INTERACTIONS and not isinstance(row["channel"], Channel):  # one of the user's channels
                 row["custom_channel_id"] = channel_ids.get(name_key(row["channel"]))
                 if row["custom_channel_id"] is None:
@@ -651,6 +690,18 @@ def apply_import(session: Session, batch: ImportBatch) -> dict[str, int]:
     if problems:
         raise CsvImportError(problems[:MAX_PROBLEMS])
     return counts
+
+
+def _date_problem(row: dict[str, Any]) -> str:
+    """What is wrong with a dates.csv row's day (30 February, 29 February 2023), or nothing."""
+    try:
+        date(row["year"] or 2000, row["month"], row["day"])  # no year: a leap year, where 29 February is a day
+    except ValueError:
+        year = f"-{row['year']}" if row["year"] else ""
+        return f"day: {row['day']}-{row['month']}{year} is not a day of the year"
+    if not row["label"].strip():
+        return "label: is empty"
+    return ""
 
 
 def _import_tags(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:

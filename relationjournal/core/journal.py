@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Engine, delete, func, insert, literal, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
@@ -288,6 +288,9 @@ class Journal:
             changes["cadence_days"] = fields.cadence_days(changes["cadence_days"])
         with self._writing() as session:
             person = _load_person(session, person_id)
+            if "birthday" in changes and changes["birthday"] != person.birthday:  # the next due pass makes the new one
+                mine = (Reminder.occasion >= f"birthday:{person.id}:") & (Reminder.occasion < f"birthday:{person.id};")
+                session.execute(delete(Reminder).where(mine, Reminder.state.in_(wellbeing.OPEN_STATES)))
             for name, value in changes.items():
                 setattr(person, name, value)
             removing = {(p, v) for p, v in remove_handles}
@@ -340,7 +343,11 @@ class Journal:
                 tuple(_membership_record(m, name) for m in memberships),
                 tuple(_note_record(n, name) for n in pinned),
                 tuple(upcoming[:coming]),
-            )
+                tuple(_person_date_record(d, name) for d in session.scalars(
+                    select(PersonDate).where(PersonDate.person_id == person_id)
+                    .order_by(PersonDate.month, PersonDate.day, PersonDate.id)
+                )),
+            )  # fmt: skip
 
     def find_person(self, ref: str) -> PersonRecord:
         """A person by id, or by unique name ignoring case and accents ("zoe muller" finds "Zoë Müller");
@@ -426,14 +433,22 @@ class Journal:
 
     # Notes and interactions -------------------------------------------------------------------
     def add_note(
-        self, person_id: int, body: str, *, pinned: bool = False, hard_event: bool = False, now: datetime | None = None
+        self,
+        person_id: int,
+        body: str,
+        *,
+        pinned: bool = False,
+        hard_event: bool = False,
+        anniversary: bool = True,
+        now: datetime | None = None,
     ) -> NoteRecord:
+        """A note; a hard event schedules care, and (with `anniversary`) comes back to Today a year later."""
         body = fields.clean_text(body, "note")
         if not body.strip():
             raise InvalidInput("note: the note is empty.")
         with self._writing() as session:
             person = _get(session, Person, person_id, "person")
-            note = Note(person_id=person.id, body=body, pinned=pinned, hard_event=hard_event)
+            note = Note(person_id=person.id, body=body, pinned=pinned, hard_event=hard_event, anniversary=anniversary)
             if now is not None:
                 note.created_at = note.updated_at = now
             session.add(note)
@@ -588,7 +603,13 @@ class Journal:
             return [_note_record(n, name) for n, name in rows]
 
     def update_note(
-        self, note_id: int, *, body: str | None = None, pinned: bool | None = None, hard_event: bool | None = None
+        self,
+        note_id: int,
+        *,
+        body: str | None = None,
+        pinned: bool | None = None,
+        hard_event: bool | None = None,
+        anniversary: bool | None = None,
     ) -> NoteRecord:
         """Change a note; marking it a hard event afterwards schedules the same care as writing it so
         (unmarking keeps reminders already made: they can be dismissed on Today)."""
@@ -605,12 +626,30 @@ class Journal:
             marked = hard_event is not None and hard_event != note.hard_event
             if hard_event is not None:
                 note.hard_event = hard_event
+            if anniversary is not None:
+                note.anniversary = anniversary
             note.updated_at = now
             session.flush()
+            if not (note.hard_event and note.anniversary):
+                wellbeing.drop_anniversary(session, "note", note.id)
             if marked and hard_event:
                 wellbeing.on_hard_event(session, note.person_id, now, now, self._rules(session))
-            touch(session, entries={note.person_id}, reminders=marked)
+            touch(session, entries={note.person_id}, reminders=marked or anniversary is not None)
             return _note_record(note, _get(session, Person, note.person_id, "person").display_name)
+
+    def set_anniversary(self, kind: Literal["conversation", "note"], entry_id: int, on: bool) -> str:
+        """Whether a hard event comes back to Today a year later (turned off: its open reminder goes).
+        Returns the person's name."""
+        model, name = (Interaction, "interaction") if kind == "conversation" else (Note, "note")
+        with self._writing() as session:
+            entry = _get(session, model, entry_id, kind)
+            if not entry.hard_event:
+                raise InvalidInput(f"{kind} #{entry_id} is not a hard event; only hard events come back a year later.")
+            entry.anniversary = on
+            if not on:
+                wellbeing.drop_anniversary(session, name, entry.id)
+            touch(session, entries={entry.person_id}, reminders=True)
+            return queries.person_name(session, entry.person_id) or ""
 
     def delete_note(self, note_id: int) -> DeletedEntry:
         """Delete a note; returns what `restore_entry` needs to put it back.
@@ -622,6 +661,8 @@ class Journal:
             note = _get(session, Note, note_id, "note")
             gone = DeletedEntry(_note_record(note, queries.person_name(session, note.person_id) or ""))
             touch(session, entries={note.person_id}, reminders=note.hard_event)
+            if note.hard_event:
+                wellbeing.drop_anniversary(session, "note", note.id)  # (its check-ins stay: see above)
             session.delete(note)
             return gone
 
@@ -664,13 +705,14 @@ class Journal:
             row: Note | Interaction
             if isinstance(item, NoteRecord):
                 row = Note(person_id=person.id, body=item.body, pinned=item.pinned, hard_event=item.hard_event,
-                           created_at=item.created_at, updated_at=item.updated_at)  # fmt: skip
+                           created_at=item.created_at, updated_at=item.updated_at,
+                           anniversary=item.anniversary)  # fmt: skip
             else:
                 row = Interaction(
                     person_id=person.id, occurred_at=item.occurred_at, **channels.columns(session, item.channel),
                     direction=item.direction, summary=item.summary, body=item.body, tone=item.tone,
                     context=item.context, hard_event=item.hard_event, reached_out_by=item.reached_out_by,
-                    follow_up_on=item.follow_up_on, created_at=item.created_at,
+                    follow_up_on=item.follow_up_on, created_at=item.created_at, anniversary=item.anniversary,
                 )  # fmt: skip
             if session.get(type(row), item.id) is None:
                 row.id = item.id
@@ -681,7 +723,7 @@ class Journal:
                 reminder = Reminder(
                     person_id=r.person_id, kind=r.kind, due_at=r.due_at, recurrence_days=r.recurrence_days,
                     text=r.text, state=r.state, snoozed_until=r.snoozed_until, created_at=r.created_at,
-                    business=r.business, source_interaction_id=source, closed_at=r.closed_at,
+                    business=r.business, source_interaction_id=source, closed_at=r.closed_at, occasion=r.occasion,
                 )  # fmt: skip
                 if session.get(Reminder, r.id) is None:
                     reminder.id = r.id
@@ -867,7 +909,7 @@ class Journal:
                         channel=channels.of(session, row.channel, row.custom_channel_id), direction=row.direction,
                         summary=row.summary, body=row.body, tone=row.tone, context=row.context,
                         hard_event=row.hard_event, reached_out_by=row.reached_out_by, follow_up_on=row.follow_up_on,
-                        created_at=row.created_at,
+                        created_at=row.created_at, anniversary=row.anniversary,
                     )  # fmt: skip
         return found
 
@@ -1507,6 +1549,7 @@ def _note_record(note: Note, person_name: str) -> NoteRecord:
     return NoteRecord(
         id=note.id, person_id=note.person_id, person_name=person_name, body=note.body, pinned=note.pinned,
         hard_event=note.hard_event, created_at=note.created_at, updated_at=note.updated_at,
+        anniversary=note.anniversary,
     )  # fmt: skip
 
 
@@ -1520,7 +1563,7 @@ def _interaction_values(draft: InteractionDraft) -> dict[str, Any]:
         summary=fields.clean_text(draft.summary, "summary"), body=fields.clean_text(draft.body, "body"),
         tone=draft.tone, context=draft.context, hard_event=draft.hard_event,
         reached_out_by=fields.clean_text(draft.reached_out_by, "reached out by", max_length=500),
-        follow_up_on=draft.follow_up_on,
+        follow_up_on=draft.follow_up_on, anniversary=draft.anniversary,
     )  # fmt: skip
 
 
@@ -1530,7 +1573,7 @@ def _interaction_record(i: Interaction, person_name: str, channel: AnyChannel) -
         id=i.id, person_id=i.person_id, person_name=person_name, occurred_at=i.occurred_at, channel=channel,
         direction=i.direction, summary=i.summary, body=i.body, tone=i.tone, context=i.context,
         hard_event=i.hard_event, reached_out_by=i.reached_out_by, follow_up_on=i.follow_up_on,
-        created_at=i.created_at,
+        created_at=i.created_at, anniversary=i.anniversary,
     )  # fmt: skip
 
 
@@ -1540,7 +1583,7 @@ def _reminder_record(r: Any, person_name: str | None) -> ReminderRecord:
         id=r.id, person_id=r.person_id, person_name=person_name, kind=r.kind, due_at=r.due_at,
         recurrence_days=r.recurrence_days, text=r.text, state=r.state, snoozed_until=r.snoozed_until,
         created_at=r.created_at, business=r.business, source_interaction_id=r.source_interaction_id,
-        closed_at=r.closed_at,
+        closed_at=r.closed_at, occasion=r.occasion,
     )  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     TypeDecorator,
     func,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -164,10 +165,15 @@ class Note(Base):
     body: Mapped[str] = mapped_column(Text)  # Markdown
     pinned: Mapped[bool] = mapped_column(default=False)
     hard_event: Mapped[bool] = mapped_column(default=False)
+    # A hard event comes back to Today a year later, unless turned off (migration 0010).
+    anniversary: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 
-    __table_args__ = (Index("ix_note_person_created", "person_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_note_person_created", "person_id", "created_at"),
+        Index("ix_note_hard_event_created", "created_at", sqlite_where=text("hard_event = 1")),
+    )
 
 
 class CustomChannel(Base):
@@ -198,6 +204,8 @@ class Interaction(Base):
     tone: Mapped[Tone] = mapped_column(_enum(Tone, "tone"), default=Tone.neutral)
     context: Mapped[Context] = mapped_column(_enum(Context, "context"), default=Context.personal)
     hard_event: Mapped[bool] = mapped_column(default=False)
+    # A hard event comes back to Today a year later, unless turned off (migration 0010).
+    anniversary: Mapped[bool] = mapped_column(default=True, server_default=true())
     reached_out_by: Mapped[str] = mapped_column(Text, default="")  # who on the team
     follow_up_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -128,6 +128,7 @@ class InteractionDraft:
     hard_event: bool = False
     reached_out_by: str = ""
     follow_up_on: date | None = None
+    anniversary: bool = True  # a hard event comes back to Today a year later
 
 
 # Timeline records are NamedTuples, not dataclasses: a timeline page builds hundreds of them per
@@ -147,6 +148,7 @@ class InteractionRecord(NamedTuple):
     reached_out_by: str
     follow_up_on: date | None
     created_at: datetime
+    anniversary: bool = True  # a hard event comes back to Today a year later
 
 
 class NoteRecord(NamedTuple):
@@ -158,6 +160,7 @@ class NoteRecord(NamedTuple):
     hard_event: bool
     created_at: datetime
     updated_at: datetime
+    anniversary: bool = True  # a hard event comes back to Today a year later
 
 
 class TimelineEntry(NamedTuple):
@@ -196,6 +199,7 @@ class ReminderRecord:
     business: bool = False
     source_interaction_id: int | None = None
     closed_at: datetime | None = None
+    occasion: str | None = None  # the yearly date or anniversary it is of (`Reminder.occasion`)
 
 
 @dataclass(frozen=True)
@@ -360,6 +364,7 @@ class PersonPageView:
     memberships: tuple[MembershipRecord, ...]
     pinned: tuple[NoteRecord, ...]
     upcoming: tuple[UpcomingReminder, ...] = ()
+    dates: tuple[PersonDateRecord, ...] = ()  # their dates that matter, in calendar order
 
 
 MergeChoice = Literal["keep", "other"]

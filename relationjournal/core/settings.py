@@ -25,6 +25,7 @@ class Kind(StrEnum):
     time_zone = "time zone"  # an IANA zone, or the system's
     day_list = "day list"  # whole numbers of days, like 2,14,90
     whole_number = "whole number"  # between `minimum` and `maximum`; with `blank`, none at all too
+    switch = "switch"  # on or off (a check box)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,18 @@ def _whole(name: str, maximum: int) -> Callable[[str], int]:
         if not text.strip().isdigit() or int(text) > maximum:
             raise InvalidInput(f"{name}: {text!r} is not a whole number from 0 to {maximum}.")
         return int(text)
+
+    return parse
+
+
+def _switch(name: str) -> Callable[[str], bool]:
+    """On or off: on, off, yes, no, true, false."""
+
+    def parse(text: str) -> bool:
+        word = text.strip().lower()
+        if word not in ("on", "yes", "true", "off", "no", "false"):
+            raise InvalidInput(f"{name}: {text!r} is not on or off.")
+        return word in ("on", "yes", "true")
 
     return parse
 
@@ -232,6 +245,19 @@ SETTINGS = {
             minimum=2,
             maximum=100,
             suffix=" conversations",
+        ),  # fmt: skip
+        # The anniversary of a hard event (issue 15): on for every event unless turned off here (all)
+        # or on the event itself (`anniversary`).
+        Setting(
+            "hard_event_anniversaries",
+            True,
+            "a year after a hard event you logged, Today says so, once (off: never)",
+            _switch("hard_event_anniversaries"),
+            show=lambda value: "on" if value else "off",
+            label="Remind me a &year after a hard event",
+            rule="hard_event_anniversaries",
+            as_rule=bool,
+            kind=Kind.switch,
         ),  # fmt: skip
     )
 }

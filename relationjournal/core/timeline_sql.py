@@ -21,12 +21,12 @@ from relationjournal.core.vocabulary import UTC_FORMAT, AnyChannel, Channel, Con
 _INTERACTIONS = (
     "SELECT i.id * 2 AS k, i.occurred_at AS t, i.person_id, p.display_name, "
     "coalesce(i.channel, i.custom_channel_id), i.direction, i.summary, "
-    "i.body, i.tone, i.context, i.hard_event, i.reached_out_by, i.follow_up_on, i.created_at "
+    "i.body, i.tone, i.context, i.hard_event, i.reached_out_by, i.follow_up_on, i.created_at, i.anniversary "
     "FROM interaction i JOIN person p ON p.id = i.person_id"
 )
 _NOTES = (
     "SELECT n.id * 2 + 1 AS k, n.created_at AS t, n.person_id, p.display_name, NULL, NULL, NULL, "
-    "n.body, NULL, NULL, n.hard_event, n.pinned, NULL, n.updated_at "
+    "n.body, NULL, NULL, n.hard_event, n.pinned, NULL, n.updated_at, n.anniversary "
     "FROM note n JOIN person p ON p.id = n.person_id"
 )
 _CHANNELS: dict[str | int, AnyChannel] = {m.value: m for m in Channel}
@@ -80,12 +80,13 @@ def entries(rows: Iterable[Sequence[Any]], cursor: Any) -> list[TimelineEntry]:
     made = []
     channels = _CHANNELS
     rows = list(rows)
-    # For a note, `by` holds `pinned` and `stamp` its `updated_at` (see `_NOTES`).
-    for k, t, person_id, name, channel, direction, summary, body, tone, context, hard, by, follow_up, stamp in rows:
+    # For a note, `by` holds `pinned` and `stamp` its `updated_at` (see `_NOTES`); `yr`: its `anniversary`.
+    for row in rows:
+        k, t, person_id, name, channel, direction, summary, body, tone, context, hard, by, follow_up, stamp, yr = row
         when = parse(t)
         if k & 1:
             made.append(TimelineEntry("note", when, NoteRecord(k >> 1, person_id, name, body, bool(by), bool(hard),
-                                                              when, parse(stamp))))  # fmt: skip
+                                                              when, parse(stamp), bool(yr))))  # fmt: skip
         else:
             if channel not in channels:  # one of the user's channels: their names, read once per page
                 custom = {i: CustomChannel(i, n) for i, n in cursor.execute(CUSTOM_CHANNELS).fetchall()}
@@ -93,6 +94,6 @@ def entries(rows: Iterable[Sequence[Any]], cursor: Any) -> list[TimelineEntry]:
             made.append(TimelineEntry("interaction", when, InteractionRecord(
                 k >> 1, person_id, name, when, channels[channel], _DIRECTIONS[direction], summary, body,
                 _TONES[tone], _CONTEXTS[context], bool(hard), by,
-                None if follow_up is None else date.fromisoformat(follow_up), parse(stamp),
+                None if follow_up is None else date.fromisoformat(follow_up), parse(stamp), bool(yr),
             )))  # fmt: skip
     return made

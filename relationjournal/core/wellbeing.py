@@ -18,13 +18,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, or_, select, tuple_, update
+from sqlalchemy import delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from relationjournal.core import queries
 from relationjournal.core.clock import EVENING, QuietHours, at_local, days_later
+from relationjournal.core.markdown import plain_from_markdown
 from relationjournal.core.models import Interaction, Note, Person, PersonDate, ProgrammeMembership, Reminder
 from relationjournal.core.settings import SETTINGS
 from relationjournal.core.vocabulary import Context, ReminderKind, ReminderState, Status
@@ -53,6 +55,7 @@ class Rules:
     programme_silence_days: int = _declared("programme_silence_days")
     default_cadence_days: int | None = _declared("default_cadence_days")
     dates_days_ahead: int = _declared("dates_days_ahead")
+    hard_event_anniversaries: bool = _declared("hard_event_anniversaries")
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Rules:
@@ -187,6 +190,8 @@ def on_interaction_edited(
     if wanted is not None and wanted != follow_up_on and not follow_ups:
         _follow_up(session, interaction, wanted, rules)
 
+    if not (interaction.hard_event and interaction.anniversary):
+        drop_anniversary(session, "interaction", interaction.id)
     if interaction.hard_event and not hard_event:
         on_hard_event(session, interaction.person_id, interaction.occurred_at, now, rules, interaction.id)
     elif hard_event and not interaction.hard_event:
@@ -482,6 +487,7 @@ def materialise_due(session: Session, now: datetime, rules: Rules) -> None:
                     lambda name, days: f"Don't leave {name} hanging: no contact for {_span(days)}. "
                                        "Tell them where they stand.", business=True)  # fmt: skip
     materialise_dates(session, now, rules)
+    materialise_anniversaries(session, now, rules)
 
 
 def materialise_dates(session: Session, now: datetime, rules: Rules) -> None:
@@ -548,6 +554,111 @@ def date_text(name: str, what: str, day: date, today: date) -> str:
     return f"{name}'s {what} is on {short_date(day, today)}."
 
 
+def one_year_after(day: date) -> date:
+    """The same day a year later; 29 February is remembered on 28 February in a year without one."""
+    return day.replace(year=day.year + 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year + 1)
+
+
+ANNIVERSARY = "anniversary:"  # the occasion of a hard event's anniversary: `anniversary:interaction:12:2025-12-01`
+ANNIVERSARY_TODAY = "A year ago today"
+ANNIVERSARY_END = "A short, kind message may mean a lot."
+
+
+def anniversary_occasions(kind: str, entry_id: int) -> Any:
+    """A SQL condition for the anniversary reminders of one conversation or note (`kind`), by a
+    range over the occasion's index (a LIKE would read every reminder)."""
+    prefix = f"{ANNIVERSARY}{kind}:{entry_id}:"
+    return (Reminder.occasion >= prefix) & (Reminder.occasion < prefix[:-1] + ";")
+
+
+def drop_anniversary(session: Session, kind: str, entry_id: int) -> None:
+    """An event's anniversary turned off (or no longer a hard event): its open reminder goes; one
+    already done or dismissed stays, as history."""
+    session.execute(delete(Reminder).where(anniversary_occasions(kind, entry_id), Reminder.state.in_(OPEN_STATES)))
+
+
+def materialise_anniversaries(session: Session, now: datetime, rules: Rules) -> None:
+    """A year after a hard event, on the local day it happened, Today gently says so: once per event.
+
+    The event's own words say what it was (a conversation's summary, or the first line of a note,
+    plain): the app cannot turn free text into "lost her brother", and it writes no message for
+    you. Events are found by their time on partial indexes of hard events only (migration 0010),
+    so this is an index search of one day, however many conversations there are. Turned off for
+    all (the `hard_event_anniversaries` setting), open ones go as well.
+    """
+    if not rules.hard_event_anniversaries:
+        everything = (Reminder.occasion >= ANNIVERSARY) & (Reminder.occasion < ANNIVERSARY[:-1] + ";")
+        session.execute(delete(Reminder).where(everything, Reminder.state.in_(OPEN_STATES)))
+        return
+    today = now.astimezone(rules.zone).date()
+    days = [today.replace(year=today.year - 1) if (today.month, today.day) != (2, 29) else date(today.year - 1, 2, 28)]
+    if (today.month, today.day) == (2, 28) and calendar.isleap(today.year - 1):
+        days.append(date(today.year - 1, 2, 29))  # remembered on the 28th this year
+    start = at_local(datetime.combine(days[0], time(12), tzinfo=rules.zone), time(0), rules.zone)
+    end = at_local(datetime.combine(days[-1] + timedelta(days=1), time(12), tzinfo=rules.zone), time(0), rules.zone)
+    wanted: dict[str, tuple[int, int | None, str, str]] = {}  # occasion -> person, source, name, what
+    for kind, model, moment in (("interaction", Interaction, Interaction.occurred_at), ("note", Note, Note.created_at)):
+        words = (model.summary, model.body) if model is Interaction else (Note.body, Note.body)
+        rows = session.execute(
+            select(model.id, model.person_id, Person.display_name, moment, *words)
+            .join(Person, Person.id == model.person_id)
+            .where(model.hard_event == True, moment >= start, moment < end)  # noqa: E712 (as the index says)
+            .where(model.anniversary.is_(True), Person.status != Status.archived)
+        )  # fmt: skip
+        for entry_id, person_id, name, when, first, second in rows:
+            day = when.astimezone(rules.zone).date()
+            source = entry_id if kind == "interaction" else None
+            what = _first_line(first) or _first_line(second)
+            wanted[f"{ANNIVERSARY}{kind}:{entry_id}:{day.isoformat()}"] = (person_id, source, name, what)
+    if not wanted:
+        return
+    made = set(session.scalars(select(Reminder.occasion).where(Reminder.occasion.in_(list(wanted)))))
+    for occasion, (person_id, source, name, what) in wanted.items():
+        if occasion not in made:
+            _add(session, person_id=person_id, kind=ReminderKind.check_in, due_at=rules.on_date(today),
+                 source_interaction_id=source, occasion=occasion,
+                 text=anniversary_text(ANNIVERSARY_TODAY, name, what))  # fmt: skip
+    session.flush()
+
+
+def anniversary_text(head: str, name: str, what: str) -> str:
+    """ "A year ago today you logged hard news from Fran: “Her brother died”. A short, kind message may
+    mean a lot." Only the user's own words, quoted; nothing to send."""
+    said = f": “{what}”" if what else ""
+    return f"{head} you logged hard news from {name}{said}. {ANNIVERSARY_END}"
+
+
+def _first_line(text: str) -> str:
+    """The first line of what was written, plain (no Markdown), short enough to quote in a sentence."""
+    line = next((line for line in text.splitlines() if line.strip()), "")
+    return plain_from_markdown(line, limit=100).rstrip(".")
+
+
+def shown_text(text: str, occasion: str | None, today: date) -> str:
+    """A yearly reminder's text as it reads on `today`: left open past its day, "Today is Zoë's
+    birthday." becomes "Zoë's birthday was on Thu 3 Dec.", and "A year ago today…" says the day."""
+    if not occasion:
+        return text
+    day = _occasion_day(occasion)
+    if day is None:
+        return text
+    if occasion.startswith(ANNIVERSARY):
+        if one_year_after(day) < today and text.startswith(ANNIVERSARY_TODAY):
+            return f"A year ago, on {day.day} {_MONTHS[day.month - 1]} {day.year}," + text[len(ANNIVERSARY_TODAY) :]
+        return text
+    if day >= today or " was on " in text:
+        return text
+    what = text[len("Today is ") :] if text.startswith("Today is ") else text.rsplit(" is on ", 1)[0]
+    return f"{what.rstrip('.')} was on {short_date(day, today)}."
+
+
+def _occasion_day(occasion: str) -> date | None:
+    try:
+        return date.fromisoformat(occasion.rsplit(":", 1)[-1])
+    except ValueError:
+        return None
+
+
 def _date_phrase(label: str) -> str:
     """A label as it reads inside a sentence: "Work anniversary" -> "work anniversary" (not "NASA day")."""
     first = label.split(" ", 1)[0]
@@ -605,9 +716,14 @@ def due_now(session: Session, now: datetime, rules: Rules) -> list[tuple[Any, An
         .where(or_(Person.id.is_(None), Person.status != Status.archived))
     ).all()  # fmt: skip
     result = []
+    today = now.astimezone(rules.zone).date()
     for row in rows:
-        reminder, cadence = row, row.cadence
-        person = row if reminder.person_id is not None else None
+        reminder: Any = row
+        cadence = row.cadence
+        if row.occasion is not None and (text := shown_text(row.text, row.occasion, today)) != row.text:
+            session.execute(update(Reminder).where(Reminder.id == row.id).values(text=text))  # once: it stays so
+            reminder = SimpleNamespace(**{**row._mapping, "text": text})
+        person = reminder if reminder.person_id is not None else None
         if visible_at(reminder, rules) > now:
             continue
         if reminder.business and row.business_paused_until and row.business_paused_until > now:

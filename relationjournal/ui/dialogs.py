@@ -68,6 +68,18 @@ def _optional_date_edit(field: str, near: Callable[[], date] = date.today) -> Op
     return OptionalDateEdit(field, near)
 
 
+def anniversary_box(hard_event: QCheckBox, on: bool) -> QCheckBox:
+    """ "Remind me of this day next year": for a hard event only (greyed out otherwise), on unless
+    turned off. A year later Today says so, once, in the words you logged (no message is written for you)."""
+    box = QCheckBox("Remind me of this day next &year")
+    box.setChecked(on)
+    box.setToolTip("A year from now, Today reminds you of this hard news, once. Nothing is sent.")
+    box.setAccessibleName("Remind me of this day next year")
+    box.setEnabled(hard_event.isChecked())
+    hard_event.toggled.connect(box.setEnabled)
+    return box
+
+
 def _date_of(edit: OptionalDateEdit) -> date | None:
     """The day in `edit`, None if empty; raises `InvalidInput` (a `JournalError`) for text that is no date."""
     return edit.value()
@@ -178,6 +190,7 @@ class InteractionDialog(QDialog):
         self.tone = ChoiceBox(text.TONE_LABELS, Tone.neutral)
         self.context = ChoiceBox(text.CONTEXT_LABELS, Context.personal)
         self.hard_event = QCheckBox("A hard event: a loss, an illness, a crisis")
+        self.anniversary = anniversary_box(self.hard_event, interaction.anniversary if interaction else True)
         self.by = QLineEdit(journal.setting("me", "") or person.reaches_out)
         self.by.setPlaceholderText("Who on the team reached out")
         self.follow_up = _optional_date_edit("follow up on")
@@ -185,10 +198,13 @@ class InteractionDialog(QDialog):
         for label, widget in (
             ("&Channel", self.channel), ("&Direction", self.direction), ("W&hen", self.when),
             ("&Summary", self.summary), ("Detai&ls", self.body), ("T&one", self.tone), ("Conte&xt", self.context),
-            ("", self.hard_event), ("Reached out &by", self.by), ("&Follow up on", self.follow_up),
+            ("", self.hard_event), ("", self.anniversary), ("Reached out &by", self.by),
+            ("&Follow up on", self.follow_up),
         ):  # fmt: skip
             form.addRow(label, widget)
-            widget.setAccessibleName(label.replace("&", "") or "Hard event")
+            if label:
+                widget.setAccessibleName(label.replace("&", ""))
+        self.hard_event.setAccessibleName("Hard event")
         remember = person.remember or person.why_it_matters
         hint = guard_label(QLabel(f"<b>Remember:</b> {html_text(remember, breaks=True)}" if remember else ""))
         hint.setWordWrap(True)
@@ -235,7 +251,7 @@ class InteractionDialog(QDialog):
             occurred_at=when, summary=self.summary.text().strip(),
             body=self.body.toPlainText().strip(), tone=self.tone.value(), context=self.context.value(),
             hard_event=self.hard_event.isChecked(), reached_out_by=self.by.text().strip(),
-            follow_up_on=follow_up,
+            follow_up_on=follow_up, anniversary=self.anniversary.isChecked(),
         )  # fmt: skip
         if not draft.summary and not draft.body:
             self.error.show_error("Write a summary or some details, so you can find this conversation again.")
@@ -297,6 +313,7 @@ class NoteDialog(QDialog):
         self.hard_event = QCheckBox("A &hard event: a loss, an illness, a crisis")
         self.hard_event.setChecked(bool(note and note.hard_event))
         self.hard_event.setToolTip("Schedules check-ins with them, and a moment for yourself")
+        self.anniversary = anniversary_box(self.hard_event, note.anniversary if note else True)
         self.status = QLabel("")
         self.error = ErrorLine()
         split = QSplitter()
@@ -309,6 +326,7 @@ class NoteDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.pinned)
         row.addWidget(self.hard_event)
+        row.addWidget(self.anniversary)
         row.addStretch()
         row.addWidget(self.status)
         row.addWidget(done)
@@ -321,6 +339,7 @@ class NoteDialog(QDialog):
         self.editor.textChanged.connect(self._changed)
         self.pinned.toggled.connect(self._changed)
         self.hard_event.toggled.connect(self._changed)
+        self.anniversary.toggled.connect(self._changed)
         self._render()
 
     def _changed(self) -> None:
@@ -341,14 +360,20 @@ class NoteDialog(QDialog):
         try:
             if self.note is None:
                 self.note = self.journal.add_note(self.person.id, body, pinned=self.pinned.isChecked(),
-                                                  hard_event=self.hard_event.isChecked())  # fmt: skip
-            elif (body, self.pinned.isChecked(), self.hard_event.isChecked()) != (
+                                                  hard_event=self.hard_event.isChecked(),
+                                                  anniversary=self.anniversary.isChecked())  # fmt: skip
+            elif (body, self.pinned.isChecked(), self.hard_event.isChecked(), self.anniversary.isChecked()) != (
                 self.note.body,
                 self.note.pinned,
                 self.note.hard_event,
+                self.note.anniversary,
             ):  # the boxes save with the text: none is greyed out once the note exists
                 self.note = self.journal.update_note(
-                    self.note.id, body=body, pinned=self.pinned.isChecked(), hard_event=self.hard_event.isChecked()
+                    self.note.id,
+                    body=body,
+                    pinned=self.pinned.isChecked(),
+                    hard_event=self.hard_event.isChecked(),
+                    anniversary=self.anniversary.isChecked(),
                 )
         except JournalGone as error:  # the text stays here; it saves once the journal is back
             self.status.setText("Not saved")
@@ -435,6 +460,11 @@ class SettingsDialog(QDialog):
             picker = TimeZonePicker(value, clock.zone_names(), clock.zone_name(clock.local_zone()))
             picker.setAccessibleName(name)
             return picker, picker.zone
+        if setting.kind is Kind.switch:
+            switch = QCheckBox()  # (its label says what it turns on; the description is its tooltip)
+            switch.setChecked(bool(value))
+            switch.setAccessibleName(name)
+            return switch, lambda: "on" if switch.isChecked() else "off"
         if setting.kind is Kind.whole_number:
             box = QSpinBox()
             lowest = setting.minimum - 1 if setting.blank else setting.minimum

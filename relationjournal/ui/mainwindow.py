@@ -281,6 +281,9 @@ class MainWindow(QMainWindow):
                                          "The shape of your weeks: rhythm, who reaches out, who is slipping away, "
                                          "your load")  # fmt: skip
         self.act_programme = self._action("Add to &programme…", lambda: self.persons.add_to_programme())
+        self.act_dates = self._action("Dates and ann&iversaries…", lambda: self.persons.dates(),
+                                      tip="Work anniversaries, weddings, a birthday without a year: shown on Today "
+                                          "ahead and on the day, every year")  # fmt: skip
         self.act_review = self._action("Re&view programme membership…", lambda: self.persons.review_current_programme())
         self.act_tags = self._action(
             "Manage &tags…",
@@ -324,6 +327,7 @@ class MainWindow(QMainWindow):
         bar.addMenu("&Edit").addAction(self.act_undo)
         person_menu = bar.addMenu("&Person")
         person_menu.addActions([self.act_add, self.act_edit, self.act_archive, self.act_programme, self.act_review])
+        person_menu.addAction(self.act_dates)
         person_menu.addActions([self.act_merge, self.act_duplicates])
         person_menu.addSeparator()
         person_menu.addActions([self.act_log, self.act_note, self.act_open_entry, self.act_delete])
@@ -362,7 +366,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_person = self.person_page.person is not None and self.stack.currentWidget() is self.person_page
         for action in (self.act_edit, self.act_archive, self.act_log, self.act_note, self.act_programme,
-                       self.act_review, self.act_merge):  # fmt: skip
+                       self.act_review, self.act_merge, self.act_dates):  # fmt: skip
             action.setEnabled(has_person)
         self.act_undo.setEnabled(bool(self.entries.deleted))  # a delete of this session to undo
         if self._on_today() and self.today.can_log():

@@ -18,6 +18,7 @@ from relationjournal.core.records import (
 )
 from relationjournal.core.vocabulary import Channel, Direction, Tone
 from relationjournal.ui import palette, text
+from relationjournal.ui.dates import date_words
 from relationjournal.ui.icons import icon
 from relationjournal.ui.links import SafeTextBrowser, guard_label, is_openable
 from relationjournal.ui.models import ROW_ROLE, PersonTimelineModel, TimelineCells, TimelineModel
@@ -288,6 +289,7 @@ class PersonPage(QWidget):
         rows = [("Birthday", text.birthday_text(p.birthday, today) if p.birthday else ""),
                 ("Why it matters", p.why_it_matters), ("Who reaches out", p.reaches_out),
                 ("Remember", p.remember), ("How we met", p.how_we_met), ("Source", p.source)]  # fmt: skip
+        rows += [(html_text(d.label), date_words(d, today)) for d in view.dates]  # (a label is the user's words)
         if p.cadence_days:
             rows.append(("Stay in touch", f"every {p.cadence_days} days"))
         for m in view.memberships:

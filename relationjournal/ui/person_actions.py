@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from relationjournal.ui import dialogs, merge, programmes, tags
+from relationjournal.ui import dates, dialogs, merge, programmes, tags
 from relationjournal.ui.qt import QDialog, QMessageBox, Qt
 
 if TYPE_CHECKING:
@@ -80,6 +80,11 @@ class PersonActions:
     def review_current_programme(self) -> None:
         if self.window.person_page.person is not None:
             self.window.reminders.review_programme(self.window.person_page.person.id)
+
+    def dates(self) -> None:
+        """The person's dates that matter: add one, or remove one."""
+        if self.window.person_page.person is not None:
+            dates.PersonDatesDialog(self.journal, self.window.person_page.person, self.window).exec()
 
     def manage_tags(self) -> None:
         """Rename, merge and delete tags, set their cadence: the views follow through the change notices."""
