@@ -6,9 +6,9 @@ The smoke test also holds the bundle to its size budget (LIMITS: it fails past i
 largest files) and reports the start-up time of `gui --quit-after-paint` (the median of five runs).
 
 Needs `pip install -e '.[build]'` (PyInstaller; on Linux also binutils, which PyInstaller needs anyway).
-Produces dist/relationjournal/ (a one-folder
-bundle; "dist/Relation Journal.app" on macOS) and, on Linux, dist/relationjournal-VERSION-linux-ARCH.tar.xz
-with the bundle, the .desktop file, the icons and an install script.
+Produces dist/relationjournal/ (a one-folder bundle; "dist/Relation Journal.app" on macOS) and, on
+Linux, dist/relationjournal-VERSION-linux-ARCH.tar.xz with the bundle, the .desktop file, the icons and
+an install script.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def build() -> None:
             old, new = icu.slim(library)
             print(f"ICU data trimmed to what Qt reads: {old / 1e6:.0f} MB -> {new / 1e6:.0f} MB")
         archive = linux_archive()
-        with tarfile.open(archive, "w:xz") as tar:  # xz: 30 MB where gzip makes 80 (OpenBLAS, ICU)
+        with tarfile.open(archive, "w:xz") as tar:  # 54 MB; gzip makes 73 of the same bundle
             tar.add(BUNDLE, arcname="relationjournal-app/relationjournal")
             tar.add(
                 ROOT / "resources" / "relationjournal.desktop", arcname="relationjournal-app/relationjournal.desktop"
