@@ -5,6 +5,7 @@ widgets offscreen, every flow started from its QAction and its dialogs answered 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ from relationjournal.core.applock import AppLock, app_is_running
 from relationjournal.core.journal import Journal
 from relationjournal.core.journallock import JournalLock
 from relationjournal.core.journals import new_journal
-from relationjournal.core.records import PersonDraft
+from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.core.vault import recovery_key
+from relationjournal.core.vocabulary import Channel
 from relationjournal.ui.journals import OpenJournalDialog, Windows, fill_recent
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.qt import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QThreadPool
@@ -275,3 +277,44 @@ def test_rename_and_remove_from_open_journal(qtbot: Any, app: Windows) -> None:
     assert not (globex_folder / "journal.db").exists() and len(list((globex_folder / "backups").iterdir())) == 1
     assert said[1] == "'My journal' is open: close its window first."
     assert [e.name for e in registry.entries()] == ["My journal", "Acme Corp"]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_each_window_shows_times_on_its_own_journals_clock(qtbot: Any, app: Windows, journal: Journal) -> None:
+    """Two clients' journals in two zones, side by side: a conversation at 12:00 UTC reads 13:00 in
+    the Berlin journal's window and 07:00 in the New York one's, whichever window was used last, and
+    the day a log dialog offers is typed on its own journal's clock too."""
+    noon = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    journal.set_setting("timezone", "Europe/Berlin")
+    ada = journal.add_person(PersonDraft("Ada Lovelace"))
+    journal.log_interaction(ada.id, InteractionDraft(Channel.email, summary="Plans", occurred_at=noon))
+    made = new_journal("New York client")
+    with made.created.journal as other_journal:
+        other_journal.set_setting("timezone", "America/New_York")
+        bob = other_journal.add_person(PersonDraft("Bob Kahn"))
+        other_journal.log_interaction(bob.id, InteractionDraft(Channel.email, summary="Plans", occurred_at=noon))
+    berlin = first(app)
+
+    def when(window: MainWindow, person_id: int) -> tuple[str, str]:
+        window.open_person(person_id)
+        page = window.person_page
+        page.table.selectRow(0)
+        return page.model.index(0, page.model.WHEN).data(), page.detail.toPlainText()
+
+    qtbot.waitUntil(lambda: when(berlin, ada.id)[0] == "20 Nov 2026, 13:00")  # (it follows its settings)
+    in_next_dialog(lambda dialog: (dialog.list.setCurrentRow(1), dialog.beside.click()), OpenJournalDialog)
+    berlin.act_open_journal.trigger()
+    qtbot.waitUntil(lambda: shown(app, made.entry) is not None, timeout=15_000)
+    new_york = shown(app, made.entry)
+    assert new_york is not None and berlin.isVisible()
+    for _ in range(2):  # used in turn, each keeps its own clock
+        assert when(new_york, bob.id)[0] == "20 Nov 2026, 07:00"
+        assert "20 Nov 2026, 07:00" in when(new_york, bob.id)[1]
+        assert when(berlin, ada.id)[0] == "20 Nov 2026, 13:00"
+        assert "20 Nov 2026, 13:00" in when(berlin, ada.id)[1]
+    berlin.show_timeline()  # the whole timeline (read in the background) too
+    model = berlin.timeline_page.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    assert model.index(0, model.WHEN).data() == "20 Nov 2026, 13:00"
+    new_york.close()  # the other window closing leaves this one's clock alone
+    assert when(berlin, ada.id)[0] == "20 Nov 2026, 13:00"

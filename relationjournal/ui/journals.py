@@ -117,12 +117,6 @@ class Windows(QObject):
                 self.open.remove(entry)
                 if entry[1] is not None:
                     entry[1].close()  # its journal closes and its lock goes
-        shown = [w.journal for w, _ in self.open if w.journal is not None]
-        if shown:  # times show on one clock: the closed window's reset it (see MainWindow.closeEvent)
-            from relationjournal.core.clock import journal_zone
-            from relationjournal.ui import text
-
-            text.use_zone(journal_zone(shown[-1]))
 
     def close_all(self) -> None:
         for _window, opener in list(self.open):
