@@ -318,3 +318,35 @@ def test_each_window_shows_times_on_its_own_journals_clock(qtbot: Any, app: Wind
     assert model.index(0, model.WHEN).data() == "20 Nov 2026, 13:00"
     new_york.close()  # the other window closing leaves this one's clock alone
     assert when(berlin, ada.id)[0] == "20 Nov 2026, 13:00"
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # (the dialog brought forward, offscreen)
+def test_a_switch_never_closes_a_window_under_a_dialog_with_typed_text(
+    qtbot: Any, app: Windows, sandbox: Sandbox
+) -> None:
+    """File → Open journal… → Acme, and while Acme opens, a new person begun in the first window: that
+    window stays, with its dialog and what was typed, until the person is saved; then it closes."""
+    from relationjournal.core.access import open_journal
+    from relationjournal.ui.dialogs import PersonDialog
+
+    acme = client("Acme", "Acme Person")
+    old = first(app)
+    seen: list[object] = []
+
+    def write(dialog: PersonDialog) -> None:
+        dialog.name.setText("Grace Hopper")
+        qtbot.waitUntil(lambda: shown(app, acme) is not None, timeout=15_000)  # Acme is on screen meanwhile
+        qtbot.wait(50)
+        seen.extend([old.isVisible(), dialog.isVisible(), dialog.name.text(), old.statusBar().currentMessage()])
+        dialog.accept()
+
+    in_next_dialog(lambda dialog: (dialog.list.setCurrentRow(1), dialog.here.click()), OpenJournalDialog)
+    old.act_open_journal.trigger()
+    in_next_dialog(write, PersonDialog)
+    old.act_add.trigger()  # (before Acme is shown: it opens after its window's first paint)
+    assert seen[:3] == [True, True, "Grace Hopper"]
+    assert "closes once you have finished with what is open here" in str(seen[3])
+    qtbot.waitUntil(lambda: not old.isVisible() and [w for w, _ in app.open] == [shown(app, acme)])
+    QThreadPool.globalInstance().waitForDone()
+    with open_journal(sandbox.location) as mine:
+        assert [p.display_name for p in mine.person_summaries(mine.person_ids())] == ["Grace Hopper"]

@@ -100,7 +100,7 @@ class Windows(QObject):
         opener.give_up = lambda _code: window.close()  # a later window gives up alone; the others stay
         self.add(window, opener)
         if replacing is not None:
-            opener.shown.connect(replacing.close)
+            opener.shown.connect(lambda: close_when_free(replacing, window))
         window.show()
         if journal is not None:  # made or taken in just now: already open
             opener.started = True
@@ -123,6 +123,27 @@ class Windows(QObject):
             if opener is not None:
                 opener.close()
         self.open.clear()
+
+
+def open_dialogs(window: MainWindow) -> list[QDialog]:
+    """The dialogs open in `window` (a note being written, a message asking something), innermost last."""
+    return [dialog for dialog in window.findChildren(QDialog) if dialog.isVisible()]
+
+
+def close_when_free(replaced: MainWindow, replacement: MainWindow) -> None:
+    """Close the window a switch replaces, but never under an open dialog: what is typed there (a note
+    begun while the other journal was opening) would be lost. It closes once its dialogs are done."""
+    busy = open_dialogs(replaced)
+    if not busy:
+        replaced.close()
+        return
+    name = replacement.journal_name or "The other journal"
+    replaced.statusBar().showMessage(f"{name} is open in its own window. This one closes once you have finished "
+                                     "with what is open here (nothing you typed is lost).")  # fmt: skip
+    dialog = busy[-1]
+    dialog.raise_()
+    dialog.activateWindow()
+    dialog.finished.connect(lambda _result: QTimer.singleShot(0, lambda: close_when_free(replaced, replacement)))
 
 
 def windows_of(window: MainWindow) -> Windows:
