@@ -350,3 +350,39 @@ def test_a_switch_never_closes_a_window_under_a_dialog_with_typed_text(
     QThreadPool.globalInstance().waitForDone()
     with open_journal(sandbox.location) as mine:
         assert [p.display_name for p in mine.person_summaries(mine.person_ids())] == ["Grace Hopper"]
+
+
+def test_recent_journals_newest_first_and_a_deleted_one_is_offered_to_forget(
+    qtbot: Any, app: Windows, journal: Journal
+) -> None:
+    """File → Recent journals: the last opened first. One whose folder was deleted outside the app is
+    said in a line, offered to be forgotten, and never opened as a new, empty journal in its place."""
+    import shutil
+    from datetime import timedelta
+
+    acme, globex = client("Acme", "Acme Person"), client("Globex", "Globex Person")
+    registry.touch(globex.location, now=datetime.now(UTC) - timedelta(days=2))
+    registry.touch(acme.location, now=datetime.now(UTC) - timedelta(days=1))
+    window = first(app)
+    fill_recent(window)
+    assert [a.text() for a in window.recent_menu.actions()] == ["My journal", "Acme", "Globex"]
+    shutil.rmtree(globex.location.data_dir)
+    said: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        said.append(f"{dialog.text()}\n{dialog.informativeText()}" if isinstance(dialog, QMessageBox)
+                    else type(dialog).__name__)  # fmt: skip
+        if isinstance(dialog, QMessageBox):
+            next(b for b in dialog.buttons() if b.text() == "&Forget it").click()
+        else:
+            dialog.reject()
+
+    in_next_dialog(answer)
+    next(a for a in window.recent_menu.actions() if a.text() == "Globex").trigger()
+    qtbot.waitUntil(lambda: bool(said))
+    assert said[0].splitlines()[0] == (
+        f"Globex is no longer in {globex.location.data_dir}: it was moved or deleted outside the app.")  # fmt: skip
+    assert "nothing is deleted" in said[0]
+    assert [e.name for e in registry.entries()] == ["My journal", "Acme"]
+    assert not globex.location.data_dir.exists() and [w for w, _ in app.open] == [window]
+    assert window.isVisible() and window.journal is journal

@@ -84,6 +84,9 @@ class Windows(QObject):
                 journal.close()
             existing.bring_forward()
             return existing
+        if journal is None and not location.exists():  # its folder moved or deleted outside the app
+            offer_to_forget(location, replacing)
+            return None
         lock = AppLock(location)
         if location.data_dir.is_dir() and not lock.acquire():  # another program has it: never twice
             from relationjournal.ui.single import ask_running_instance
@@ -144,6 +147,28 @@ def close_when_free(replaced: MainWindow, replacement: MainWindow) -> None:
     dialog.raise_()
     dialog.activateWindow()
     dialog.finished.connect(lambda _result: QTimer.singleShot(0, lambda: close_when_free(replaced, replacement)))
+
+
+def offer_to_forget(location: JournalLocation, parent: MainWindow | None) -> None:
+    """A journal of the list whose file is gone (its folder moved or deleted outside the app): say so in
+    a line and offer to take it off the list. Never a new, empty journal in its place."""
+    from relationjournal.core.errors import JournalError
+
+    name = name_of(location) or "This journal"
+    box = QMessageBox(QMessageBox.Icon.Warning, "Open journal",
+                      f"{name} is no longer in {location.data_dir}: it was moved or deleted outside the app.",
+                      QMessageBox.StandardButton.NoButton, parent)  # fmt: skip
+    box.setInformativeText("Forget it takes it off your list of journals; nothing is deleted.")
+    forget = box.addButton("&Forget it", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep it in the list", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    entry = next((e for e in registry.entries() if e.location.data_dir == location.data_dir), None)
+    if box.clickedButton() is forget and entry is not None:
+        try:
+            registry.forget(entry)
+        except (JournalError, OSError) as error:
+            QMessageBox.warning(parent, "Open journal", str(error))
 
 
 def windows_of(window: MainWindow) -> Windows:
@@ -293,7 +318,8 @@ class OpenJournalDialog(QDialog):
         for entry in self.entries:
             here = " (this window)" if entry.location.data_dir == self.window_.location.data_dir else ""
             default = " · default" if entry.default else ""
-            item = QListWidgetItem(f"{entry.name}{here}{default}")
+            gone = "" if here or entry.location.exists() else " · not found"  # (moved or deleted outside the app)
+            item = QListWidgetItem(f"{entry.name}{here}{default}{gone}")
             item.setToolTip(str(entry.location.data_dir))
             self.list.addItem(item)
         others = [i for i, e in enumerate(self.entries) if e.location.data_dir != self.window_.location.data_dir]
