@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         if self.journal_name:
             self.journal_label = QLabel(self.journal_name)
             self.journal_label.setAccessibleName("Journal")
+            bold = self.journal_label.font()
+            bold.setBold(True)  # which client's journal this is, apart from the file's path beside it
+            self.journal_label.setFont(bold)
             self.journal_label.setToolTip("The journal open in this window (File → Open journal… to switch)")
             self.statusBar().addPermanentWidget(self.journal_label)
         self.statusBar().addPermanentWidget(QLabel(f"Encrypted · {location.database}"))
