@@ -47,6 +47,14 @@ MOVE_FILES = "Moved journals (*.rjournal *.db);;All files (*)"
 KEY_WORDS = {"keyring": "your recovery key", "passphrase": "the journal's passphrase"}
 
 
+SHORT_NAME = 40  # characters of a journal's name in the status bar, which must not widen the window
+
+
+def short_name(name: str) -> str:
+    """The name for the status bar: a long one (up to 80 characters) shortened with "…"."""
+    return name if len(name) <= SHORT_NAME else name[: SHORT_NAME - 1].rstrip() + "…"
+
+
 def name_of(location: JournalLocation) -> str | None:
     """The journal's name for the window's title, or None for a folder not in the list (`--data-dir`)."""
     return registry.name_of(location)
@@ -412,7 +420,7 @@ def retitle(window: MainWindow, name: str) -> None:
     window.setWindowTitle(f"{name} — Relation Journal")
     label = getattr(window, "journal_label", None)
     if label is not None:
-        label.setText(name)
+        label.setText(short_name(name))
 
 
 def open_moved_file(window: MainWindow, path: Path | None = None) -> None:

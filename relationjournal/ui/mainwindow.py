@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         lock.setPixmap(icon("lock").pixmap(16, 16))
         self.statusBar().addPermanentWidget(lock)
         if self.journal_name:
-            self.journal_label = QLabel(self.journal_name)
+            self.journal_label = QLabel(journals_ui.short_name(self.journal_name))  # (all of it: the title)
             self.journal_label.setAccessibleName("Journal")
             bold = self.journal_label.font()
             bold.setBold(True)  # which client's journal this is, apart from the file's path beside it
