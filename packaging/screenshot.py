@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -30,6 +31,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="rj-shot-"))
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         os.environ[name] = str(work / name.lower())
+    os.environ["RELATIONJOURNAL_DATA_DIR"] = str(work / "data")  # the demo journal is the list's default one
 
     import keyring
     from keyrings.alt.file import PlaintextKeyring  # kept under the temporary XDG_DATA_HOME above
@@ -126,6 +128,7 @@ def main() -> int:
     window.grab().save(str(args.out / "insights.png"))
     window.close()
     wait_for_background_work()
+    several_journals(app, args.out)
 
     # The person's page again, on a dark desktop (Fusion with a dark palette).
     app.setStyle("Fusion")
@@ -150,6 +153,53 @@ def main() -> int:
     release_icons()
     print(f"screenshots in {args.out}")
     return 0
+
+
+def framed(app, widget):
+    """`widget` with its window manager's frame, whose title names the journal (the widget alone
+    when no window manager frames it)."""
+    for _ in range(10):
+        settle(app)
+        time.sleep(0.05)
+    frame = widget.frameGeometry()
+    if frame.height() <= widget.height():
+        return widget.grab()
+    return app.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+
+
+LONG_NAME = "Asociación de Cafés de Especialidad del Pacífico Sur y Andes"  # 60 characters: the list must cope
+
+
+def several_journals(app, out: Path) -> None:
+    """One journal per client: a window naming its journal (title and status bar), and File → Open
+    journal… listing the client journals, one with a long name."""
+    from relationjournal.core import registry
+    from relationjournal.core.journals import new_journal
+    from relationjournal.ui.journals import OpenJournalDialog
+    from relationjournal.ui.mainwindow import MainWindow
+    from relationjournal.ui.worker import wait_for_background_work
+
+    registry.rename(registry.DEFAULT_NAME, "Northwind Studio")
+    made = [new_journal(name) for name in ("Kyoto Craft Coffee", "Open Source Collective", LONG_NAME)]
+    for other in made[1:]:
+        other.created.journal.close()
+    kyoto = made[0].created.journal
+    kyoto.set_setting("me", "Sam")
+    kyoto.set_setting("quiet_hours", ["00:00", "00:00"])
+    kyoto.fill_demo(people=60, interactions=600, seed=11)
+    window = MainWindow(made[0].entry.location, kyoto)
+    window.resize(1280, 800)
+    window.show()
+    window.show_timeline()
+    wait_for_background_work()
+    framed(app, window).save(str(out / "journal-window.png"))
+    dialog = OpenJournalDialog(window)
+    dialog.show()
+    framed(app, dialog).save(str(out / "open-journal.png"))
+    dialog.close()
+    window.close()
+    wait_for_background_work()
+    kyoto.close()
 
 
 if __name__ == "__main__":

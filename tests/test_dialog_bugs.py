@@ -292,7 +292,7 @@ def every_dialog(journal: Journal, sandbox: Sandbox) -> Iterator[tuple[str, QDia
     yield "add a date", dates.DateDialog(journal, journal.person(ada.id))
     yield "tags", tags.TagManagerDialog(journal)
     yield "rename a tag", tags._input_dialog(None, "Rename tag", "New name for the tag “client”:", "&Rename")
-    yield "snooze until", today.snooze_dialog()[0]
+    yield "snooze until", today.snooze_dialog(UTC)[0]
     try:
         raise ValueError("private words")
     except ValueError as error:

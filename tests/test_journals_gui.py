@@ -5,6 +5,7 @@ widgets offscreen, every flow started from its QAction and its dialogs answered 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ from relationjournal.core.applock import AppLock, app_is_running
 from relationjournal.core.journal import Journal
 from relationjournal.core.journallock import JournalLock
 from relationjournal.core.journals import new_journal
-from relationjournal.core.records import PersonDraft
+from relationjournal.core.records import InteractionDraft, PersonDraft
 from relationjournal.core.vault import recovery_key
+from relationjournal.core.vocabulary import Channel
 from relationjournal.ui.journals import OpenJournalDialog, Windows, fill_recent
 from relationjournal.ui.mainwindow import MainWindow
 from relationjournal.ui.qt import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QThreadPool
@@ -275,3 +277,112 @@ def test_rename_and_remove_from_open_journal(qtbot: Any, app: Windows) -> None:
     assert not (globex_folder / "journal.db").exists() and len(list((globex_folder / "backups").iterdir())) == 1
     assert said[1] == "'My journal' is open: close its window first."
     assert [e.name for e in registry.entries()] == ["My journal", "Acme Corp"]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_each_window_shows_times_on_its_own_journals_clock(qtbot: Any, app: Windows, journal: Journal) -> None:
+    """Two clients' journals in two zones, side by side: a conversation at 12:00 UTC reads 13:00 in
+    the Berlin journal's window and 07:00 in the New York one's, whichever window was used last, and
+    the day a log dialog offers is typed on its own journal's clock too."""
+    noon = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    journal.set_setting("timezone", "Europe/Berlin")
+    ada = journal.add_person(PersonDraft("Ada Lovelace"))
+    journal.log_interaction(ada.id, InteractionDraft(Channel.email, summary="Plans", occurred_at=noon))
+    made = new_journal("New York client")
+    with made.created.journal as other_journal:
+        other_journal.set_setting("timezone", "America/New_York")
+        bob = other_journal.add_person(PersonDraft("Bob Kahn"))
+        other_journal.log_interaction(bob.id, InteractionDraft(Channel.email, summary="Plans", occurred_at=noon))
+    berlin = first(app)
+
+    def when(window: MainWindow, person_id: int) -> tuple[str, str]:
+        window.open_person(person_id)
+        page = window.person_page
+        page.table.selectRow(0)
+        return page.model.index(0, page.model.WHEN).data(), page.detail.toPlainText()
+
+    qtbot.waitUntil(lambda: when(berlin, ada.id)[0] == "20 Nov 2026, 13:00")  # (it follows its settings)
+    in_next_dialog(lambda dialog: (dialog.list.setCurrentRow(1), dialog.beside.click()), OpenJournalDialog)
+    berlin.act_open_journal.trigger()
+    qtbot.waitUntil(lambda: shown(app, made.entry) is not None, timeout=15_000)
+    new_york = shown(app, made.entry)
+    assert new_york is not None and berlin.isVisible()
+    for _ in range(2):  # used in turn, each keeps its own clock
+        assert when(new_york, bob.id)[0] == "20 Nov 2026, 07:00"
+        assert "20 Nov 2026, 07:00" in when(new_york, bob.id)[1]
+        assert when(berlin, ada.id)[0] == "20 Nov 2026, 13:00"
+        assert "20 Nov 2026, 13:00" in when(berlin, ada.id)[1]
+    berlin.show_timeline()  # the whole timeline (read in the background) too
+    model = berlin.timeline_page.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    assert model.index(0, model.WHEN).data() == "20 Nov 2026, 13:00"
+    new_york.close()  # the other window closing leaves this one's clock alone
+    assert when(berlin, ada.id)[0] == "20 Nov 2026, 13:00"
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # (the dialog brought forward, offscreen)
+def test_a_switch_never_closes_a_window_under_a_dialog_with_typed_text(
+    qtbot: Any, app: Windows, sandbox: Sandbox
+) -> None:
+    """File → Open journal… → Acme, and while Acme opens, a new person begun in the first window: that
+    window stays, with its dialog and what was typed, until the person is saved; then it closes."""
+    from relationjournal.core.access import open_journal
+    from relationjournal.ui.dialogs import PersonDialog
+
+    acme = client("Acme", "Acme Person")
+    old = first(app)
+    seen: list[object] = []
+
+    def write(dialog: PersonDialog) -> None:
+        dialog.name.setText("Grace Hopper")
+        qtbot.waitUntil(lambda: shown(app, acme) is not None, timeout=15_000)  # Acme is on screen meanwhile
+        qtbot.wait(50)
+        seen.extend([old.isVisible(), dialog.isVisible(), dialog.name.text(), old.statusBar().currentMessage()])
+        dialog.accept()
+
+    in_next_dialog(lambda dialog: (dialog.list.setCurrentRow(1), dialog.here.click()), OpenJournalDialog)
+    old.act_open_journal.trigger()
+    in_next_dialog(write, PersonDialog)
+    old.act_add.trigger()  # (before Acme is shown: it opens after its window's first paint)
+    assert seen[:3] == [True, True, "Grace Hopper"]
+    assert "closes once you have finished with what is open here" in str(seen[3])
+    qtbot.waitUntil(lambda: not old.isVisible() and [w for w, _ in app.open] == [shown(app, acme)])
+    QThreadPool.globalInstance().waitForDone()
+    with open_journal(sandbox.location) as mine:
+        assert [p.display_name for p in mine.person_summaries(mine.person_ids())] == ["Grace Hopper"]
+
+
+def test_recent_journals_newest_first_and_a_deleted_one_is_offered_to_forget(
+    qtbot: Any, app: Windows, journal: Journal
+) -> None:
+    """File → Recent journals: the last opened first. One whose folder was deleted outside the app is
+    said in a line, offered to be forgotten, and never opened as a new, empty journal in its place."""
+    import shutil
+    from datetime import timedelta
+
+    acme, globex = client("Acme", "Acme Person"), client("Globex", "Globex Person")
+    registry.touch(globex.location, now=datetime.now(UTC) - timedelta(days=2))
+    registry.touch(acme.location, now=datetime.now(UTC) - timedelta(days=1))
+    window = first(app)
+    fill_recent(window)
+    assert [a.text() for a in window.recent_menu.actions()] == ["My journal", "Acme", "Globex"]
+    shutil.rmtree(globex.location.data_dir)
+    said: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        said.append(f"{dialog.text()}\n{dialog.informativeText()}" if isinstance(dialog, QMessageBox)
+                    else type(dialog).__name__)  # fmt: skip
+        if isinstance(dialog, QMessageBox):
+            next(b for b in dialog.buttons() if b.text() == "&Forget it").click()
+        else:
+            dialog.reject()
+
+    in_next_dialog(answer)
+    next(a for a in window.recent_menu.actions() if a.text() == "Globex").trigger()
+    qtbot.waitUntil(lambda: bool(said))
+    assert said[0].splitlines()[0] == (
+        f"Globex is no longer in {globex.location.data_dir}: it was moved or deleted outside the app.")  # fmt: skip
+    assert "nothing is deleted" in said[0]
+    assert [e.name for e in registry.entries()] == ["My journal", "Acme"]
+    assert not globex.location.data_dir.exists() and [w for w, _ in app.open] == [window]
+    assert window.isVisible() and window.journal is journal

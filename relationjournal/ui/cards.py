@@ -9,7 +9,7 @@ cards on screen are drawn, and a section shows its first few with a "Show all" r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from relationjournal.core.records import DueReminder, InteractionRecord
 from relationjournal.core.vocabulary import ReminderKind
@@ -71,6 +71,7 @@ class Card:
     section: str
     due: DueReminder
     last: InteractionRecord | None
+    zone: tzinfo  # the journal's, whose calendar days "3 weeks ago" counts (each window its own)
     known: bool = True  # whether `last` was read yet (a section just expanded reads it in the background)
 
 
@@ -133,11 +134,11 @@ def initials(name: str) -> str:
     return "".join(letters).upper() or "?"
 
 
-def last_line(last: InteractionRecord | None, now: datetime | None = None) -> str:
+def last_line(last: InteractionRecord | None, zone: tzinfo, now: datetime | None = None) -> str:
     """When, where and what of the last conversation, in a line."""
     if last is None:
         return "No conversation logged yet"
-    parts = [text.ago(last.occurred_at, now).capitalize(), text.channel_label(last.channel)]
+    parts = [text.ago(last.occurred_at, zone, now).capitalize(), text.channel_label(last.channel)]
     summary = one_line(last.summary) or one_line(last.body)
     if summary:
         parts.append(summary)
@@ -226,7 +227,7 @@ def spoken(row: Row) -> str:
         if due.why_it_matters.strip():
             parts.append(f"Why they matter: {one_line(due.why_it_matters)}")
         if row.known:
-            parts.append(last_line(row.last))
+            parts.append(last_line(row.last, row.zone))
     return ". ".join(parts)
 
 
@@ -293,7 +294,8 @@ def lay_out_card(rect: QRect, row: Card, font: QFont) -> CardLayout:
             wanted.append(f"Why they matter: {one_line(due.why_it_matters)}")
         if due.remember.strip():
             wanted.append(f"Remember: {one_line(due.remember)}")
-        wanted.append(last_line(row.last) if row.known else "Last: …")  # (read in a moment: the card keeps its height)
+        last = last_line(row.last, row.zone) if row.known else "Last: …"  # (read soon: the card keeps its height)
+        wanted.append(last)
         y += 4
         for detail in wanted:
             shown = metrics.elidedText(detail, Qt.TextElideMode.ElideRight, width)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from relationjournal.core.records import PersonSummary
 from relationjournal.core.vocabulary import Status
 from relationjournal.ui import palette, text
@@ -10,6 +12,7 @@ from relationjournal.ui.qt import (
     QFont,
     QFontMetrics,
     QModelIndex,
+    QObject,
     QPainter,
     QPalette,
     QPersistentModelIndex,
@@ -20,6 +23,9 @@ from relationjournal.ui.qt import (
     Qt,
 )
 
+if TYPE_CHECKING:
+    from relationjournal.core.journal import Journal
+
 PADDING = 8
 
 
@@ -29,6 +35,10 @@ def row_height(metrics: QFontMetrics) -> int:
 
 
 class PersonDelegate(QStyledItemDelegate):
+    def __init__(self, journal: Journal, parent: QObject | None = None):
+        super().__init__(parent)
+        self.journal = journal
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(200, row_height(option.fontMetrics))
 
@@ -57,7 +67,7 @@ class PersonDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(PADDING + 2, PADDING, -PADDING - 2, -PADDING)
         line = option.fontMetrics.height()
         painter.save()
-        when = text.ago(person.last_contact)
+        when = text.ago(person.last_contact, text.zone(self.journal))  # this window's journal's calendar days
         painter.setPen(muted)
         painter.setFont(option.font)
         when_width = option.fontMetrics.horizontalAdvance(when) + PADDING

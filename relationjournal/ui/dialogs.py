@@ -182,7 +182,7 @@ class InteractionDialog(QDialog):
         self.setMinimumWidth(560)
         self.channel = ChannelBox(journal, person.id)  # starts at the channel used last with them
         self.direction = ChoiceBox(text.DIRECTION_LABELS, Direction.outgoing)
-        now = text.local_naive(datetime.now(UTC))  # on the journal's clock, as every time is shown
+        now = text.local_naive(datetime.now(UTC), text.zone(journal))  # on the journal's clock, as every time
         self.when = date_time_edit(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute)))
         self.summary = QLineEdit()
         self.summary.setPlaceholderText("What it was about, in a line")
@@ -220,7 +220,7 @@ class InteractionDialog(QDialog):
         """Show a logged conversation as it is, to be edited."""
         self.channel.set_value(item.channel)
         self.direction.set_value(item.direction)
-        local = text.local_naive(item.occurred_at)
+        local = text.local_naive(item.occurred_at, text.zone(self.journal))
         self.when.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
                                         QTime(local.hour, local.minute, local.second)))  # fmt: skip
         self._shown_when = self.when.dateTime()
@@ -243,7 +243,7 @@ class InteractionDialog(QDialog):
             self.error.show_error(str(error))
             self.follow_up.setFocus()
             return
-        when = text.from_local(to_datetime(self.when.dateTime())).astimezone(UTC)
+        when = text.from_local(to_datetime(self.when.dateTime()), text.zone(self.journal)).astimezone(UTC)
         if self.interaction is not None and self.when.dateTime() == self._shown_when:
             when = self.interaction.occurred_at  # untouched: not moved by the seconds the field hides
         draft = InteractionDraft(
@@ -500,7 +500,7 @@ def backup_summary(journal: Journal) -> str:
     found = list_backups(location)
     if not found:
         return f"None yet; one is made each day the journal is opened, in {location.backups}."
-    last = text.local_time(found[0].made_at)
+    last = text.local_time(found[0].made_at, text.zone(journal))
     older = sum(b.needs_older_key for b in found)
     note = f" {older} were made before your last key change and need the recovery key from then." if older else ""
     return f"Last made {last}; {len(found)} kept (encrypted) in {location.backups}.{note}"

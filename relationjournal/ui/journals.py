@@ -47,6 +47,14 @@ MOVE_FILES = "Moved journals (*.rjournal *.db);;All files (*)"
 KEY_WORDS = {"keyring": "your recovery key", "passphrase": "the journal's passphrase"}
 
 
+SHORT_NAME = 40  # characters of a journal's name in the status bar, which must not widen the window
+
+
+def short_name(name: str) -> str:
+    """The name for the status bar: a long one (up to 80 characters) shortened with "…"."""
+    return name if len(name) <= SHORT_NAME else name[: SHORT_NAME - 1].rstrip() + "…"
+
+
 def name_of(location: JournalLocation) -> str | None:
     """The journal's name for the window's title, or None for a folder not in the list (`--data-dir`)."""
     return registry.name_of(location)
@@ -84,6 +92,9 @@ class Windows(QObject):
                 journal.close()
             existing.bring_forward()
             return existing
+        if journal is None and not location.exists():  # its folder moved or deleted outside the app
+            offer_to_forget(location, replacing)
+            return None
         lock = AppLock(location)
         if location.data_dir.is_dir() and not lock.acquire():  # another program has it: never twice
             from relationjournal.ui.single import ask_running_instance
@@ -100,7 +111,7 @@ class Windows(QObject):
         opener.give_up = lambda _code: window.close()  # a later window gives up alone; the others stay
         self.add(window, opener)
         if replacing is not None:
-            opener.shown.connect(replacing.close)
+            opener.shown.connect(lambda: close_when_free(replacing, window))
         window.show()
         if journal is not None:  # made or taken in just now: already open
             opener.started = True
@@ -117,18 +128,55 @@ class Windows(QObject):
                 self.open.remove(entry)
                 if entry[1] is not None:
                     entry[1].close()  # its journal closes and its lock goes
-        shown = [w.journal for w, _ in self.open if w.journal is not None]
-        if shown:  # times show on one clock: the closed window's reset it (see MainWindow.closeEvent)
-            from relationjournal.core.clock import journal_zone
-            from relationjournal.ui import text
-
-            text.use_zone(journal_zone(shown[-1]))
 
     def close_all(self) -> None:
         for _window, opener in list(self.open):
             if opener is not None:
                 opener.close()
         self.open.clear()
+
+
+def open_dialogs(window: MainWindow) -> list[QDialog]:
+    """The dialogs open in `window` (a note being written, a message asking something), innermost last."""
+    return [dialog for dialog in window.findChildren(QDialog) if dialog.isVisible()]
+
+
+def close_when_free(replaced: MainWindow, replacement: MainWindow) -> None:
+    """Close the window a switch replaces, but never under an open dialog: what is typed there (a note
+    begun while the other journal was opening) would be lost. It closes once its dialogs are done."""
+    busy = open_dialogs(replaced)
+    if not busy:
+        replaced.close()
+        return
+    name = replacement.journal_name or "The other journal"
+    replaced.statusBar().showMessage(f"{name} is open in its own window. This one closes once you have finished "
+                                     "with what is open here (nothing you typed is lost).")  # fmt: skip
+    dialog = busy[-1]
+    dialog.raise_()
+    dialog.activateWindow()
+    dialog.finished.connect(lambda _result: QTimer.singleShot(0, lambda: close_when_free(replaced, replacement)))
+
+
+def offer_to_forget(location: JournalLocation, parent: MainWindow | None) -> None:
+    """A journal of the list whose file is gone (its folder moved or deleted outside the app): say so in
+    a line and offer to take it off the list. Never a new, empty journal in its place."""
+    from relationjournal.core.errors import JournalError
+
+    name = name_of(location) or "This journal"
+    box = QMessageBox(QMessageBox.Icon.Warning, "Open journal",
+                      f"{name} is no longer in {location.data_dir}: it was moved or deleted outside the app.",
+                      QMessageBox.StandardButton.NoButton, parent)  # fmt: skip
+    box.setInformativeText("Forget it takes it off your list of journals; nothing is deleted.")
+    forget = box.addButton("&Forget it", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep it in the list", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    entry = next((e for e in registry.entries() if e.location.data_dir == location.data_dir), None)
+    if box.clickedButton() is forget and entry is not None:
+        try:
+            registry.forget(entry)
+        except (JournalError, OSError) as error:
+            QMessageBox.warning(parent, "Open journal", str(error))
 
 
 def windows_of(window: MainWindow) -> Windows:
@@ -278,7 +326,8 @@ class OpenJournalDialog(QDialog):
         for entry in self.entries:
             here = " (this window)" if entry.location.data_dir == self.window_.location.data_dir else ""
             default = " · default" if entry.default else ""
-            item = QListWidgetItem(f"{entry.name}{here}{default}")
+            gone = "" if here or entry.location.exists() else " · not found"  # (moved or deleted outside the app)
+            item = QListWidgetItem(f"{entry.name}{here}{default}{gone}")
             item.setToolTip(str(entry.location.data_dir))
             self.list.addItem(item)
         others = [i for i, e in enumerate(self.entries) if e.location.data_dir != self.window_.location.data_dir]
@@ -371,7 +420,7 @@ def retitle(window: MainWindow, name: str) -> None:
     window.setWindowTitle(f"{name} — Relation Journal")
     label = getattr(window, "journal_label", None)
     if label is not None:
-        label.setText(name)
+        label.setText(short_name(name))
 
 
 def open_moved_file(window: MainWindow, path: Path | None = None) -> None:

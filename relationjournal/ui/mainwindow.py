@@ -119,8 +119,11 @@ class MainWindow(QMainWindow):
         lock.setPixmap(icon("lock").pixmap(16, 16))
         self.statusBar().addPermanentWidget(lock)
         if self.journal_name:
-            self.journal_label = QLabel(self.journal_name)
+            self.journal_label = QLabel(journals_ui.short_name(self.journal_name))  # (all of it: the title)
             self.journal_label.setAccessibleName("Journal")
+            bold = self.journal_label.font()
+            bold.setBold(True)  # which client's journal this is, apart from the file's path beside it
+            self.journal_label.setFont(bold)
             self.journal_label.setToolTip("The journal open in this window (File → Open journal… to switch)")
             self.statusBar().addPermanentWidget(self.journal_label)
         self.statusBar().addPermanentWidget(QLabel(f"Encrypted · {location.database}"))
@@ -140,10 +143,8 @@ class MainWindow(QMainWindow):
 
     def attach(self, journal: Journal) -> None:
         """Show `journal`: the people list, the pages, and what is due today."""
-        from relationjournal.core.clock import journal_zone
-
         self.journal = journal
-        text.use_zone(journal_zone(journal))  # every time shows on the journal's clock, not the machine's
+        text.follow_zone(journal)  # its times show on its own clock, not the machine's (nor another window's)
         self.setAcceptDrops(True)  # an export dropped onto the window is imported (after its preview)
         self.people = people_ui.PeoplePanel(journal)
         self.person_page = pages.PersonPage(journal)
@@ -580,9 +581,8 @@ class MainWindow(QMainWindow):
 
     def _follow_zone(self) -> None:
         """The journal's time zone may have changed: show every time on its clock again."""
-        from relationjournal.core.clock import journal_zone
-
-        text.use_zone(journal_zone(self._journal()))
+        text.follow_zone(self._journal())
+        self.people.view.viewport().update()  # "last contact" counts calendar days on that clock
         self.timeline_page.table.viewport().update()
         self.timeline_page.detail.show_entry(self.timeline_page.detail.entry)
 
@@ -651,8 +651,6 @@ class MainWindow(QMainWindow):
         if self.set_aside:  # a restore or key change is replacing the file: it finishes first
             event.ignore()
             return
-        if self.journal is not None:
-            text.use_zone(None)  # (the next window sets its journal's zone)
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         if self.journal is not None:

@@ -149,13 +149,14 @@ class PeopleModel(LazyListModel):
 
     def __init__(self, journal: Journal, parent: Any = None):
         super().__init__(lambda ids: [(p.id, p) for p in journal.person_summaries(ids)], parent)
+        self.journal = journal  # (whose clock "last contact" is on)
 
     def cell(self, person: PersonSummary, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return person.display_name
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return ", ".join(x for x in (person.display_name, person_subtitle(person),
-                                         f"last contact {text.ago(person.last_contact)}") if x)  # fmt: skip
+            last = text.ago(person.last_contact, text.zone(self.journal))
+            return ", ".join(x for x in (person.display_name, person_subtitle(person), f"last contact {last}") if x)
         if role == Qt.ItemDataRole.ForegroundRole and person.status is Status.archived:
             return palette.muted(QGuiApplication.palette(), palette.Role.Base)
         return None
@@ -170,12 +171,13 @@ class TimelineCells(NamedColumns):
 
     headers = ("When", "Person", "Channel", "", "Summary", "Follow-up")
     WHEN, PERSON, CHANNEL, DIRECTION, SUMMARY, FOLLOW_UP = range(6)
+    journal: Journal  # its times show on this journal's clock (`text.zone`), whichever window it is in
 
     def cell(self, entry: TimelineEntry, column: int, role: int) -> Any:
         item = entry.item
         display = role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
         if column == self.WHEN and display:
-            return text.local_time(entry.when)
+            return text.local_time(entry.when, text.zone(self.journal))
         if column == self.PERSON and display:
             return item.person_name
         if isinstance(item, NoteRecord):
@@ -221,6 +223,7 @@ class TimelineModel(TimelineCells, LazyTableModel):
 
     def __init__(self, journal: Journal, parent: Any = None):
         super().__init__(lambda keys: [(e.key, e) for e in journal.timeline_entries(keys)], parent)
+        self.journal = journal
 
 
 class PersonTimelineModel(TimelineCells, QAbstractTableModel):
@@ -232,7 +235,7 @@ class PersonTimelineModel(TimelineCells, QAbstractTableModel):
 
     def __init__(self, journal: Journal, parent: Any = None):
         super().__init__(parent)
-        self._journal = journal
+        self._journal = self.journal = journal
         self._person_id: int | None = None
         self._entries: list[TimelineEntry] = []
         self._complete = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.errors import JournalError
@@ -97,17 +97,17 @@ def above_below(top: QWidget, bottom: QWidget, sizes: tuple[int, int]) -> QSplit
     return split
 
 
-def entry_html(entry: TimelineEntry, colours: QPalette) -> tuple[str, str | None]:
-    """A heading (HTML) and the Markdown body of a timeline entry, for the detail pane."""
+def entry_html(entry: TimelineEntry, colours: QPalette, zone: tzinfo) -> tuple[str, str | None]:
+    """A heading (HTML) and the Markdown body of a timeline entry, for the detail pane (times in `zone`)."""
     item = entry.item
     hard_event = palette.span("hard event", palette.accent(colours, BASE))
     if isinstance(item, NoteRecord):
         flags = " · pinned" if item.pinned else ""
         flags += f" · {hard_event}" if item.hard_event else ""
-        return f"<p><b>Note</b> · {text.local_time(item.created_at)}{flags}</p>", item.body
+        return f"<p><b>Note</b> · {text.local_time(item.created_at, zone)}{flags}</p>", item.body
     assert isinstance(item, InteractionRecord)
     parts = [
-        f"<b>{html_text(text.channel_label(item.channel))}</b>", text.local_time(item.occurred_at),
+        f"<b>{html_text(text.channel_label(item.channel))}</b>", text.local_time(item.occurred_at, zone),
         html_text(text.reached_out(item.direction, item.reached_out_by)),
         text.TONE_LABELS[item.tone], text.CONTEXT_LABELS[item.context],
     ]  # fmt: skip
@@ -171,8 +171,9 @@ class EntryView(SafeTextBrowser):
     """Shows one timeline entry: its details and its Markdown, rendered by Qt (loading nothing, its
     links opened only through `links.open_link`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, journal: Journal) -> None:
         super().__init__()
+        self.journal = journal  # (whose clock its times are on)
         self.setAccessibleName("Selected entry")
         self.entry: TimelineEntry | None = None
         self.show_entry(None)
@@ -188,7 +189,7 @@ class EntryView(SafeTextBrowser):
             hint = palette.span("Select a conversation or a note to read it here.", palette.muted(self.palette(), BASE))
             self.setHtml(f"<p>{hint}</p>")
             return
-        heading, body = entry_html(entry, self.palette())
+        heading, body = entry_html(entry, self.palette(), text.zone(self.journal))
         self.setMarkdown(body or "")
         cursor = self.textCursor()
         cursor.movePosition(cursor.MoveOperation.Start)
@@ -216,7 +217,7 @@ class PersonPage(QWidget):
         self.model = PersonTimelineModel(journal, self)
         self.table = timeline_table(self.model, show_person=False)
         self.table.setAccessibleName("Timeline")
-        self.detail = EntryView()
+        self.detail = EntryView(journal)
         self.empty = MutedLabel("Nothing here yet. Log a conversation (Ctrl+L) or write a note (Ctrl+N).")
         self.empty.setMargin(8)
         split = above_below(self.table, self.detail, (400, 200))
@@ -264,7 +265,7 @@ class PersonPage(QWidget):
         """Everything known about the person, each field only when it holds something; long words
         may break, so that a long name or address wraps rather than widening the window."""
         p, colours = view.person, self.palette()  # (the header's own may not have caught up yet in a palette change)
-        muted = palette.muted(colours)
+        muted, zone = palette.muted(colours), text.zone(self.journal)
         title = f"<span style='font-size:20pt; font-weight:600'>{html_text(text.breakable(p.display_name))}</span>"
         if p.pronouns:
             title += " " + palette.span(f"({html_text(text.breakable(p.pronouns))})", muted)
@@ -274,7 +275,7 @@ class PersonPage(QWidget):
         if p.tags:
             chip_back, chip_text = palette.chip(colours)
             meta.append(" ".join(palette.span(f"&nbsp;{html_text(t)}&nbsp;", chip_text, chip_back) for t in p.tags))
-        meta.append(f"last contact {text.ago(p.last_contact)}")
+        meta.append(f"last contact {text.ago(p.last_contact, zone)}")
         if p.status.value != "active":
             meta.append(f"<i>{p.status.value}</i>")
         lines.append(" · ".join(meta))
@@ -285,7 +286,7 @@ class PersonPage(QWidget):
                 label = f"{text.PLATFORM_LABELS[platform]}: {html_text(text.breakable(value))}"
                 links.append(f'<a href="{html_text(url)}">{label}</a>' if url and is_openable(url) else label)
             lines.append(" · ".join(links))
-        today = datetime.now().astimezone().date()
+        today = datetime.now(zone).date()  # on the journal's clock, as every time here
         rows = [("Birthday", text.birthday_text(p.birthday, today) if p.birthday else ""),
                 ("Why it matters", p.why_it_matters), ("Who reaches out", p.reaches_out),
                 ("Remember", p.remember), ("How we met", p.how_we_met), ("Source", p.source)]  # fmt: skip
@@ -297,7 +298,7 @@ class PersonPage(QWidget):
             left = f", left {m.left_on:%d %b %Y}" if m.left_on else ""
             rows.append(("Programme", f"{m.programme} since {m.joined_on:%d %b %Y}{review}{left}"))
         now = datetime.now(UTC)
-        coming = [f"{'now' if u.when <= now else text.on_day(u.when.astimezone().date(), today)}: "
+        coming = [f"{'now' if u.when <= now else text.on_day(u.when.astimezone(zone).date(), today)}: "
                   f"{text.plain_from_markdown(u.reminder.text, limit=120)}" for u in view.upcoming]  # fmt: skip
         rows.append(("Coming up", "\n".join(coming)))
         markdown = {"Why it matters", "Remember", "How we met", "Source"}  # (written freely, as notes are)
@@ -334,7 +335,7 @@ class TimelinePage(QWidget):
         self.model = TimelineModel(journal, self)
         self.table = timeline_table(self.model, show_person=True)
         self.table.setAccessibleName("Global timeline")
-        self.detail = EntryView()
+        self.detail = EntryView(journal)
         self.channel = self._combo("Any channel", text.CHANNEL_LABELS)
         self.direction = self._combo("Either direction", text.DIRECTION_LABELS)
         self.tone = self._combo("Any tone", text.TONE_LABELS)
@@ -390,8 +391,10 @@ class TimelinePage(QWidget):
         since = until = None
         if self.use_dates.isChecked():
             # (days on the journal's clock, as the timeline shows them)
-            since = text.from_local(datetime.combine(to_date(self.since.date()), time())).astimezone(UTC)
-            until = text.from_local(datetime.combine(to_date(self.until.date().addDays(1)), time())).astimezone(UTC)
+            zone = text.zone(self.journal)
+            first, after = to_date(self.since.date()), to_date(self.until.date().addDays(1))
+            since = text.from_local(datetime.combine(first, time()), zone).astimezone(UTC)
+            until = text.from_local(datetime.combine(after, time()), zone).astimezone(UTC)
         channel: Channel | None = self.channel.value()
         direction: Direction | None = self.direction.value()
         tone: Tone | None = self.tone.value()

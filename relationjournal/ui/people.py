@@ -91,7 +91,7 @@ class PeoplePanel(QWidget):
         self.model = PeopleModel(journal, self)
         self.view = PeopleView()
         self.view.setModel(self.model)
-        self.view.setItemDelegate(PersonDelegate(self.view))
+        self.view.setItemDelegate(PersonDelegate(journal, self.view))
         self.view.setAccessibleName("People")
         self.count = MutedLabel()
         self.empty = QWidget()

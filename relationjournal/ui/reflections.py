@@ -110,7 +110,7 @@ class ReflectionsPage(QWidget):
         parts = []
         for r in reflections:
             about = f" · after {html_text(r.person_name, breaks=True)}'s news" if r.person_name else ""
-            when = text.local_time(r.created_at) if r.created_at else ""
+            when = text.local_time(r.created_at, text.zone(self.journal)) if r.created_at else ""
             parts.append(f"<h3>{when}{about}</h3>")
             for key, question in REFLECTION_QUESTIONS.items():
                 answer = getattr(r, key)

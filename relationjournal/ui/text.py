@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, date, datetime, tzinfo
+from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
-from relationjournal.core.clock import local_zone, wall_clock
+from relationjournal.core.clock import journal_zone, wall_clock
 from relationjournal.core.markdown import plain_from_markdown
 from relationjournal.core.vocabulary import CHANNEL_LABELS, TONE_WORDS, Context, Direction, Platform, channel_label
 
@@ -24,28 +26,36 @@ ME = frozenset({"me", "i", "myself"})  # who reached out, when it was the user
 CONTEXT_LABELS = {Context.personal: "Personal", Context.business: "Business"}
 
 
-_zone: tzinfo | None = None  # the journal's time zone, as the app shows times; None: the system's
+class Zoned(Protocol):
+    """A journal, as far as its clock goes."""
+
+    def setting(self, key: str, default: Any = None) -> Any: ...
 
 
-def use_zone(zone: tzinfo | None) -> None:
-    """Show every time in `zone` from now on: the window sets the journal's zone (`clock.journal_zone`)
-    when it opens the journal and again when its settings change; None is the system's zone."""
-    global _zone
-    _zone = zone
+# The zone each open journal shows its times in, read once from its settings. Per journal, not one
+# for the app: two windows on two clients' journals each show their own clock.
+_zones: WeakKeyDictionary[object, tzinfo] = WeakKeyDictionary()
 
 
-def shown_zone() -> tzinfo:
-    """The zone the app shows times in (and reads times typed into it in)."""
-    return _zone or local_zone()
+def zone(journal: Zoned) -> tzinfo:
+    """The zone `journal`'s times are shown (and typed) in: its `timezone` setting, else the system's.
+    Read once, then kept for the many paints that ask, until `follow_zone` reads it again."""
+    found = _zones.get(journal)
+    return found if found is not None else follow_zone(journal)
 
 
-def ago(moment: datetime | None, now: datetime | None = None) -> str:
+def follow_zone(journal: Zoned) -> tzinfo:
+    """Read `journal`'s zone again (it was just opened, or its settings changed)."""
+    found = _zones[journal] = journal_zone(journal)
+    return found
+
+
+def ago(moment: datetime | None, zone: tzinfo, now: datetime | None = None) -> str:
     """A calm, rounded relative time: "today", "yesterday", "3 weeks ago", "2 years ago" (calendar
-    days in the journal's time zone)."""
+    days in the journal's time zone, `zone`)."""
     if moment is None:
         return "never"
     now = now or datetime.now(UTC)
-    zone = shown_zone()
     days = (now.astimezone(zone).date() - moment.astimezone(zone).date()).days
     if days < 0:
         return "in the future"
@@ -60,25 +70,25 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
     return "today"
 
 
-def local_time(moment: datetime) -> str:
-    """`23 Nov 2026, 08:00`, on the journal's clock."""
-    return wall_clock(moment, shown_zone(), "%d %b %Y, %H:%M")
+def local_time(moment: datetime, zone: tzinfo) -> str:
+    """`23 Nov 2026, 08:00`, on the journal's clock (`zone(journal)`)."""
+    return wall_clock(moment, zone, "%d %b %Y, %H:%M")
 
 
-def clock_time(moment: datetime) -> str:
+def clock_time(moment: datetime, zone: tzinfo) -> str:
     """`08:00`, on the journal's clock."""
-    return wall_clock(moment, shown_zone(), "%H:%M")
+    return wall_clock(moment, zone, "%H:%M")
 
 
-def local_naive(moment: datetime) -> datetime:
+def local_naive(moment: datetime, zone: tzinfo) -> datetime:
     """`moment` on the journal's clock, without its zone: what a Qt date-time edit shows."""
-    return moment.astimezone(shown_zone()).replace(tzinfo=None)
+    return moment.astimezone(zone).replace(tzinfo=None)
 
 
-def from_local(wall: datetime) -> datetime:
+def from_local(wall: datetime, zone: tzinfo) -> datetime:
     """A wall-clock time typed into the app (naive, as a Qt edit gives it) as an aware time in the
     journal's zone."""
-    return wall.replace(tzinfo=shown_zone())
+    return wall.replace(tzinfo=zone)
 
 
 def handle_link(platform: Platform, value: str) -> str | None:

@@ -8,13 +8,13 @@ the user writes in their own words.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.errors import JournalError
 from relationjournal.core.records import DueReminder, InteractionRecord
 from relationjournal.core.vocabulary import ReminderKind
-from relationjournal.ui import palette
+from relationjournal.ui import palette, text
 from relationjournal.ui.cards import SIDE, Card, CardView, Header, More, Row, actions_for, column
 from relationjournal.ui.qt import (
     QAction,
@@ -106,7 +106,9 @@ def people_shown(items: list[DueReminder], expanded: set[str]) -> list[int]:
             if d.reminder.person_id is not None]  # fmt: skip
 
 
-def arrange(items: list[DueReminder], last: dict[int, InteractionRecord | None], expanded: set[str]) -> list[Row]:
+def arrange(
+    items: list[DueReminder], last: dict[int, InteractionRecord | None], expanded: set[str], zone: tzinfo
+) -> list[Row]:
     """The rows Today shows: each section's heading, its cards, and a "Show all" row for the rest.
     `last` holds the people whose last conversation was read (None: never spoken to)."""
     rows: list[Row] = []
@@ -114,7 +116,7 @@ def arrange(items: list[DueReminder], last: dict[int, InteractionRecord | None],
         rows.append(Header(section, SECTIONS[section], total))
         for due in shown:
             person = due.reminder.person_id or 0
-            rows.append(Card(section, due, last.get(person), known=person in last))
+            rows.append(Card(section, due, last.get(person), zone, known=person in last))
         if len(shown) < total:
             rows.append(More(section, total - len(shown), total, NOUNS[section]))
     return rows
@@ -244,7 +246,7 @@ class TodayPage(QWidget):
     def _rebuild(self, keep: int | None, near: int = 0) -> None:
         """Lay the rows out again; the card with id `keep` stays chosen, else the one now at `near`."""
         view = self.cards
-        rows = arrange(self.items, self.last, self.expanded)
+        rows = arrange(self.items, self.last, self.expanded, text.zone(self.journal))
         view.card_model.set_rows(rows)
         self.cards.setVisible(bool(rows))
         self.empty.setVisible(not rows)
@@ -374,9 +376,10 @@ class TodayPage(QWidget):
 
     def snooze_until_chosen(self) -> None:
         """Ask for a day and time, then snooze until then (moved past quiet hours)."""
-        dialog, when = snooze_dialog(self)
+        zone = text.zone(self.journal)
+        dialog, when = snooze_dialog(zone, self)
         if dialog.exec():
-            self.snooze(from_local(to_datetime(when.dateTime())).isoformat())
+            self.snooze(from_local(to_datetime(when.dateTime()), zone).isoformat())
 
     def done(self) -> None:
         self._apply(self.journal.complete_reminder)
@@ -385,11 +388,11 @@ class TodayPage(QWidget):
         self._apply(self.journal.dismiss_reminder)
 
 
-def snooze_dialog(parent: QWidget | None = None) -> tuple[QDialog, QDateTimeEdit]:
-    """The small "Snooze until" dialog and its day-and-time field (tomorrow, at this time)."""
+def snooze_dialog(zone: tzinfo, parent: QWidget | None = None) -> tuple[QDialog, QDateTimeEdit]:
+    """The small "Snooze until" dialog and its day-and-time field (tomorrow, at this time, in `zone`)."""
     dialog = QDialog(parent)
     dialog.setWindowTitle("Snooze until")
-    t = local_naive(datetime.now(UTC) + timedelta(days=1))  # tomorrow, on the journal's clock
+    t = local_naive(datetime.now(UTC) + timedelta(days=1), zone)  # tomorrow, on the journal's clock
     when = date_time_edit(QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute)))
     when.setAccessibleName("Snooze until")
     lay_out_dialog(dialog, when, save=False)
