@@ -386,3 +386,46 @@ def test_recent_journals_newest_first_and_a_deleted_one_is_offered_to_forget(
     assert [e.name for e in registry.entries()] == ["My journal", "Acme"]
     assert not globex.location.data_dir.exists() and [w for w, _ in app.open] == [window]
     assert window.isVisible() and window.journal is journal
+
+
+@pytest.fixture
+def machine_in_new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The computer's own clock (TZ) in New York, for this process."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_backups_are_listed_on_the_journals_clock_not_the_computers(
+    qtbot: Any, app: Windows, berlin: Journal, sandbox: Sandbox, machine_in_new_york: None
+) -> None:
+    """A Berlin client's journal on a computer in New York: File → Backups… says a backup made at 12:00
+    UTC was made at 13:00, as every other time in that window, and so does Restore…'s question."""
+    from relationjournal.core import backups
+    from relationjournal.ui.care import BackupsDialog
+
+    backups.backup_now(berlin, sandbox.location, now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC))
+    window = first(app)
+    seen: dict[str, str] = {}
+
+    def cancel(box: QMessageBox) -> None:
+        seen["asked"] = box.text()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    def look(dialog: BackupsDialog) -> None:
+        item = dialog.tree.topLevelItem(dialog.tree.topLevelItemCount() - 1)  # the oldest (today's is newer)
+        assert item is not None
+        seen["made"] = item.text(0)
+        dialog.tree.setCurrentItem(item)
+        in_next_dialog(cancel, QMessageBox)
+        dialog.restore.click()
+        dialog.reject()
+
+    in_next_dialog(look, BackupsDialog)
+    window.act_backups.trigger()
+    assert seen["made"] == "2026-11-20 13:00:00"  # (the computer's clock says 07:00)
+    assert seen["asked"] == "Restore the backup made 2026-11-20 13:00:00?"

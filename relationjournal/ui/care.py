@@ -122,8 +122,13 @@ def with_journal_alone(
 
 
 # Backups ---------------------------------------------------------------------------------------
-def _local(backup: backups.Backup) -> str:
-    return backup.made_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+def _local(backup: backups.Backup, window: MainWindow) -> str:
+    """When `backup` was made, on the window's journal's clock like every other time in the window (the
+    computer's clock only while no journal is open in it)."""
+    from relationjournal.ui.text import zone
+
+    journal = window.journal
+    return backup.made_at.astimezone(zone(journal) if journal is not None else None).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _size(size: int) -> str:
@@ -187,7 +192,7 @@ class BackupsDialog(QDialog):
                 size = _size(backup.size)
             except OSError:
                 size = "?"
-            item = QTreeWidgetItem(self.tree, [_local(backup), size, "; ".join(notes)])
+            item = QTreeWidgetItem(self.tree, [_local(backup, self.window_), size, "; ".join(notes)])
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(0, str(backup.path))
         for column in range(2):
@@ -226,7 +231,8 @@ class BackupsDialog(QDialog):
         backup = self.selected()
         if backup is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "Restore a backup", f"Restore the backup made {_local(backup)}?",
+        made = _local(backup, self.window_)
+        box = QMessageBox(QMessageBox.Icon.Question, "Restore a backup", f"Restore the backup made {made}?",
                           QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, self)  # fmt: skip
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText(
@@ -281,7 +287,7 @@ def restore(window: MainWindow, backup: backups.Backup, source_key: Key | None =
 
     def restored(kept: Any) -> None:
         window.statusBar().showMessage(
-            f"Restored the backup made {_local(backup)}. The journal as it was is kept in {kept}.", MESSAGE_MS
+            f"Restored the backup made {_local(backup, window)}. The journal as it was is kept in {kept}.", MESSAGE_MS
         )
 
     with_journal_alone(window, "Restore a backup", work, restored)
