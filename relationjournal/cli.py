@@ -307,7 +307,7 @@ def _journal_parsers(commands: Any) -> None:
     """`journals` and `journal ACTION`: one journal per client, and a journal moved from another computer."""
     journals = commands.add_parser("journals", help="list your journals (the default one is marked)")
     journals.add_argument("--format", choices=("table", "json"), default="table")
-    journal = commands.add_parser("journal", help="make, rename, remove or choose journals; open one moved from "
+    journal = commands.add_parser("journal", help="make, add, rename, remove or choose journals; open one moved from "
                                   "another computer").add_subparsers(dest="action", metavar="ACTION",
                                                                      required=True)  # fmt: skip
     new = journal.add_parser("new", help="make a new journal (its own key, backups and settings), e.g. per client")
@@ -327,6 +327,10 @@ def _journal_parsers(commands: Any) -> None:
     moved.add_argument("file", type=Path, metavar="FILE")
     moved.add_argument("--name", dest="journal_name", metavar="NAME", help="its name here (default: the file's name)")
     moved.add_argument("--passphrase", action="store_true", help="the journal is protected by a passphrase")
+    added = journal.add_parser("add", help="put a journal folder from before on the list (a --data-dir folder, "
+                               "or one copied or restored), where it stays")  # fmt: skip
+    added.add_argument("folder", type=Path, metavar="FOLDER", help="the folder holding journal.db")
+    added.add_argument("--name", dest="journal_name", metavar="NAME", help="its name (default: the folder's name)")
 
 
 def _person_options(parser: argparse.ArgumentParser) -> None:
@@ -1418,6 +1422,8 @@ def cmd_journal(args: argparse.Namespace) -> None:
         _journal_remove(args)
     elif args.action == "open":
         _journal_open(args)
+    elif args.action == "add":
+        _journal_add(args)
 
 
 def _journal_new(args: argparse.Namespace) -> None:
@@ -1476,6 +1482,34 @@ def _journal_open(args: argparse.Namespace) -> None:
     count = "1 person" if people == 1 else f"{people} people"
     print(f"Opened {args.file.name} as the journal {entry.name!r} ({count}); {where}. "
           f"Use it with --journal {_shell_quoted(entry.name)}.")  # fmt: skip
+
+
+def _journal_add(args: argparse.Namespace) -> None:
+    """`journal add FOLDER`: a journal folder from before, on the list; its recovery key only when this
+    computer's keyring lacks the key (read like `journal open`'s, then kept in the keyring)."""
+    import getpass
+
+    from relationjournal.core.errors import JournalExists
+    from relationjournal.core.journals import add_existing, check_existing_folder, needs_recovery_key
+    from relationjournal.core.registry import check_new
+
+    folder = check_existing_folder(args.folder)  # refused (not a journal, listed already) before any key
+    try:
+        name = check_new(folder.name if args.journal_name is None else args.journal_name)
+    except JournalExists as error:
+        if args.journal_name is not None:
+            raise
+        raise JournalExists(f"{str(error).split(';')[0]}: give this one another name with --name NAME.") from None
+    text = None
+    if needs_recovery_key(folder):
+        prompt = "Its key is not in this computer's keyring. Recovery key: "
+        text = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline()
+    entry, journal = add_existing(folder, name, recovery_text=text)
+    if journal is not None:
+        journal.close()
+    kept = "; its key is now in this computer's keyring" if text is not None else ""
+    print(f"Added the journal in {folder} as {entry.name!r}{kept}. Use it with "
+          f"--journal {_shell_quoted(entry.name)}.")  # fmt: skip
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {

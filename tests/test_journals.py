@@ -276,3 +276,75 @@ def test_the_sandbox_default_journal_keeps_working_untouched(sandbox: Sandbox) -
     listed = json.loads(run_cli("journals", "--format", "json").stdout)
     assert listed == [{"name": "My journal", "folder": str(sandbox.data_dir), "default": True,
                        "last_opened": listed[0]["last_opened"], "exists": True}]  # fmt: skip
+
+
+# A journal folder from before --------------------------------------------------------------------------
+def test_journal_add_puts_a_data_dir_folder_on_the_list_once(tmp_path: Path) -> None:
+    """A journal kept with --data-dir (from before several journals) joins the list under its folder's
+    name and is used with --journal; a folder with no journal, or one listed already, is refused in one
+    line and the list is unchanged."""
+    a = home(tmp_path / "a")
+    folder = tmp_path / "clients" / "acme"
+    cli(a, "--data-dir", str(folder), "init")
+    cli(a, "--data-dir", str(folder), "person", "add", "Ada Lovelace")
+    out = cli(a, "journal", "add", str(folder)).stdout
+    assert f"Added the journal in {folder} as 'acme'" in out and "--journal acme" in out
+    assert "Ada Lovelace" in cli(a, "--journal", "acme", "person", "list").stdout
+    config = tmp_path / "a" / "config"
+    before = snapshot(config)
+    again = one_line(cli(a, "journal", "add", str(folder / ".." / "acme"), "--name", "Other", code=1))
+    assert again == f"relationjournal: {folder} is already in your list as 'acme'; nothing was added."
+    (tmp_path / "photos").mkdir()
+    assert one_line(cli(a, "journal", "add", str(tmp_path / "photos"), code=1)) == (
+        f"relationjournal: {tmp_path / 'photos'} holds no journal (no journal.db and journal.meta.json); "
+        "nothing was added.")  # fmt: skip
+    assert "does not exist" in one_line(cli(a, "journal", "add", str(tmp_path / "nowhere"), code=1))
+    assert snapshot(config) == before
+    # a folder named like a journal of the list: said, with the way out
+    new_journal(a, "Globex")
+    globex = tmp_path / "old" / "globex"
+    cli(a, "--data-dir", str(globex), "init")
+    taken = one_line(cli(a, "journal", "add", str(globex), code=1))
+    assert "already a journal called 'Globex'" in taken and "--name NAME" in taken
+    cli(a, "journal", "add", str(globex), "--name", "Globex 2019")
+    assert [j["name"] for j in json.loads(cli(a, "journals", "--format", "json").stdout)] == [
+        "My journal", "acme", "Globex", "Globex 2019"]  # fmt: skip
+
+
+def test_journal_add_of_a_copied_folder_asks_its_recovery_key_once_and_keeps_it_here(tmp_path: Path) -> None:
+    """A journal folder copied from another computer (its key is in that computer's keyring): adding it
+    asks for the recovery key; a wrong one adds nothing; the right one goes into this keyring."""
+    import shutil
+
+    a, b = home(tmp_path / "a"), home(tmp_path / "b")
+    folder = tmp_path / "a" / "acme"
+    found = RECOVERY_KEY.search(cli(a, "--data-dir", str(folder), "init").stdout)
+    assert found
+    cli(a, "--data-dir", str(folder), "person", "add", "Ada Lovelace")
+    copy = tmp_path / "usb" / "acme"
+    shutil.copytree(folder, copy)
+    b_before = snapshot(tmp_path / "b")
+    other_key = new_journal(home(tmp_path / "c"), "Other")
+    wrong = one_line(cli(b, "journal", "add", str(copy), input=other_key + "\n", code=1))
+    assert wrong == "relationjournal: That recovery key does not open this journal; nothing was added."
+    assert snapshot(tmp_path / "b") == b_before
+    out = cli(b, "journal", "add", str(copy), input=found.group(0) + "\n").stdout
+    assert "as 'acme'; its key is now in this computer's keyring" in out
+    assert "Ada Lovelace" in cli(b, "--journal", "acme", "person", "list", input="").stdout  # no key asked
+    assert cli(b, "--journal", "acme", "check").returncode == 0
+
+
+def test_removing_an_added_copy_of_a_journal_leaves_the_other_one_its_key(tmp_path: Path) -> None:
+    """A folder restored from the user's own backup tool, added beside the journal it copies: both open
+    with one keyring entry, so removing the copy keeps the key the other one needs."""
+    import shutil
+
+    a = home(tmp_path / "a")
+    new_journal(a, "Acme")
+    cli(a, "--journal", "Acme", "person", "add", "Ada Lovelace")
+    folder = tmp_path / "a" / "data" / "RelationJournal" / "journals" / "acme"  # (where `journal new` made it)
+    restored = tmp_path / "restored" / "acme"
+    shutil.copytree(folder, restored, ignore=shutil.ignore_patterns("*.lock", "backups"))
+    cli(a, "journal", "add", str(restored), "--name", "Acme restored")  # the same key: none asked
+    cli(a, "journal", "remove", "Acme restored", "--yes")
+    assert "Ada Lovelace" in cli(a, "--journal", "Acme", "person", "list").stdout

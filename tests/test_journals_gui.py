@@ -429,3 +429,138 @@ def test_backups_are_listed_on_the_journals_clock_not_the_computers(
     window.act_backups.trigger()
     assert seen["made"] == "2026-11-20 13:00:00"  # (the computer's clock says 07:00)
     assert seen["asked"] == "Restore the backup made 2026-11-20 13:00:00?"
+
+
+# Add an existing journal folder… ---------------------------------------------------------------------
+def journal_folder(folder: Path, person: str) -> str | None:
+    """A journal made in `folder` as `--data-dir` makes one, with one person in it; its recovery key."""
+    from relationjournal.core.access import create_journal
+    from relationjournal.core.locations import JournalLocation
+
+    created = create_journal(JournalLocation(folder))
+    with created.journal as made:
+        made.add_person(PersonDraft(person))
+    return created.recovery_key
+
+
+def pick_folder(folder: Path) -> Any:
+    """The user choosing `folder` in the folder picker."""
+
+    def pick(dialog: QFileDialog) -> None:
+        dialog.findChild(QLineEdit, "fileNameEdit").setText(str(folder))
+        dialog.accept()
+
+    return pick
+
+
+def add_folder_in(windows: Windows, folder: Path, *then: tuple[type, Any], refused: bool = False) -> list[str]:
+    """File → Open journal… → Add an existing journal folder…, choosing `folder`; each of `then` (a dialog's
+    type and what the user does in it) answers the next dialog. When `refused`, the message box that says
+    why is closed and its text returned."""
+    said: list[str] = []
+
+    def told(box: QMessageBox) -> None:
+        said.append(box.text())
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    steps = [(QFileDialog, pick_folder(folder)), *then, *([(QMessageBox, told)] if refused else [])]
+
+    def chain(index: int) -> Any:
+        def step(dialog: Any) -> None:
+            if index + 1 < len(steps):
+                in_next_dialog(chain(index + 1), steps[index + 1][0])
+            steps[index][1](dialog)
+
+        return step
+
+    def open_dialog(dialog: OpenJournalDialog) -> None:
+        in_next_dialog(chain(0), QFileDialog)
+        dialog.add_folder.click()
+        if dialog.isVisible():  # refused: the dialog stays, for another try
+            dialog.reject()
+
+    in_next_dialog(open_dialog, OpenJournalDialog)
+    first(windows).act_open_journal.trigger()
+    return said
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_an_existing_journal_folder_is_added_by_its_folders_name_and_opened(
+    qtbot: Any, app: Windows, tmp_path: Path
+) -> None:
+    """A journal used with --data-dir ~/clients/acme: File → Open journal… → Add an existing journal
+    folder… puts it on the list as 'acme' and switches to it, the folder staying where it is."""
+    folder = tmp_path / "clients" / "acme"
+    journal_folder(folder, "Ada Lovelace")
+    mine = first(app)
+    add_folder_in(app, folder)
+    acme = registry.find("acme")
+    assert acme.location.data_dir == folder.resolve()
+    qtbot.waitUntil(lambda: shown(app, acme) is not None, timeout=15_000)
+    window = shown(app, acme)
+    assert window is not None and names(window) == ["Ada Lovelace"]
+    assert window.windowTitle() == "acme — Relation Journal"
+    qtbot.waitUntil(lambda: not mine.isVisible())  # a switch, as Open does
+    assert [e.name for e in registry.entries()] == ["My journal", "acme"]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_a_folder_with_no_journal_or_already_listed_is_refused_in_one_line_and_nothing_is_added(
+    qtbot: Any, app: Windows, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    empty = tmp_path / "photos"
+    empty.mkdir()
+    (empty / "journal.db").write_bytes(b"not really")  # no settings file beside it
+    before = registry.entries()
+    said = add_folder_in(app, empty, refused=True)
+    assert said == [f"{empty} holds no whole journal: journal.meta.json is missing beside journal.db; "
+                    "nothing was added."]  # fmt: skip
+    spelt_otherwise = sandbox.data_dir / ".." / sandbox.data_dir.name  # this window's own folder
+    said = add_folder_in(app, spelt_otherwise, refused=True)
+    assert said == [f"{sandbox.data_dir} is already in your list as 'My journal'; nothing was added."]
+    assert registry.entries() == before
+    assert len(app.open) == 1 and first(app).journal is not None  # nothing switched
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_a_copied_folder_with_a_taken_name_is_renamed_then_opens_with_its_recovery_key_kept_here(
+    qtbot: Any, app: Windows, tmp_path: Path
+) -> None:
+    """A client's folder copied from another computer, whose name is taken here: asked for a name, then
+    for its recovery key (its key is in the other computer's keyring); a wrong key adds nothing, the right
+    one opens it and stays in this keyring."""
+    from relationjournal.core.locations import JournalLocation
+    from relationjournal.core.vault import delete_key, load_key, read_meta
+
+    client("Acme", "Someone Else")
+    folder = tmp_path / "usb" / "acme"
+    right = journal_folder(folder, "Ada Lovelace")
+    meta = read_meta(JournalLocation(folder))
+    assert right is not None and meta is not None
+    delete_key(meta.journal_id)  # (this computer's keyring never held it)
+    wrong = recovery_key(bytes(32))
+    asked: list[str] = []
+    errors: list[str] = []
+
+    def named(dialog: QInputDialog) -> None:
+        asked.append(dialog.labelText())
+        assert dialog.textValue() == "acme"
+        dialog.setTextValue("Acme (old laptop)")
+        dialog.accept()
+
+    def secret(dialog: SecretDialog) -> None:
+        dialog.secret.setText(wrong)
+        dialog.accept()
+        errors.append(dialog.error.text())
+        assert [e.name for e in registry.entries()] == ["My journal", "Acme"]
+        dialog.secret.setText(right)
+        dialog.accept()
+
+    add_folder_in(app, folder, (QInputDialog, named), (SecretDialog, secret))
+    added = registry.find("Acme (old laptop)")
+    qtbot.waitUntil(lambda: shown(app, added) is not None, timeout=15_000)
+    window = shown(app, added)
+    assert window is not None and names(window) == ["Ada Lovelace"]
+    assert asked == ["There is already a journal called 'Acme'; choose another name.\nIts name in your list:"]
+    assert errors == ["That recovery key does not open this journal; nothing was added."]
+    assert load_key(meta.journal_id).raw is not None  # opens from now on without the recovery key

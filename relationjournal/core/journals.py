@@ -4,7 +4,10 @@
 - `remove_journal` deletes a journal's files and its keyring entry (its backups only when asked);
 - `open_moved` takes a journal moved from another computer (one file made by `backup --to` or
   File → Move to another computer…) in as a new journal, with the recovery key (or the
-  passphrase): the key goes into this computer's keyring. A wrong key changes nothing.
+  passphrase): the key goes into this computer's keyring. A wrong key changes nothing;
+- `add_existing` puts a journal folder from before (a `--data-dir` folder, one copied from another
+  computer or restored by the user's own backup tool) on the list, where it stays; a keyring journal
+  whose key this computer's keyring lacks is added only with its recovery key, which goes into the keyring.
 """
 
 from __future__ import annotations
@@ -15,17 +18,39 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relationjournal.core import registry
-from relationjournal.core.access import Created, check_passphrase, create_journal, open_journal
+from relationjournal.core.access import (
+    Created,
+    check_passphrase,
+    create_journal,
+    open_journal,
+    unlock_with_recovery_key,
+)
 from relationjournal.core.applock import app_is_running
-from relationjournal.core.errors import Busy, Damaged, InvalidInput, JournalError, NotAJournal, WrongKey
+from relationjournal.core.errors import (
+    Busy,
+    Damaged,
+    InvalidInput,
+    JournalError,
+    JournalExists,
+    KeyringEntryMissing,
+    NotAJournal,
+    WrongKey,
+)
 from relationjournal.core.journal import Journal
 from relationjournal.core.journallock import JournalLock
-from relationjournal.core.locations import JournalLocation, create_private_file, make_private_dir
+from relationjournal.core.locations import (
+    JOURNAL_FILE,
+    META_FILE,
+    JournalLocation,
+    create_private_file,
+    make_private_dir,
+)
 from relationjournal.core.vault import (
     JournalMeta,
     Key,
     delete_key,
     keyring_problem,
+    load_key,
     parse_recovery_key,
     read_meta,
     store_key,
@@ -85,9 +110,10 @@ def remove_journal(name: str, *, with_backups: bool = False) -> registry.Entry:
         if app_is_running(location):
             raise Busy(f"{entry.name!r} is open in the app: close its window first. Nothing was removed.")
         meta = read_meta(location) if location.database.exists() or location.meta.exists() else None
+        shared = meta is not None and _key_shared(meta.journal_id, entry)
         with JournalLock(location).acquire_exclusive():
-            _delete_journal_files(location, with_backups=with_backups)
-        if meta is not None and meta.protection == "keyring":
+            _delete_journal_files(location, with_backups=with_backups, keep_key=shared)
+        if meta is not None and meta.protection == "keyring" and not shared:
             delete_key(meta.journal_id)
             delete_key(meta.journal_id + ":next")
     registry.forget(entry)
@@ -95,7 +121,22 @@ def remove_journal(name: str, *, with_backups: bool = False) -> registry.Entry:
     return entry
 
 
-def _delete_journal_files(location: JournalLocation, *, with_backups: bool) -> None:
+def _key_shared(journal_id: str, entry: registry.Entry) -> bool:
+    """Whether another journal of the list is a copy of this one (an added folder restored from the
+    user's own backup, say): it opens with the same keyring entry, which must then stay."""
+    for other in registry.entries():
+        if other.location.data_dir == entry.location.data_dir or not other.location.meta.exists():
+            continue
+        try:
+            meta = read_meta(other.location)
+        except JournalError:
+            continue
+        if meta is not None and meta.journal_id == journal_id:
+            return True
+    return False
+
+
+def _delete_journal_files(location: JournalLocation, *, with_backups: bool, keep_key: bool = False) -> None:
     meta = None
     try:
         meta = read_meta(location)
@@ -103,7 +144,7 @@ def _delete_journal_files(location: JournalLocation, *, with_backups: bool) -> N
         pass
     for path in (location.database, *location.sidecars, location.meta):
         path.unlink(missing_ok=True)
-    if meta is not None and meta.protection == "keyring" and not location.database.exists():
+    if meta is not None and meta.protection == "keyring" and not location.database.exists() and not keep_key:
         delete_key(meta.journal_id)
     if with_backups and location.backups.is_dir():
         shutil.rmtree(location.backups)
@@ -185,3 +226,77 @@ def _copy_in(source: Path, target: Path) -> None:
         raise translate_os_error(error, target) from error
     if target.stat().st_size == 0:
         raise NotAJournal(f"{source.name} is empty: it is not a journal.")
+
+
+# A journal folder from before ------------------------------------------------------------------------
+def check_existing_folder(folder: Path) -> Path:
+    """`folder`, resolved, if it holds a journal that is not on the list yet; else refused in one line.
+
+    A journal's folder holds its file and its settings file (the key, or how to get it, is named
+    there); a folder already on the list, under any spelling of its path, is not added twice."""
+    folder = folder.expanduser().resolve()
+    if not folder.exists():
+        raise InvalidInput(f"{folder} does not exist; nothing was added.")
+    if not folder.is_dir():
+        raise InvalidInput(f"{folder} is not a folder: choose the folder that holds {JOURNAL_FILE}. Nothing was added.")
+    location = JournalLocation(folder)
+    missing = [path.name for path in (location.database, location.meta) if not path.is_file()]
+    if len(missing) == 2:
+        raise NotAJournal(f"{folder} holds no journal (no {JOURNAL_FILE} and {META_FILE}); nothing was added.")
+    if missing:
+        present = META_FILE if missing[0] == JOURNAL_FILE else JOURNAL_FILE
+        raise NotAJournal(f"{folder} holds no whole journal: {missing[0]} is missing beside {present}; "
+                          "nothing was added.")  # fmt: skip
+    if read_meta(location) is None:
+        raise NotAJournal(f"The journal's settings file {META_FILE} in {folder} cannot be read; nothing was added.")
+    for entry in registry.entries():
+        if entry.location.data_dir.resolve() == folder:
+            raise JournalExists(f"{folder} is already in your list as {entry.name!r}; nothing was added.")
+    return folder
+
+
+def needs_recovery_key(folder: Path) -> bool:
+    """Whether the journal in `folder` is kept under a keyring key this computer's keyring does not hold
+    (a folder copied from another computer, or from before the keyring was reset)."""
+    meta = read_meta(JournalLocation(folder))
+    if meta is None or meta.protection != "keyring":
+        return False
+    for entry in (meta.journal_id, meta.journal_id + ":next"):  # (a key change may have been under way)
+        try:
+            load_key(entry)
+            return False
+        except KeyringEntryMissing:
+            continue
+    return True
+
+
+def add_existing(
+    folder: Path, name: str | None = None, *, recovery_text: str | None = None
+) -> tuple[registry.Entry, Journal | None]:
+    """Put the journal in `folder` on the list, called `name` (by default the folder's name); the folder
+    stays where it is. A keyring journal whose key is not in this keyring needs `recovery_text`: it is
+    checked on the journal before anything is added (a wrong one adds nothing), then kept in this keyring.
+    Returns the entry, and the journal when the recovery key opened it (the caller closes it)."""
+    folder = check_existing_folder(folder)
+    name = registry.check_new(folder.name if name is None else name)
+    location = JournalLocation(folder)
+    journal = None
+    if recovery_text is not None and needs_recovery_key(folder):
+        if problem := keyring_problem():
+            raise InvalidInput(f"Cannot keep the key in a keyring here: {problem}.")
+        try:
+            journal = unlock_with_recovery_key(location, recovery_text)
+        except WrongKey as error:
+            raise WrongKey(f"{str(error).rstrip('.')}; nothing was added.") from None
+    elif needs_recovery_key(folder):
+        raise KeyringEntryMissing(
+            f"The journal in {folder} is protected by a key this computer's keyring does not hold: give its "
+            "recovery key. Nothing was added."
+        )
+    try:
+        entry = registry.add(name, folder)
+    except BaseException:
+        if journal is not None:
+            journal.close()
+        raise
+    return entry, journal

@@ -6,7 +6,8 @@ own and, once it is on screen, the one it replaces closes (its journal closed cl
 already saved as it is made). Open journal… can also open one beside the others, in a new window.
 A journal already open is never opened twice: its window is brought forward instead. File → Move
 to another computer… saves the journal as one encrypted file, and Open journal… → Open a moved
-file… takes such a file in with its recovery key.
+file… takes such a file in with its recovery key. Open journal… → Add an existing journal folder…
+puts a journal folder from before on the list (a `--data-dir` folder, one copied or restored).
 
 Imported when the window's frame is built: only the list of journals (`core.registry`) loads here;
 the journal's own modules load when an action runs.
@@ -14,6 +15,7 @@ the journal's own modules load when an action runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +38,7 @@ from relationjournal.ui.qt import (
     QPushButton,
     QTimer,
     QVBoxLayout,
+    QWidget,
 )
 
 if TYPE_CHECKING:
@@ -303,6 +306,10 @@ class OpenJournalDialog(QDialog):
         self.remove.clicked.connect(self.remove_selected)
         self.moved = QPushButton("Open a &moved journal file…")
         self.moved.clicked.connect(lambda: self.open_moved())  # (`clicked` passes a bool, which is no path)
+        self.add_folder = QPushButton("&Add an existing journal folder…")
+        self.add_folder.setToolTip("A journal's folder from before (journal.db and journal.meta.json): one used with "
+                                   "--data-dir, copied from another computer or restored from your backup")  # fmt: skip
+        self.add_folder.clicked.connect(lambda: self.add_existing())
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
         row = QHBoxLayout()
@@ -310,6 +317,7 @@ class OpenJournalDialog(QDialog):
             row.addWidget(button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.moved)
+        bottom.addWidget(self.add_folder)
         bottom.addStretch()
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
@@ -410,6 +418,14 @@ class OpenJournalDialog(QDialog):
         self.accept()
         open_moved_file(self.window_, path)
 
+    def add_existing(self, folder: Path | None = None) -> None:
+        """Add a journal folder from before, then switch to it (this dialog stays when it is refused)."""
+        added = add_journal_folder(self, folder)
+        if added is not None:
+            self.accept()
+            entry, journal = added
+            windows_of(self.window_).open_journal(entry.location, replacing=self.window_, journal=journal)
+
 
 def open_journal(window: MainWindow) -> None:
     OpenJournalDialog(window).exec()
@@ -428,7 +444,6 @@ def open_moved_file(window: MainWindow, path: Path | None = None) -> None:
     (or passphrase). The key goes into this computer's keyring, and the window switches to it."""
     from relationjournal.core.errors import JournalError
     from relationjournal.core.journals import open_moved
-    from relationjournal.ui.unlock import SecretDialog
 
     if path is None:
         chosen, _ = QFileDialog.getOpenFileName(window, "Open a journal moved from another computer", "", MOVE_FILES)
@@ -456,24 +471,100 @@ def open_moved_file(window: MainWindow, path: Path | None = None) -> None:
         taken["entry"] = entry
         return journal
 
-    dialog = SecretDialog(
-        "Open a moved journal",
+    journal = ask_key(
+        window, "Open a moved journal",
         f"To open <b>{_html(path.name)}</b> on this computer, enter the recovery key you saved when the journal "
         "was made (or last re-keyed); for a journal protected by a passphrase, its passphrase. A recovery key "
         "goes into this computer's keyring, so the journal opens without it from then on.",
-        "&Recovery key or passphrase",
-        attempt,
-        window,
-    )
-    dialog.secret.setEchoMode(QLineEdit.EchoMode.Normal)
+        "&Recovery key or passphrase", attempt,
+    )  # fmt: skip
+    if journal is not None:
+        windows_of(window).open_journal(taken["entry"].location, replacing=window, journal=journal)
+
+
+def ask_key(
+    parent: QWidget, title: str, explanation: str, label: str, attempt: Callable[[str], Journal]
+) -> Journal | None:
+    """The key entry of a journal coming from elsewhere: `attempt(text)` until it opens the journal (a wrong
+    key is said in the dialog, which stays); None when the user gives up or it cannot be done."""
+    from relationjournal.core.errors import JournalError
+    from relationjournal.ui.unlock import SecretDialog
+
+    dialog = SecretDialog(title, explanation, label, attempt, parent)
+    dialog.secret.setEchoMode(QLineEdit.EchoMode.Normal)  # (a recovery key is read off paper: see what is typed)
     dialog.secret.setPlaceholderText("XXXXX-XXXXX-XXXXX-…")
     try:
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.journal is None:
-            return
-    except JournalError as error:  # damaged, or the disk is full: nothing was created
-        QMessageBox.warning(window, "Open a moved journal", str(error))
-        return
-    windows_of(window).open_journal(taken["entry"].location, replacing=window, journal=dialog.journal)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+    except JournalError as error:  # damaged, or the disk is full: nothing was made
+        QMessageBox.warning(parent, title, str(error))
+        return None
+    return dialog.journal
+
+
+# Add an existing journal folder… -----------------------------------------------------------------------
+ADD_TITLE = "Add an existing journal folder"
+
+
+def add_journal_folder(parent: QWidget, folder: Path | None = None) -> tuple[registry.Entry, Journal | None] | None:
+    """Put a journal folder from before on the list (a `--data-dir` folder, or one copied or restored): the
+    folder (asked for when None), its name (the folder's, asked only when that is taken), and its recovery
+    key when this keyring lacks its key. Refusals are said in one line; None: nothing was added. Returns
+    the entry, and the journal when the recovery key opened it (for the caller to show)."""
+    from relationjournal.core.errors import JournalError
+    from relationjournal.core.journals import add_existing, check_existing_folder, needs_recovery_key
+
+    if folder is None:
+        chosen = QFileDialog.getExistingDirectory(parent, f"{ADD_TITLE}: the folder that holds journal.db",
+                                                  str(Path.home()))  # fmt: skip
+        if not chosen:
+            return None
+        folder = Path(chosen)
+    try:
+        folder = check_existing_folder(folder)
+        name = _free_name(parent, folder.name)
+        if name is None:
+            return None
+        if not needs_recovery_key(folder):
+            return add_existing(folder, name)
+    except JournalError as error:
+        QMessageBox.warning(parent, ADD_TITLE, str(error))
+        return None
+    taken: dict[str, registry.Entry] = {}
+
+    def attempt(secret: str) -> Journal:
+        entry, journal = add_existing(folder, name, recovery_text=secret)
+        taken["entry"] = entry
+        assert journal is not None  # (the recovery key opened it)
+        return journal
+
+    journal = ask_key(
+        parent, ADD_TITLE,
+        f"The journal in <b>{_html(str(folder))}</b> is protected by a key this computer's keyring does not "
+        "hold. Enter the recovery key you saved when the journal was made (or last re-keyed): it goes into "
+        "this computer's keyring, so the journal opens without it from then on.",
+        "&Recovery key", attempt,
+    )  # fmt: skip
+    return None if journal is None else (taken["entry"], journal)
+
+
+def _free_name(parent: QWidget, name: str) -> str | None:
+    """`name` if no journal has it yet; else the name the user gives instead (None: they gave up)."""
+    from relationjournal.core.errors import JournalError
+
+    try:
+        return registry.check_new(name)
+    except JournalError as error:
+        said = str(error)
+    while True:
+        name, ok = QInputDialog.getText(parent, ADD_TITLE, f"{said}\nIts name in your list:",
+                                        QLineEdit.EchoMode.Normal, name)  # fmt: skip
+        if not ok:
+            return None
+        try:
+            return registry.check_new(name)
+        except JournalError as error:
+            said = str(error)
 
 
 def _html(text: str) -> str:
