@@ -127,6 +127,20 @@ def test_removing_a_name_that_shares_the_default_journals_folder_deletes_nothing
     assert "Zyxwq Plumtree" in cli(env, "person", "list").stdout
 
 
+def test_a_journal_whose_folder_is_gone_is_not_offered_an_empty_new_one(tmp_path: Path) -> None:
+    """The old code said "Run `relationjournal --data-dir …/client-a init`": an empty journal where the
+    client's was (on a drive not connected, say). Removing it from the list then works."""
+    root = tmp_path / "home"
+    env = home(root)
+    new_journal(env, "Client A")
+    (journals_dir(root) / "client-a").rename(tmp_path / "elsewhere")
+    error = one_line(cli(env, "--journal", "Client A", "person", "list", code=1))
+    assert "'Client A' is not in its folder" in error and "init" not in error
+    assert "journal remove 'Client A' --yes" in error
+    cli(env, "journal", "remove", "Client A", "--yes")
+    assert [j["name"] for j in json.loads(cli(env, "journals", "--format", "json").stdout)] == ["My journal"]
+
+
 def test_a_config_folder_that_cannot_be_written_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
     """A file where the config folder should be (as a read-only folder, for root too): the old code
     said "unexpected error (FileExistsError); this is a bug"."""
@@ -176,6 +190,23 @@ def test_journal_new_with_the_same_name_at_once_makes_one_and_leaves_no_stray_ke
                                                 "choose another name."]  # fmt: skip
     assert [p.name for p in journals_dir(root).iterdir()] == ["same"]
     assert keyring_entries(root) == 1
+
+
+def test_hostile_names_make_safe_folders_inside_the_journals_folder(tmp_path: Path) -> None:
+    """Slashes, dots, right-to-left text and emoji stay names; folders stay under journals/. "Con" and
+    "LPT1" are devices on Windows, where a folder cannot have their names."""
+    root = tmp_path / "home"
+    env = home(root)
+    for name in ("a/b", "..", "../../etc", "שלום עולם", "🙂", "Con", "LPT1", "aux.txt"):
+        new_journal(env, name)
+    for refused in ("esc\x1b[31m", "bell\x07", "\u202egnp.exe", "x" * 500, "   ", "CAFÉ", "cafe"):
+        if refused == "CAFÉ":
+            new_journal(env, "Café")
+        one_line(cli(env, "journal", "new", refused, code=1))
+    folders = sorted(p.name for p in journals_dir(root).iterdir())
+    assert folders == sorted(["a-b", "journal", "etc", "journal-2", "journal-3", "con-journal", "lpt1-journal",
+                              "aux-txt", "cafe"])  # fmt: skip
+    assert sorted(p.name for p in (root / "data" / "RelationJournal").iterdir()) == ["journals"]
 
 
 # journal open FILE ---------------------------------------------------------------------------------

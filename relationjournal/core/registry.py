@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -25,7 +26,7 @@ import platformdirs
 
 from relationjournal import APP_NAME
 from relationjournal.core.atomicfile import atomic_writer
-from relationjournal.core.errors import InvalidInput, JournalExists, NotFound, ReadOnly
+from relationjournal.core.errors import InvalidInput, JournalExists, NoJournal, NotFound, ReadOnly
 from relationjournal.core.folding import fold
 from relationjournal.core.locations import (
     DATA_DIR_ENV,
@@ -78,9 +79,14 @@ def check_name(name: str) -> str:
     return cleaned
 
 
+WINDOWS_DEVICES = {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(10)}
+
+
 def slug(name: str) -> str:
-    """A folder name for a journal's name: "Café Müller" → "cafe-muller"."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:40].strip("-") or "journal"
+    """A folder name for a journal's name: "Café Müller" → "cafe-muller". A client called "Aux" or
+    "Con" gets "aux-journal": Windows cannot make a folder with a device's name."""
+    found = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:40].strip("-") or "journal"
+    return f"{found}-journal" if found in WINDOWS_DEVICES else found
 
 
 # Reading and writing the list -----------------------------------------------------------------
@@ -231,7 +237,14 @@ def locate(
     if data_dir and journal:
         raise InvalidInput("Give --journal or --data-dir, not both.")
     if journal is not None:
-        return find(journal).location
+        entry = find(journal)
+        if entry.folder is not None and not entry.folder.exists():  # not "run init there": that makes an empty one
+            raise NoJournal(
+                f"The journal {entry.name!r} is not in its folder {entry.folder} (moved, deleted, or on a drive "
+                "that is not connected). Connect it, or take it off the list with "
+                f"`relationjournal journal remove {shlex.quote(entry.name)} --yes`."
+            )
+        return entry.location
     if data_dir or os.environ.get(DATA_DIR_ENV):
         return resolve_location(data_dir)
     return next(e for e in entries(strict=strict) if e.default).location
