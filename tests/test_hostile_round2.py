@@ -235,6 +235,17 @@ def test_journal_open_of_a_cut_short_or_foreign_file_says_so_and_creates_nothing
     )  # the whole file, lowercase key: opens
 
 
+def test_a_dates_csv_cut_short_is_one_sentence(tmp_path: Path) -> None:
+    """The old message ended "is the file cut short?." (the error adds its own full stop)."""
+    env = home(tmp_path / "home")
+    cli(env, "init")
+    dates = tmp_path / "dates.csv"
+    dates.write_text('id,person_id,person_name,label,month,day,year,created_at\n1,1,X,"Birthday,2,3,,\n')
+    error = one_line(cli(env, "import", "--csv", str(dates), code=1))
+    assert error == ("relationjournal: Nothing was imported: dates.csv:2: not valid CSV (unexpected end of data), "
+                     "as if the file were cut short.")  # fmt: skip
+
+
 # Insights --------------------------------------------------------------------------------------------
 def test_insights_periods_far_away_are_one_line_errors(tmp_path: Path) -> None:
     """The old code crashed: year 1 bound too many weeks (OperationalError), year 9999 overflowed."""
