@@ -467,7 +467,8 @@ def _tag_cadence(text: str) -> int | None:
 
 
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    """A whole number from 1 to SQLite's largest integer (a bigger id names nothing: no overflow)."""
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) < 2**63:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
     return int(text)
 
@@ -658,7 +659,7 @@ def _location(args: argparse.Namespace) -> Any:
     """The chosen journal's place: --data-dir (or the environment), else --journal NAME, else the default."""
     from relationjournal.core.registry import locate
 
-    return locate(data_dir=args.data_dir, journal=args.journal)
+    return locate(data_dir=args.data_dir, journal=args.journal, strict=True)
 
 
 def _open(args: argparse.Namespace, *, daily_backup: bool = True) -> Any:
@@ -1395,7 +1396,7 @@ _MOVE_NOTE = (
 def cmd_journals(args: argparse.Namespace) -> None:
     from relationjournal.core.registry import entries
 
-    found = entries()
+    found = entries(strict=True)  # a damaged list is said, not shown as "My journal" alone
     if args.format == "json":
         _print_json([{"name": e.name, "folder": str(e.location.data_dir), "default": e.default,
                       "last_opened": e.last_opened, "exists": e.location.exists()} for e in found])  # fmt: skip

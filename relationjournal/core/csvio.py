@@ -624,7 +624,7 @@ def _read_rows(path: Path, spec: FileSpec, batch: ImportBatch, problems: list[st
             problems.append(f"{name}:{reader.line_num}: a cell is longer than {FIELD_LIMIT - 1:,} characters, "
                             "the most a text in the journal can hold")  # fmt: skip
         elif "unexpected end of data" in str(error):
-            problems.append(f"{name}:{reader.line_num}: not valid CSV ({error}); is the file cut short?")
+            problems.append(f"{name}:{reader.line_num}: not valid CSV ({error}), as if the file were cut short")
         else:
             problems.append(f"{name}:{reader.line_num}: not valid CSV ({error})")
         return

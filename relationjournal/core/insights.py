@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from difflib import get_close_matches
 from typing import Any
 
 from sqlalchemy import TextClause, select, text
@@ -37,6 +38,7 @@ from sqlalchemy.orm import Session
 from relationjournal.core import channels, queries
 from relationjournal.core.clock import at_local
 from relationjournal.core.errors import InvalidInput, NotFound
+from relationjournal.core.folding import fold
 from relationjournal.core.models import Person, ProgrammeMembership, Setting, Tag
 from relationjournal.core.settings import SETTINGS
 from relationjournal.core.vocabulary import (
@@ -212,6 +214,7 @@ def compute(session: Session, wanted: InsightsFilter, now: datetime, rules: Rule
     since = wanted.since or _a_year_before(until)
     if since > until:
         raise InvalidInput(f"since: {since.isoformat()} is after the end of the period ({until.isoformat()}).")
+    _check_period(since, until)
     scope = _scope(session, wanted)
     weeks = _weeks(since, until, zone)
     period = {"period_start": weeks[0].start, "period_end": weeks[-1].end}
@@ -230,6 +233,31 @@ def compute(session: Session, wanted: InsightsFilter, now: datetime, rules: Rule
         load_window_days=rules.load_window_days,
         programmes=_programmes(session, wanted, scope, now, zone),
     )
+
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)  # a period of weeks SQLite and `date` can hold
+
+
+def _check_period(since: date, until: date) -> None:
+    """Year 1 or 9999 would overflow the weeks (or bind too many of them): one clear line instead."""
+    for name, day in (("until", until), ("since", since)):  # (a far `until` makes the default `since` far)
+        if not EARLIEST <= day <= LATEST:
+            raise InvalidInput(f"{name}: {day.isoformat()} is too far away; Insights covers "
+                               f"{EARLIEST.isoformat()} to {LATEST.isoformat()}.")  # fmt: skip
+
+
+def _unknown(what: str, typed: str, known: Sequence[str]) -> NotFound:
+    """ "There is no tag called 'clint'; did you mean 'client'?", else the names there are (a few)."""
+    by_fold = {fold(name): name for name in known}
+    close = [by_fold[f] for f in get_close_matches(fold(typed), list(by_fold), n=3, cutoff=0.6)]
+    if close:
+        hint = "; did you mean " + " or ".join(repr(name) for name in close) + "?"
+    elif known:
+        shown = sorted(known, key=fold)
+        hint = f"; your {what}s are {', '.join(repr(n) for n in shown[:8])}" + (" and more." if len(shown) > 8 else ".")
+    else:
+        hint = f"; there are no {what}s yet."  # (never for channels: the built-in ones are always there)
+    return NotFound(f"There is no {what} called {typed!r}{hint}")
 
 
 def _a_year_before(day: date) -> date:
@@ -265,7 +293,7 @@ def _scope(session: Session, wanted: InsightsFilter) -> _Scope:
     if wanted.tag is not None:
         tag_id = session.scalar(select(Tag.id).where(Tag.name == wanted.tag.strip()))  # NOCASE column
         if tag_id is None:
-            raise NotFound(f"There is no tag called {wanted.tag.strip()!r}.")
+            raise _unknown("tag", wanted.tag.strip(), session.scalars(select(Tag.name)).all())
         people_sql += " AND {column} IN (SELECT person_id FROM person_tag WHERE tag_id = :tag_id)"
         params["tag_id"] = tag_id
     if wanted.programme is not None:
@@ -278,7 +306,8 @@ def _scope(session: Session, wanted: InsightsFilter) -> _Scope:
     if wanted.channel is not None:
         channel = channels.find(session, wanted.channel)
         if channel is None:
-            raise NotFound(f"There is no channel called {wanted.channel.strip()!r}.")
+            known = [channel_label(c) for c in Channel] + [c.name for c in channels.all_custom(session)]
+            raise _unknown("channel", wanted.channel.strip(), known)
         if isinstance(channel, Channel):
             params["channel"] = channel.value
         else:
@@ -291,7 +320,7 @@ def _programme_named(session: Session, name: str) -> str:
     names = session.scalars(select(ProgrammeMembership.programme).distinct()).all()
     found = next((stored for stored in names if stored.casefold() == name.strip().casefold()), None)
     if found is None:
-        raise NotFound(f"There is no programme called {name.strip()!r}.")
+        raise _unknown("programme", name.strip(), names)
     return found
 
 

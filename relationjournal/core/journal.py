@@ -358,7 +358,8 @@ class Journal:
         """
         ref = ref.strip()
         with self._reading() as session:
-            if ref.isdigit() and (by_id := _find_person(session, int(ref))) is not None:
+            as_id = ref.isascii() and ref.isdigit() and len(ref) < 19  # "²" or 10**30 names no id
+            if as_id and (by_id := _find_person(session, int(ref))) is not None:
                 return _person_record(by_id)
             names = session.execute(select(Person.id, Person.display_name).order_by(Person.id)).all()
             wanted, folded = ref.casefold(), fold(ref)

@@ -57,6 +57,7 @@ from relationjournal.core.vault import (
     write_meta,
 )
 
+PAGE_GRAIN = 512  # SQLCipher's pages are a multiple of 512 bytes, and so is every journal file
 MOVE_SUFFIX = ".rjournal"  # what File → Move to another computer… suggests; any name works
 WRONG_MOVE_KEY = (
     "That {what} does not open {file}: nothing was created. Use the recovery key (or passphrase) of the "
@@ -72,18 +73,21 @@ class NewJournal:
 
 def new_journal(name: str, *, passphrase: str | None = None) -> NewJournal:
     """Make a new, empty journal called `name`, in a folder of its own, and add it to the list."""
-    name = registry.check_new(name)
-    folder = registry.new_folder(name)
-    location = JournalLocation(folder)
-    make_private_dir(registry.journals_root())
-    created = create_journal(location, passphrase=passphrase)
+    made: list[tuple[JournalLocation, Created]] = []
+
+    def make(folder: Path) -> None:
+        make_private_dir(registry.journals_root())
+        location = JournalLocation(folder)
+        made.append((location, create_journal(location, passphrase=passphrase)))
+
     try:
-        entry = registry.add(name, folder)
+        entry = registry.add_new(name, make)
     except BaseException:
-        created.journal.close()
-        _delete_journal_files(location, with_backups=True)
+        if made:  # made, but the list could not be written: take it away again
+            made[0][1].journal.close()
+            _delete_journal_files(made[0][0], with_backups=True)
         raise
-    return NewJournal(entry, created)
+    return NewJournal(entry, made[0][1])
 
 
 def what_removal_deletes(entry: registry.Entry, *, with_backups: bool) -> list[Path]:
@@ -106,6 +110,11 @@ def remove_journal(name: str, *, with_backups: bool = False) -> registry.Entry:
             "(`relationjournal journal default NAME`)."
         )
     location = entry.location
+    if sharing := [e for e in registry.entries() if e != entry and e.location.data_dir == location.data_dir]:
+        raise InvalidInput(  # a list edited by hand: removing one name would delete the other's journal
+            f"{entry.name!r} is the same journal as {sharing[0].name!r} (both are {location.data_dir}): "
+            "removing it would delete that one too. Nothing was removed."
+        )
     if location.data_dir.is_dir():
         if app_is_running(location):
             raise Busy(f"{entry.name!r} is open in the app: close its window first. Nothing was removed.")
@@ -183,33 +192,45 @@ def open_moved(
         key, protection, what = Key(passphrase=check_passphrase(passphrase)), "passphrase", "passphrase"
     else:
         raise InvalidInput("Give the journal's recovery key (or its passphrase) to open a moved journal.")
+    size = source.stat().st_size
+    if size and size % PAGE_GRAIN:  # an encrypted journal is whole pages: this is cut short, or no journal
+        raise NotAJournal(f"{source.name} is not a whole journal (cut short while copying, or another kind of "
+                          "file); nothing was created. Copy it again from the computer it was made on.")  # fmt: skip
     try:
         problems = backups.check_backup(source, key)
     except WrongKey:
         raise WrongKey(WRONG_MOVE_KEY.format(what=what, file=source.name)) from None
+    except Damaged:  # not "restore a backup": this file is the copy to make again
+        raise Damaged(f"{source.name} is damaged; nothing was created. Copy it again from the computer "
+                      "it was made on.") from None  # fmt: skip
     if problems:
         raise Damaged(f"{source.name} is damaged ({problems[0]}); nothing was created. Move it again.")
-    folder = registry.new_folder(name)
-    location = JournalLocation(folder)
     meta = JournalMeta.new(protection).with_key(key)  # type: ignore[arg-type]
-    make_private_dir(registry.journals_root())
-    make_private_dir(folder)
-    journal = None
-    try:
+    made: list[Path] = []
+    opened: list[Journal] = []
+
+    def make(folder: Path) -> None:
+        make_private_dir(registry.journals_root())
+        make_private_dir(folder)
+        made.append(folder)
+        location = JournalLocation(folder)
         _copy_in(source, location.database)
         write_meta(location, meta)
         if protection == "keyring":
             store_key(meta.journal_id, key)
-        journal = open_journal(location, passphrase=passphrase)
-        entry = registry.add(name, folder)
+        opened.append(open_journal(location, passphrase=passphrase))
+
+    try:
+        entry = registry.add_new(name, make)  # under the list's lock: no other journal takes the folder
     except BaseException:
-        if journal is not None:
+        for journal in opened:
             journal.close()
         if protection == "keyring":
             delete_key(meta.journal_id)
-        shutil.rmtree(folder, ignore_errors=True)
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
         raise
-    return entry, journal
+    return entry, opened[0]
 
 
 def _copy_in(source: Path, target: Path) -> None:

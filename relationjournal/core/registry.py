@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+import shlex
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ import platformdirs
 
 from relationjournal import APP_NAME
 from relationjournal.core.atomicfile import atomic_writer
-from relationjournal.core.errors import InvalidInput, JournalExists, NotFound
+from relationjournal.core.errors import InvalidInput, JournalExists, NoJournal, NotFound, ReadOnly
 from relationjournal.core.folding import fold
 from relationjournal.core.locations import (
     DATA_DIR_ENV,
@@ -78,9 +79,14 @@ def check_name(name: str) -> str:
     return cleaned
 
 
+WINDOWS_DEVICES = {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(10)}
+
+
 def slug(name: str) -> str:
-    """A folder name for a journal's name: "Café Müller" → "cafe-muller"."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:40].strip("-") or "journal"
+    """A folder name for a journal's name: "Café Müller" → "cafe-muller". A client called "Aux" or
+    "Con" gets "aux-journal": Windows cannot make a folder with a device's name."""
+    found = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:40].strip("-") or "journal"
+    return f"{found}-journal" if found in WINDOWS_DEVICES else found
 
 
 # Reading and writing the list -----------------------------------------------------------------
@@ -88,39 +94,59 @@ def _builtin() -> list[Entry]:
     return [Entry(DEFAULT_NAME, None, default=True)]
 
 
-def entries() -> list[Entry]:
+def entries(*, strict: bool = False) -> list[Entry]:
     """The journals, in the order they were added; never empty. An unreadable list reads as the
-    default journal alone (it is not overwritten: `_change` refuses to)."""
+    default journal alone (it is not overwritten: `_change` refuses to), unless `strict`: the command
+    line says so rather than work on a journal the user did not mean."""
     try:
         return _read(registry_path())
     except InvalidInput:
+        if strict:
+            raise
         return _builtin()
 
 
 def _read(path: Path) -> list[Entry]:
+    return _load(path)[1]
+
+
+def _load(path: Path) -> tuple[int, list[Entry]]:
+    """The list's format number and its journals; InvalidInput, naming the file, when it is damaged
+    (not JSON, or JSON of another shape: a name that is not text is not read as "None")."""
     if not path.exists():
-        return _builtin()
+        return FORMAT, _builtin()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        found = [
-            Entry(
-                name=str(item["name"]),
-                folder=Path(item["folder"]) if item.get("folder") else None,
-                default=bool(item.get("default")),
-                last_opened=datetime.fromisoformat(item["last_opened"]) if item.get("last_opened") else None,
-            )
-            for item in data["journals"]
-        ]
+        if not isinstance(data, dict) or not isinstance(data["journals"], list):
+            raise TypeError
+        form = data.get("format", FORMAT)
+        if isinstance(form, bool) or not isinstance(form, int):
+            raise TypeError
+        found = [_entry(item) for item in data["journals"]]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise InvalidInput(
             f"The list of your journals ({path}) cannot be read ({type(error).__name__}); nothing was changed. "
             "Move it aside to start the list again (the journals themselves are untouched)."
         ) from None
     if not found:
-        return _builtin()
+        return form, _builtin()
     if not any(e.default for e in found):
         found[0] = replace(found[0], default=True)
-    return found
+    return form, found
+
+
+def _entry(item: object) -> Entry:
+    if not isinstance(item, dict):
+        raise TypeError
+    name, folder, opened = item["name"], item.get("folder"), item.get("last_opened")
+    if not isinstance(name, str) or not isinstance(folder, str | None) or not isinstance(opened, str | None):
+        raise TypeError
+    return Entry(
+        name=name,
+        folder=Path(folder) if folder else None,
+        default=item.get("default") is True,
+        last_opened=datetime.fromisoformat(opened) if opened else None,
+    )
 
 
 def _write(path: Path, found: list[Entry]) -> None:
@@ -144,23 +170,49 @@ def _change() -> Iterator[list[Entry]]:
     from relationjournal.core.journallock import JournalLock
 
     path = registry_path()
-    make_private_dir(path.parent)
     lock = JournalLock(JournalLocation(path.parent))
     lock.path = path.parent / LOCK_FILE
-    with lock.acquire_exclusive(wait=10.0):
-        found = _read(path)
+    with _writing(path):
+        make_private_dir(path.parent)
+        lock.acquire_exclusive(wait=10.0)
+    with lock:
+        form, found = _load(path)
+        if form > FORMAT:
+            raise ReadOnly(
+                f"The list of your journals ({path}) was written by a newer version of Relation Journal; "
+                "nothing was changed. Use that version to change the list."
+            )
         yield found
-        _write(path, found)
+        with _writing(path):
+            _write(path, found)
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A config folder that is read-only, or a file where the folder should be: one clear line."""
+    try:
+        yield
+    except OSError as error:
+        raise ReadOnly(
+            f"Cannot write the list of your journals ({path}): {error.strerror or type(error).__name__}; "
+            "nothing was changed."
+        ) from None
 
 
 # Finding ----------------------------------------------------------------------------------------
 def find(name: str) -> Entry:
     """The journal called `name` (ignoring case and accents); NotFound names the ones there are."""
-    wanted = fold(" ".join(name.split()))
-    for entry in entries():
-        if fold(entry.name) == wanted:
-            return entry
-    names = ", ".join(repr(e.name) for e in entries())
+    typed = " ".join(name.split())
+    found = entries(strict=True)  # a damaged list is said as such, not as "there is no journal called…"
+    exact = [e for e in found if e.name == typed]
+    alike = exact or [e for e in found if fold(e.name) == fold(typed)]
+    if len(alike) == 1:
+        return alike[0]
+    if alike:  # a list edited by hand: "Client A" and "client a" are two journals
+        listed = ", ".join(repr(e.name) for e in alike)
+        raise InvalidInput(f"Several journals are called like {typed!r} ({listed}): give the name exactly as "
+                           "`relationjournal journals` shows it.")  # fmt: skip
+    names = ", ".join(repr(e.name) for e in found)
     raise NotFound(f"There is no journal called {name.strip()!r}; your journals are {names}.")
 
 
@@ -176,16 +228,26 @@ def name_of(location: JournalLocation) -> str | None:
     return None
 
 
-def locate(*, data_dir: str | os.PathLike[str] | None = None, journal: str | None = None) -> JournalLocation:
+def locate(
+    *, data_dir: str | os.PathLike[str] | None = None, journal: str | None = None, strict: bool = False
+) -> JournalLocation:
     """Where the chosen journal is: `--data-dir` (or RELATIONJOURNAL_DATA_DIR), else `--journal NAME`,
-    else the default journal. Both given is refused: they would name two journals."""
+    else the default journal. Both given is refused: they would name two journals. `strict`: a
+    damaged list is an error, not "the default folder" (which may be another client's journal)."""
     if data_dir and journal:
         raise InvalidInput("Give --journal or --data-dir, not both.")
     if journal is not None:
-        return find(journal).location
+        entry = find(journal)
+        if entry.folder is not None and not entry.folder.exists():  # not "run init there": that makes an empty one
+            raise NoJournal(
+                f"The journal {entry.name!r} is not in its folder {entry.folder} (moved, deleted, or on a drive "
+                "that is not connected). Connect it, or take it off the list with "
+                f"`relationjournal journal remove {shlex.quote(entry.name)} --yes`."
+            )
+        return entry.location
     if data_dir or os.environ.get(DATA_DIR_ENV):
         return resolve_location(data_dir)
-    return default_entry().location
+    return next(e for e in entries(strict=strict) if e.default).location
 
 
 # Changing ---------------------------------------------------------------------------------------
@@ -205,10 +267,24 @@ def add(name: str, folder: Path) -> Entry:
     return entry
 
 
-def new_folder(name: str) -> Path:
+def add_new(name: str, make: Callable[[Path], None]) -> Entry:
+    """Add a new journal called `name`: a free folder is chosen and `make(folder)` makes the journal
+    in it, all under the list's lock, so two `journal new` at once never take one name or one folder
+    (the second is refused before it makes anything)."""
+    name = check_name(name)
+    with _change() as found:
+        _taken(found, name)
+        folder = new_folder(name, found)
+        make(folder)
+        entry = Entry(name, folder.absolute(), last_opened=datetime.now(UTC))
+        found.append(entry)
+    return entry
+
+
+def new_folder(name: str, found: list[Entry] | None = None) -> Path:
     """A folder for a new journal called `name` that no journal uses yet (not made here)."""
     base = slug(check_name(name))
-    used = {e.location.data_dir for e in entries()}
+    used = {e.location.data_dir for e in (entries() if found is None else found)}
     for n in range(1, 1000):
         folder = journals_root() / (base if n == 1 else f"{base}-{n}")
         if folder not in used and not folder.exists():
