@@ -1107,8 +1107,17 @@ SHOWN = 10  # rows of each list in `insights`' table output
 
 
 def _more(lines: list[str], total: int, what: str) -> list[str]:
-    """The first rows, and "… and N more" for the rest."""
+    """The first rows, and "… and N more" for the rest ("1 more person", not "1 more people")."""
+    if total - SHOWN == 1:
+        what = {"people": "person", "weeks": "week", "tags": "tag", "members": "member"}.get(what, what)
     return lines[:SHOWN] + ([f"  … and {total - SHOWN:,} more {what}"] if total > SHOWN else [])
+
+
+def _review_words(review_on: date | None, today: date) -> str:
+    """A member's review: ahead, or overdue (a date in the past is a review still to be done)."""
+    if review_on is None:
+        return ""
+    return f", review {'was due ' if review_on < today else ''}{review_on.isoformat()}"
 
 
 def _insights_sections(found: Any) -> list[list[str]]:
@@ -1135,7 +1144,7 @@ def _insights_sections(found: Any) -> list[list[str]]:
     reach = ["Who reaches out: conversations they started and you started",
              f"  {'person':<40} {'they':>6} {'you':>6}"]  # fmt: skip
     reach += _more([f"  {_one_line(r.key, 40):<40} {r.they:>6} {r.me:>6}" for r in found.reach_people],
-                   len(found.reach_people), "people")  # fmt: skip
+                   len(found.reach_people), "people") or ["  No conversations in this period."]  # fmt: skip
     reach += [f"  {'tag':<40} {'they':>6} {'you':>6}"]
     reach += _more([f"  {_one_line(r.key, 40):<40} {r.they:>6} {r.me:>6}" for r in found.reach_tags],
                    len(found.reach_tags), "tags")  # fmt: skip
@@ -1161,14 +1170,17 @@ def _insights_sections(found: Any) -> list[list[str]]:
     busy = [w for w in reversed(found.load) if w.hard_events or w.reflections or w.heavy]
     load += _more([f"  {w.week.isoformat():<11} {w.hard_events:>11} {w.reflections:>11} {w.load:>5}"
                    + ("  heavy" if w.heavy else "") for w in busy], len(busy), "weeks")  # fmt: skip
+    if not busy:
+        load[-1] = "  No hard events or reflections in this period."
 
     programmes = ["Programmes: current members, longest silence first"]
     for view in found.programmes:
-        programmes.append(f"  {_one_line(view.programme, 60)} ({len(view.members)} members)")
+        members = len(view.members)
+        programmes.append(f"  {_one_line(view.programme, 60)} ({members} member{'' if members == 1 else 's'})")
         programmes += _more([f"    {_one_line(m.name, 40):<40} "
                              + (f"{m.days_since_contact} days since contact" if m.days_since_contact is not None
                                 else "no contact since joining")
-                             + (f", review {m.review_on.isoformat()}" if m.review_on else "")
+                             + _review_words(m.review_on, found.until)
                              for m in view.members], len(view.members), "members")  # fmt: skip
     if not found.programmes:
         programmes.append("  No one is in a programme.")

@@ -336,3 +336,46 @@ def test_nothing_private_lands_outside_the_encrypted_journals(tmp_path: Path) ->
         if any(word.encode() in text for word in ("Zyxwq", "Plumtree", "Quixotic", "marmalade")):
             leaked.append(path)
     assert leaked == []
+
+
+def test_the_app_never_opens_the_default_folder_silently_when_the_list_is_damaged(tmp_path: Path) -> None:
+    """A damaged list made the app open the default folder as if nothing were wrong, while the user's
+    default was another client's journal: now it says so in one line and opens nothing."""
+    root = tmp_path / "home"
+    env = home(root)
+    cli(env, "init")
+    new_journal(env, "Client A")
+    cli(env, "journal", "default", "Client A")
+    config_file(root).write_text("{nope")
+    result = cli(env, "gui", "--quit-after-paint", code=1)
+    assert "journals.json" in one_line(result) and "cannot be read" in one_line(result)
+    assert "journal shown" not in result.stdout
+    assert config_file(root).read_text() == "{nope"
+
+
+def test_the_app_sets_a_damaged_list_aside_when_asked_and_opens_the_default_journal(
+    tmp_path: Path, qtbot: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from relationjournal.core import registry
+    from relationjournal.ui import app
+    from tests.dialogs import click_in_next_message_box
+
+    root = tmp_path / "home"
+    for name, value in home(root).items():
+        if name.startswith("XDG_") or name == "HOME":
+            monkeypatch.setenv(name, value)
+    monkeypatch.delenv("RELATIONJOURNAL_DATA_DIR", raising=False)
+    config_file(root).parent.mkdir(parents=True)
+    config_file(root).write_text("{nope")
+
+    seen: list[str] = []
+    click_in_next_message_box("Quit", seen)
+    assert app._chosen_location(None, False) is None
+    assert "cannot be read" in seen[0] and config_file(root).read_text() == "{nope"
+
+    click_in_next_message_box("Set the list aside", seen)
+    location = app._chosen_location(None, False)
+    assert location is not None and location.data_dir == registry.default_entry().location.data_dir
+    assert not config_file(root).exists()
+    kept = list(config_file(root).parent.glob("journals.json.damaged-*"))
+    assert len(kept) == 1 and kept[0].read_text() == "{nope"  # kept, renamed: never deleted

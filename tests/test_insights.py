@@ -244,3 +244,19 @@ def test_cli_insights_on_an_empty_journal_is_calm(journal: Journal) -> None:
     result = run_cli("insights")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Nothing to show yet.")
+
+
+def test_cli_insights_reads_as_english_and_says_an_overdue_review(berlin: Journal) -> None:
+    """ "… and 1 more people", "(1 members)" and a review date long past shown as if ahead: fixed."""
+    for n in range(11):  # one more person than the table shows
+        extra = berlin.add_person(PersonDraft(f"Extra {n:02d}")).id
+        talk(berlin, extra, "2026-11-25 10:00", Channel.email, IN)
+    berlin.add_membership(extra, "Makers", date(2026, 1, 5), review_on=date(2026, 6, 1))
+    berlin.close()
+    result = run_cli("insights", "--since", "2026-11-02", "--until", "2026-11-29")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "  … and 1 more person" in lines
+    assert "  Makers (1 member)" in lines
+    assert any(line.split()[:2] == ["Extra", "10"] and line.endswith("review was due 2026-06-01") for line in lines)
+    assert "  No hard events or reflections in this period." in lines

@@ -325,6 +325,17 @@ def forget(entry: Entry) -> None:
         found[:] = [e for e in found if e.location.data_dir != entry.location.data_dir]
 
 
+def set_aside(*, now: datetime | None = None) -> Path:
+    """Move a damaged list out of the way (renamed beside itself, never deleted: the user may want
+    what it held) so the list starts again from the default journal. Returns where it went."""
+    path = registry_path()
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    with _writing(path):
+        path.rename(aside)
+    return aside
+
+
 def touch(location: JournalLocation, *, now: datetime | None = None) -> None:
     """Note when a journal of the list was last opened (for the list and File → Recent journals).
     Best effort: a config folder that cannot be written never stops the journal from opening."""

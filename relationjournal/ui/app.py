@@ -61,7 +61,6 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
     painted and when the journal showed in it (seconds since the epoch), then exits.
     """
     from relationjournal.core.applock import AppLock
-    from relationjournal.core.registry import locate
     from relationjournal.ui.crash import install_crash_dialog
     from relationjournal.ui.icons import icon
     from relationjournal.ui.mainwindow import MainWindow
@@ -69,7 +68,9 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
     app = make_application()
     install_crash_dialog(app)  # a bug says "Something went wrong" (type and place, no data), and the app runs on
     app.setWindowIcon(icon("app"))
-    location = locate(data_dir=data_dir)  # the folder given, else the default journal (see `journal default`)
+    location = _chosen_location(data_dir, quit_after_paint)  # the folder given, else the default journal
+    if location is None:
+        return 1
     lock = AppLock(location)  # held while the app runs: `restore` refuses to replace the file under it
     try:
         busy = location.data_dir.is_dir() and not lock.acquire()
@@ -94,6 +95,41 @@ def run(data_dir: str | None, *, quit_after_paint: bool = False) -> int:
         return app.exec()
     finally:
         windows.close_all()
+
+
+def _chosen_location(data_dir: str | None, quit_after_paint: bool) -> JournalLocation | None:
+    """The journal to open: the folder given, else the default journal (see `journal default`).
+
+    A damaged list of journals is never read as "the default folder" silently: that folder may hold
+    another client's journal than the one the user made their default. The user is told, and may
+    set the list aside (kept, renamed) to start it again from the default journal; None: they quit.
+    """
+    from relationjournal.core import registry
+    from relationjournal.core.errors import JournalError
+
+    try:
+        return registry.locate(data_dir=data_dir, strict=True)
+    except JournalError as damaged:
+        if quit_after_paint:
+            _report(str(damaged), quit_after_paint)
+            return None
+        from relationjournal.ui.qt import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, "Relation Journal", str(damaged))
+        box.setInformativeText("Your journals are safe in their folders. Set the list aside (it is kept, renamed) "
+                               "to open the journal in the default folder; File ▸ Open journal… ▸ Add an existing "
+                               "journal folder… puts the others back on the list.")  # fmt: skip
+        aside = box.addButton("&Set the list aside", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("&Quit", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not aside:
+            return None
+        try:
+            registry.set_aside()
+            return registry.locate(data_dir=data_dir, strict=True)
+        except JournalError as error:
+            _report(str(error), quit_after_paint)
+            return None
 
 
 def _defer_to_running_app(location: JournalLocation, quit_after_paint: bool) -> int:
