@@ -221,6 +221,45 @@ def test_version(sandbox: Sandbox) -> None:
     assert cli_ok("--version").strip() == f"relationjournal {__version__}"
 
 
+def test_due_reminders_are_grouped_and_ordered_as_today_shows_them(sandbox: Sandbox) -> None:
+    """`reminders --due` prints Today's sections, with Today's titles, in Today's order."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from relationjournal.core.access import create_journal
+    from relationjournal.core.records import InteractionDraft, PersonDraft
+    from relationjournal.core.vocabulary import Channel
+
+    journal = create_journal(sandbox.location).journal
+    try:
+        journal.set_setting("quiet_hours", ["00:00", "00:00"])  # whatever time the test runs
+        now = datetime.now(UTC)
+        long_ago = now - timedelta(days=40)
+        zoe = journal.add_person(PersonDraft("Zoë", cadence_days=7), now=long_ago)  # stay in touch
+        journal.log_interaction(zoe.id, InteractionDraft(Channel.whatsapp, summary="The meetup", occurred_at=long_ago),
+                                now=long_ago)  # fmt: skip
+        journal.add_person(PersonDraft("Noor", source="new follower"))  # a welcome
+        ada = journal.add_person(PersonDraft("Ada"))
+        yesterday = date.today() - timedelta(days=1)
+        asked = InteractionDraft(Channel.email, summary="Her proposal", occurred_at=now, follow_up_on=yesterday)
+        journal.log_interaction(ada.id, asked, now=now)  # a follow-up
+        three_days_ago = now - timedelta(days=3)
+        lena = journal.add_person(PersonDraft("Lena"), now=three_days_ago)
+        journal.log_interaction(lena.id, InteractionDraft(Channel.instagram, summary="Her father died", hard_event=True,
+                                                          occurred_at=three_days_ago), now=three_days_ago)  # fmt: skip
+        sam = journal.add_person(PersonDraft("Sam"))
+        journal.add_membership(sam.id, "Advocates", date.today() - timedelta(days=100),
+                               review_on=date.today() - timedelta(days=1))  # fmt: skip
+    finally:
+        journal.close()
+
+    headings = [line for line in cli_ok("reminders", "--due").splitlines() if line and not line.startswith(" ")]
+    assert headings == ["Take care of yourself:", "Check-ins:", "Follow-ups:", "Welcomes:", "Stay in touch:",
+                        "Programmes:"]  # fmt: skip
+    groups = [d["group"] for d in json.loads(cli_ok("reminders", "--due", "--format", "json"))["due"]]
+    assert list(dict.fromkeys(groups)) == ["self_care", "check_in", "follow_up", "welcome", "stay_in_touch",
+                                           "programme"]  # fmt: skip
+
+
 def test_hard_event_from_the_cli_schedules_care_and_reminders_can_be_acted_on(sandbox: Sandbox) -> None:
     init_journal()
     assert cli_ok("settings", "quiet_hours", "off").strip() == "quiet_hours = off"  # whatever the time of day
@@ -229,7 +268,7 @@ def test_hard_event_from_the_cli_schedules_care_and_reminders_can_be_acted_on(sa
     cli_ok("person", "add", "Lena", "--source", "new follower", "--remember", "Runs a bakery in Porto")
     due = json.loads(cli_ok("reminders", "--due", "--format", "json"))
     [welcome] = due["due"]
-    assert welcome["kind"] == "welcome" and welcome["group"] == "reach_out"
+    assert welcome["kind"] == "welcome" and welcome["group"] == "welcome"
 
     out = cli_ok("log", "Lena", "--channel", "instagram", "--summary", "Her father died", "--hard-event",
                  "--when", "2026-11-10T12:00")  # fmt: skip

@@ -305,3 +305,41 @@ def test_the_settings_turn_every_anniversary_off_with_a_check_box(qtbot, journal
     qtbot.mouseClick(button(shown, "Save"), Qt.MouseButton.LeftButton)
     assert journal.setting("hard_event_anniversaries") is False
     assert journal.rules().hard_event_anniversaries is False
+
+
+def test_the_person_page_says_how_many_years_a_date_with_a_year_marks(qtbot, window, journal: Journal) -> None:
+    today = date.today()
+    soon, later = today + timedelta(days=14), today + timedelta(days=100)
+    zoe = journal.add_person(PersonDraft("Zoë")).id
+    journal.add_person_date(
+        zoe, "Work anniversary", date(soon.year - 8, soon.month, soon.day)
+    )  # (29 Feb: a leap year too)
+    journal.add_person_date(zoe, "Wedding anniversary", date(later.year - 12, later.month, later.day))
+    journal.add_person_date(zoe, "Name day", (soon.month, soon.day))
+    window.changes.flush()
+    window.open_person(zoe)
+    header = window.person_page.header.text()
+    assert f"{soon.day} {soon:%B} {soon.year - 8}, 8 years in 14 days" in header
+    assert f"{later.day} {later:%B} {later.year - 12} (11 years)" in header  # so far, as a birthday's age
+    assert f"{soon.day} {soon:%B}, in 14 days" in header  # no year: no count
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day", "said"),
+    [
+        (2019, 12, 14, "14 December 2019, 7 years in 14 days"),
+        (2025, 11, 30, "30 November 2025, 1 year today"),
+        (2016, 12, 1, "1 December 2016, 10 years tomorrow"),
+        (2015, 6, 20, "20 June 2015 (11 years)"),
+        (2026, 3, 1, "1 March 2026"),  # not a year yet
+        (2026, 12, 24, "24 December 2026, in 24 days"),  # the first one is still to come
+        (2028, 6, 1, "1 June 2028"),  # a day in the future
+        (None, 6, 3, "3 June"),
+        (None, 12, 7, "7 December, in 7 days"),
+    ],
+)
+def test_date_words(year: int | None, month: int, day: int, said: str) -> None:
+    from relationjournal.core.records import PersonDateRecord
+
+    found = PersonDateRecord(1, 1, "Zoë", "Work anniversary", month, day, year, datetime(2020, 1, 1))
+    assert dates.date_words(found, date(2026, 11, 30)) == said

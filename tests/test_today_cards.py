@@ -365,7 +365,7 @@ def test_showing_a_thousand_due_reminders_is_quick(qtbot, journal: Journal, coun
     items = [
         DueReminder(ReminderRecord(id=i, person_id=i, person_name=f"Person {i}", kind=ReminderKind.stay_in_touch,
                                    due_at=now, recurrence_days=None, text=f"Stay in touch with Person {i}.",
-                                   state=ReminderState.open, snoozed_until=None, created_at=now), "reach_out", 1.0)
+                                   state=ReminderState.open, snoozed_until=None, created_at=now), "stay_in_touch", 1.0)
         for i in range(1, count + 1)
     ]  # fmt: skip
     page = TodayPage(journal)

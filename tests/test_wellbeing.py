@@ -104,7 +104,7 @@ def test_a_new_follower_gets_a_personal_welcome_within_a_day(berlin: Journal) ->
     mia = person(berlin, "Mia", now=now, source="new follower", remember="Runs a bakery in Porto")
     person(berlin, "Old Client", now=now, source="client")
     [item] = berlin.due_reminders(now=now)
-    assert item.reminder.kind is ReminderKind.welcome and item.group == "reach_out"
+    assert item.reminder.kind is ReminderKind.welcome and item.group == "welcome"
     assert item.remember == "Runs a bakery in Porto"  # what is known, to write something personal
     assert "personally" in item.reminder.text
     talk(berlin, mia, now + timedelta(hours=2), summary="Welcomed her, asked about the bakery")

@@ -872,7 +872,7 @@ class Journal:
         return wellbeing.Rules.from_settings(settings)
 
     def due_reminders(self, *, now: datetime | None = None) -> list[DueReminder]:
-        """What to do now, grouped: self-care first, then check-ins, people, follow-ups, programmes."""
+        """What to do now, grouped and ordered as `GROUP_TITLES` (Today and the CLI show the same)."""
         now = now or utc_now()
         order = list(GROUP_TITLES)
         with self._writing() as session:  # stay-in-touch nudges are made as they come due

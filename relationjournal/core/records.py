@@ -211,15 +211,18 @@ class UpcomingReminder:
     when: datetime
 
 
+# How reminders are grouped and in which order, for Today's cards and the CLI's `reminders --due`
+# alike: the user first, then people after hard news, what was promised (follow-ups), new people,
+# people drifting away, programmes. The keys are the `group` of `DueReminder` (and of the JSON).
+GROUP_TITLES = {
+    "self_care": "Take care of yourself", "check_in": "Check-ins", "follow_up": "Follow-ups",
+    "welcome": "Welcomes", "stay_in_touch": "Stay in touch", "programme": "Programmes", "other": "Other",
+}  # fmt: skip
 REMINDER_GROUPS: dict[ReminderKind, str] = {
-    ReminderKind.stay_in_touch: "reach_out", ReminderKind.welcome: "reach_out", ReminderKind.follow_up: "follow_up",
-    ReminderKind.check_in: "check_in", ReminderKind.self_care: "self_care",
+    ReminderKind.self_care: "self_care", ReminderKind.check_in: "check_in", ReminderKind.follow_up: "follow_up",
+    ReminderKind.welcome: "welcome", ReminderKind.stay_in_touch: "stay_in_touch",
     ReminderKind.programme_review: "programme", ReminderKind.programme_contact: "programme",
     ReminderKind.custom: "other",
-}  # fmt: skip
-GROUP_TITLES = {
-    "self_care": "Take care of yourself", "check_in": "Check-ins", "reach_out": "People to reach out to",
-    "follow_up": "Follow-ups", "programme": "Programme", "other": "Other",
 }  # fmt: skip
 
 

@@ -35,10 +35,20 @@ SUGGESTED_LABELS = ("Work anniversary", "Wedding anniversary", "Joined the progr
 
 
 def date_words(found: PersonDateRecord, today: date) -> str:
-    """ "7 March, in 12 days", "20 June 2015": the day, and how soon it comes when within a month."""
+    """The day, how many years it marks (as a birthday says the age) and how soon it comes when
+    within a month: "14 December 2019, 7 years in 14 days", "20 June 2015 (11 years)",
+    "7 March, in 12 days" (no year: no count), "3 June"."""
     day = f"{found.day} {date(2000, found.month, 1):%B}" + (f" {found.year}" if found.year else "")
     coming = text.next_birthday(date(found.year or 2000, found.month, found.day), today)
-    return f"{day}, {text.on_day(coming, today)}" if (coming - today).days <= 31 else day
+    soon, when = (coming - today).days <= 31, text.on_day(coming, today)
+    marks = coming.year - found.year if found.year else 0  # the years it will mark when it comes
+    if soon:
+        return f"{day}, {years(marks)} {when}" if marks > 0 else f"{day}, {when}"
+    return f"{day} ({years(marks - 1)})" if marks > 1 else day  # (the years it marks so far)
+
+
+def years(count: int) -> str:
+    return "1 year" if count == 1 else f"{count} years"
 
 
 class DateDialog(QDialog):

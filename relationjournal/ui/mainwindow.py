@@ -29,6 +29,7 @@ from relationjournal.ui.qt import (
     QModelIndex,
     QObject,
     QSettings,
+    QSize,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -115,9 +116,10 @@ class MainWindow(QMainWindow):
         self._after_search: str | None = None  # "open" or "enter": what the keys asked of results still to come
         self._before_search: QWidget | None = None  # the page Esc goes back to
         self._build_actions()
-        lock = QLabel()
-        lock.setPixmap(icon("lock").pixmap(16, 16))
-        self.statusBar().addPermanentWidget(lock)
+        self.lock_label = QLabel()
+        self.lock_label.setAccessibleName("Encrypted")
+        self._set_lock_pixmap()
+        self.statusBar().addPermanentWidget(self.lock_label)
         if self.journal_name:
             self.journal_label = QLabel(journals_ui.short_name(self.journal_name))  # (all of it: the title)
             self.journal_label.setAccessibleName("Journal")
@@ -431,6 +433,14 @@ class MainWindow(QMainWindow):
         self.search_page.search(query)
         self.stack.setCurrentWidget(self.search_page)
         self._update_actions()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "lock_label"):
+            self._set_lock_pixmap()  # a pixmap, drawn once: the action icons follow the palette by themselves
+
+    def _set_lock_pixmap(self) -> None:
+        self.lock_label.setPixmap(icon("lock").pixmap(QSize(16, 16), self.devicePixelRatioF()))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search and event.type() == QEvent.Type.KeyPress and self.journal is not None:

@@ -40,6 +40,8 @@ _AVATARS = (
     (("#f1ead2", "#5c4b14"), ("#3a331d", "#e8dbaa")),  # sand
 )
 
+ICON_INK = "#4a5568"  # the one colour the monochrome SVGs in resources/icons are drawn in (ui/icons.py)
+
 # A dark palette for Fusion (the screenshots, and a desktop that offers none).
 _DARK = {
     Role.Window: "#232629",
@@ -167,6 +169,13 @@ def avatar(palette: QPalette, key: int) -> tuple[QColor, QColor]:
 
 def avatar_count() -> int:
     return len(_AVATARS)
+
+
+def icon_ink(palette: QPalette, background: Role = Role.Window, text: Role = Role.WindowText) -> QColor:
+    """The colour a monochrome icon is drawn in: its own slate where that reads on `background`
+    (a light palette: the icons as designed), else the palette's `text` colour (light on a dark one)."""
+    slate = QColor(ICON_INK)
+    return slate if contrast(slate, palette.color(background)) >= MIN_CONTRAST else palette.color(text)
 
 
 def border(palette: QPalette) -> QColor:

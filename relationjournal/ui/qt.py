@@ -60,6 +60,7 @@ _NAMES = {
         "QGuiApplication",
         "QHelpEvent",
         "QIcon",
+        "QIconEngine",
         "QImage",
         "QKeyEvent",
         "QKeySequence",
@@ -78,7 +79,7 @@ _NAMES = {
         "QValidator",
         "QWheelEvent",
     ),
-    "PySide6.QtSvg": ("QSvgGenerator",),  # (Insights saves its charts as SVG)
+    "PySide6.QtSvg": ("QSvgGenerator", "QSvgRenderer"),  # (Insights saves its charts as SVG; icons)
     "PySide6.QtNetwork": (
         "QLocalServer",
         "QLocalSocket",

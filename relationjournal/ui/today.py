@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.errors import JournalError
-from relationjournal.core.records import DueReminder, InteractionRecord
+from relationjournal.core.records import GROUP_TITLES, DueReminder, InteractionRecord
 from relationjournal.core.vocabulary import ReminderKind
 from relationjournal.ui import palette, text
 from relationjournal.ui.cards import SIDE, Card, CardView, Header, More, Row, actions_for, column
@@ -45,18 +45,8 @@ if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy 
     from relationjournal.core.journal import Journal
     from relationjournal.core.wellbeing import EmotionalLoad
 
-# Today's sections, in the order that cares for the user first: themselves, then people after hard
-# news, then what was promised (follow-ups), new people, people drifting away, programmes.
-SECTIONS = {
-    "self_care": "Take care of yourself", "check_in": "Check-ins", "follow_up": "Follow-ups",
-    "welcome": "Welcomes", "stay_in_touch": "Stay in touch", "programme": "Programmes", "other": "Other",
-}  # fmt: skip
-KIND_SECTIONS = {
-    ReminderKind.self_care: "self_care", ReminderKind.check_in: "check_in", ReminderKind.follow_up: "follow_up",
-    ReminderKind.welcome: "welcome", ReminderKind.stay_in_touch: "stay_in_touch",
-    ReminderKind.programme_review: "programme", ReminderKind.programme_contact: "programme",
-    ReminderKind.custom: "other",
-}  # fmt: skip
+# Today's sections: the journal's groups, in its order (the CLI's `reminders --due` shows the same).
+SECTIONS = GROUP_TITLES
 NOUNS = {
     "self_care": "reminders for you", "check_in": "check-ins", "follow_up": "follow-ups", "welcome": "welcomes",
     "stay_in_touch": "stay-in-touch reminders", "programme": "programme reminders", "other": "reminders",
@@ -64,7 +54,8 @@ NOUNS = {
 GROUP_ICONS = {
     "self_care": "heart",
     "check_in": "heart",
-    "reach_out": "person",
+    "welcome": "person",
+    "stay_in_touch": "person",
     "follow_up": "log",
     "programme": "person-add",
     "other": "today",
@@ -85,7 +76,7 @@ def sized(font: QFont, scale: float, weight: QFont.Weight | None = None) -> QFon
 
 
 def section_of(due: DueReminder) -> str:
-    return KIND_SECTIONS.get(due.reminder.kind, "other")
+    return due.group
 
 
 def sections(items: list[DueReminder], expanded: set[str]) -> Iterator[tuple[str, list[DueReminder], int]]:
