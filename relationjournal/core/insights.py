@@ -359,17 +359,21 @@ def _per_person(session: Session, scope: _Scope, period: dict[str, str], n: int,
         "AND i.occurred_at < :period_end)"
     )
     latest = f"(SELECT max(i.occurred_at) FROM interaction i WHERE {mine})"
+    # One pass over the people: a person's run is counted straight after their other numbers, while
+    # their index pages are still in the page cache. (Two passes, each person's numbers first and the
+    # runs after, decrypted the whole index twice: 210 ms instead of 137.) `LIMIT -1` keeps SQLite
+    # from flattening `x` into the outer query, which would search the latest times more than once.
     sql = (
-        f"WITH x AS MATERIALIZED (SELECT p.id, p.display_name, p.status, {count.format(side='incoming')} AS they, "
-        f"{count.format(side='outgoing')} AS me, {latest.format(side='incoming')} AS last_in, "
-        f"{latest.format(side='outgoing')} AS last_out FROM person p WHERE 1{scope.people('p.id')}), "
-        "y AS MATERIALIZED (SELECT x.*, CASE WHEN last_out > coalesce(last_in, '') THEN :outgoing "
-        "WHEN last_in > coalesce(last_out, '') THEN :incoming END AS side, "
-        "max(coalesce(last_in, ''), coalesce(last_out, '')) AS latest, "
-        "min(coalesce(last_in, ''), coalesce(last_out, '')) AS other FROM x) "
         "SELECT id, display_name, status, they, me, side, latest, CASE WHEN side IS NULL THEN 0 ELSE "
         "(SELECT count(*) FROM interaction i WHERE i.person_id = y.id AND i.direction = y.side "
-        f"AND i.occurred_at > y.other{scope.channel_sql('i')}) END FROM y"
+        f"AND i.occurred_at > y.other{scope.channel_sql('i')}) END FROM ("
+        "SELECT x.*, CASE WHEN last_out > coalesce(last_in, '') THEN :outgoing "
+        "WHEN last_in > coalesce(last_out, '') THEN :incoming END AS side, "
+        "max(coalesce(last_in, ''), coalesce(last_out, '')) AS latest, "
+        "min(coalesce(last_in, ''), coalesce(last_out, '')) AS other FROM ("
+        f"SELECT p.id, p.display_name, p.status, {count.format(side='incoming')} AS they, "
+        f"{count.format(side='outgoing')} AS me, {latest.format(side='incoming')} AS last_in, "
+        f"{latest.format(side='outgoing')} AS last_out FROM person p WHERE 1{scope.people('p.id')} LIMIT -1) x) y"
     )  # fmt: skip
     people, one_sided = [], []
     for person_id, name, status, they, me, side, latest, run in session.execute(text(sql), params):
