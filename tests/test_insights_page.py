@@ -379,3 +379,34 @@ def test_the_first_open_shows_opening_insights_at_once_and_the_page_when_the_cha
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["True Opening Insights Opening Insights…", "True True"]
+
+
+def test_a_journal_taken_out_while_insights_opens_leaves_nothing_behind(sandbox: Any) -> None:
+    """Insights asked for, then the journal taken out of the window (a restore, a key change) before
+    the charts are in: the page is not made on a journal that is gone, and nothing fails."""
+    script = textwrap.dedent("""
+        from relationjournal.core.access import create_journal
+        from relationjournal.core.locations import resolve_location
+        from relationjournal.ui.app import make_application
+        from relationjournal.ui.mainwindow import MainWindow
+        from relationjournal.ui.worker import wait_for_background_work
+
+        app = make_application()
+        location = resolve_location(None)
+        journal = create_journal(location).journal
+        window = MainWindow(location, journal)
+        window.show()
+        wait_for_background_work()
+        app.processEvents()
+        window.act_insights.trigger()
+        taken = window.detach()
+        wait_for_background_work()
+        app.processEvents()
+        print(window.insights is None, taken is journal)
+        window.close()
+        journal.close()
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["True True"]
+    assert "Traceback" not in result.stderr

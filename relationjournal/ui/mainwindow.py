@@ -534,7 +534,7 @@ class MainWindow(QMainWindow):
                     opening.setText(f"Insights could not open: {error}")
 
                 def ready(page_class: type[InsightsPage]) -> None:
-                    if self._insights_opening is opening:  # still the journal and window it was asked for
+                    if self.journal is not None and self._insights_opening is opening:  # still the journal asked
                         self._insights_ready(page_class)
 
                 worker.run_in_background(self, imported, ready, failed)
