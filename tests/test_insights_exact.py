@@ -68,6 +68,18 @@ def test_reach_and_one_sided_match_a_plain_recomputation(berlin: Journal) -> Non
             for days in (2, 1.5, 1):
                 talk(berlin, person_id, NOW - timedelta(days=days), Channel.email, OUT if i % 2 else IN)
                 logged.append((person_id, name, NOW - timedelta(days=days), OUT if i % 2 else IN, Channel.email))
+    # A microsecond apart across a second, and before 1970: times compare exactly as stored.
+    second = at("2026-11-20 10:00:00")
+    close = berlin.add_person(PersonDraft("Close")).id
+    moments_close = [
+        (second - timedelta(microseconds=1), IN),
+        (second, OUT),
+        (second + timedelta(microseconds=1), OUT),
+        (at("1969-07-20 22:17"), IN),
+    ]
+    for when, direction in moments_close:
+        talk(berlin, close, when, Channel.email, direction)
+        logged.append((close, "Close", when, direction, Channel.email))
     tie = berlin.add_person(PersonDraft("Tied")).id  # one each way at the same moment: not one-sided
     for direction in (IN, OUT, OUT):
         talk(berlin, tie, NOW - timedelta(days=4), Channel.email, direction)
@@ -85,6 +97,7 @@ def test_reach_and_one_sided_match_a_plain_recomputation(berlin: Journal) -> Non
         assert {r.person_id: (r.they, r.me) for r in found.reach_people} == reach
         assert sorted((o.person_id, o.started_by, o.run) for o in found.one_sided) == runs
         assert runs  # the journal does have one-sided runs to find
+        assert (close, "me", 2) in runs and found.one_sided[0].last_contact is not None
         assert all(isinstance(o, OneSided) for o in found.one_sided)
 
 
@@ -102,3 +115,24 @@ def test_who_reaches_out_shows_the_busiest_200_and_the_tags_count_everyone(berli
                                       ReachCount("ann", ids[5], 0, 1), ReachCount("Ann", ids[9], 0, 1)]  # fmt: skip
     assert found.reach_people[-1] == ReachCount("Name 199", ids[199], 0, 1)  # 200 to 202 are left out
     assert found.reach_tags == [ReachCount("everyone", None, 2, PEOPLE_SHOWN + 3)]
+
+
+def test_the_per_person_pass_reads_the_compact_index(berlin: Journal) -> None:
+    """The pass over the people searches the (person, direction, time as an integer) index of
+    migration 0012, covering: it never reads a conversation's row, and never the text index of 0010."""
+    from sqlalchemy import event
+
+    person_id = berlin.add_person(PersonDraft("Ana")).id
+    talk(berlin, person_id, NOW - timedelta(days=2), Channel.email, OUT)
+    statements: list[str] = []
+    event.listen(berlin._engine, "checkout", lambda dbapi, _r, _p: dbapi.set_trace_callback(statements.append))
+    berlin._engine.dispose()  # pooled connections check out again, now traced
+    for wanted in (InsightsFilter(), InsightsFilter(channel="Email")):
+        statements.clear()
+        berlin.insights(wanted, now=NOW)
+        sql = next(s for s in statements if "AS last_in" in s)
+        with berlin._engine.connect() as connection:
+            plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+        searches = [step for step in plan if step.startswith(("SEARCH i", "SCAN i"))]
+        assert len(searches) == 5, plan
+        assert all("COVERING INDEX ix_interaction_person_direction_usec" in step for step in searches), plan
