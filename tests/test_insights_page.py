@@ -93,6 +93,7 @@ def open_insights(qtbot: Any, window: MainWindow, *, keys: bool = False) -> Any:
         QTest.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     else:
         window.act_insights.trigger()
+    qtbot.waitUntil(lambda: window.insights is not None, timeout=20_000)  # the charts import in the background
     page = window.insights
     assert page is not None and window.stack.currentWidget() is page
     qtbot.waitUntil(lambda: page.insights is not None and page.status.isHidden(), timeout=20_000)
@@ -295,6 +296,8 @@ def test_pyqtgraph_loads_only_when_insights_opens(sandbox: Any) -> None:
         app.processEvents()
         print(sorted(m for m in ("pyqtgraph", "numpy") if m in sys.modules))
         window.act_insights.trigger()
+        wait_for_background_work()  # the charts' import, then the page's reading
+        app.processEvents()
         wait_for_background_work()
         app.processEvents()
         print(sorted(m for m in ("pyqtgraph", "numpy") if m in sys.modules), window.insights.empty.isVisible())
@@ -331,3 +334,79 @@ def test_the_mouse_wheel_over_a_chart_scrolls_the_page(qtbot: Any, window: MainW
                         Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
     QApplication.sendEvent(chart.viewport(), wheel)
     assert bar.value() > 0
+
+
+def test_the_first_open_shows_opening_insights_at_once_and_the_page_when_the_charts_are_in(sandbox: Any) -> None:
+    """The first open imports pyqtgraph off the GUI thread: the window shows "Opening Insights…" at
+    once, keeps answering (a timer ticking every millisecond is never held up for long), and the
+    page replaces it. In a fresh process, so pyqtgraph is not imported yet."""
+    script = textwrap.dedent("""
+        import sys, time
+        from relationjournal.core.access import create_journal
+        from relationjournal.core.locations import resolve_location
+        from relationjournal.ui.app import make_application
+        from relationjournal.ui.mainwindow import MainWindow
+        from relationjournal.ui.qt import QTimer
+        from relationjournal.ui.worker import wait_for_background_work
+
+        app = make_application()
+        location = resolve_location(None)
+        journal = create_journal(location).journal
+        window = MainWindow(location, journal)
+        window.show()
+        wait_for_background_work()
+        app.processEvents()
+        window.act_insights.trigger()
+        shown = window.stack.currentWidget()
+        print(window.insights is None, shown.accessibleName(), shown.text())
+        gaps, last = [], [time.perf_counter()]
+        def tick():
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            last[0] = now
+        timer = QTimer()
+        timer.timeout.connect(tick)
+        timer.start(1)
+        deadline = time.perf_counter() + 60
+        while (window.insights is None or window.insights.insights is None) and time.perf_counter() < deadline:
+            app.processEvents()
+            time.sleep(0.001)
+        print(window.stack.currentWidget() is window.insights, "pyqtgraph" in sys.modules)
+        print(f"worst gap {max(gaps) * 1000:.0f} ms", file=sys.stderr)
+        window.close()
+        journal.close()
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["True Opening Insights Opening Insights…", "True True"]
+
+
+def test_a_journal_taken_out_while_insights_opens_leaves_nothing_behind(sandbox: Any) -> None:
+    """Insights asked for, then the journal taken out of the window (a restore, a key change) before
+    the charts are in: the page is not made on a journal that is gone, and nothing fails."""
+    script = textwrap.dedent("""
+        from relationjournal.core.access import create_journal
+        from relationjournal.core.locations import resolve_location
+        from relationjournal.ui.app import make_application
+        from relationjournal.ui.mainwindow import MainWindow
+        from relationjournal.ui.worker import wait_for_background_work
+
+        app = make_application()
+        location = resolve_location(None)
+        journal = create_journal(location).journal
+        window = MainWindow(location, journal)
+        window.show()
+        wait_for_background_work()
+        app.processEvents()
+        window.act_insights.trigger()
+        taken = window.detach()
+        wait_for_background_work()
+        app.processEvents()
+        print(window.insights is None, taken is journal)
+        window.close()
+        journal.close()
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["True True"]
+    assert "Traceback" not in result.stderr

@@ -18,15 +18,37 @@ Archived people's conversations still count in rhythm and who reaches out (they 
 people are left out of one-sided, slipping and programmes, as Today leaves them out.
 
 Speed: a year of a 1,000,000-conversation journal is 250,000 conversations. Each count is a range
-search in a covering index (migration 0010), week by week and person by person, so no row is read
+search in a covering index (migrations 0010 and 0012), week by week and person by person, so no row is read
 and nothing is sorted; Python only gets the totals.
+
+What a year costs on the benchmark's journal (10,000 people, 1,000,000 conversations), CPU time
+(steady under load, unlike wall time on a shared machine), before -> after issue 15's pass:
+the whole year 315 -> 180 ms warm (the median of 5), 345 -> 235 ms cold (the first read after
+opening); per person (who reaches out, one-sided runs) 240 -> 115; rhythm 38 -> 34; slipping
+29 -> 26; load and programmes 2-3 each. A channel filter 317 -> 183, a tag 136 -> 116.
+The per-person pass touches every page of the per-person index (it is three times the 16 MB page
+cache, so every reading decrypts it again); what brought it down:
+- the index holds the time as an integer (`OCCURRED_USEC`, migration 0012), 8 bytes instead of
+  27 characters: 7,700 pages instead of 12,000 (the SQL 133 -> 98 ms);
+- one pass over the people: each person's run is counted straight after their other numbers,
+  while their pages are in the cache (two passes decrypted the index twice: 210 -> 135 ms), and
+  SQLite is kept from flattening the passes into each other (it then searched the latest times
+  again: 40 ms);
+- only the 200 people shown become records, and the big reads come back as plain tuples (25 ms).
+Measured and left out: a (person, time, direction) index read with `ORDER BY time DESC LIMIT N`
+per person (112 ms, and the runs then need parsing and a second search for the one-sided);
+a GROUP BY over a (time, person, direction) index (115-140 ms for the counts alone: it sorts
+250,000 entries); a 128 MB page cache (a repeated reading 155 ms, but 55 MB more memory for each
+connection that ran it, and a first reading no faster).
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from difflib import get_close_matches
@@ -39,7 +61,7 @@ from relationjournal.core import channels, queries
 from relationjournal.core.clock import at_local
 from relationjournal.core.errors import InvalidInput, NotFound
 from relationjournal.core.folding import fold
-from relationjournal.core.models import Person, ProgrammeMembership, Setting, Tag
+from relationjournal.core.models import OCCURRED_USEC, Person, ProgrammeMembership, Setting, Tag
 from relationjournal.core.settings import SETTINGS
 from relationjournal.core.vocabulary import (
     UTC_FORMAT,
@@ -53,6 +75,8 @@ from relationjournal.core.vocabulary import (
 )
 from relationjournal.core.wellbeing import Rules
 
+NONE = -(1 << 62)  # no time: before every stored time (`OCCURRED_USEC`)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 PEOPLE_SHOWN = 200  # person rows of "who reaches out": the busiest; the tags' rows count everyone
 
 
@@ -218,12 +242,12 @@ def compute(session: Session, wanted: InsightsFilter, now: datetime, rules: Rule
     scope = _scope(session, wanted)
     weeks = _weeks(since, until, zone)
     period = {"period_start": weeks[0].start, "period_end": weeks[-1].end}
-    reach_people, reach_tags, one_sided = _per_person(session, scope, period, one_sided_after, zone)
+    reach_people, reach_tags, one_sided = _per_person(session, scope, period, one_sided_after, zone, PEOPLE_SHOWN)
     return Insights(
         since=since,
         until=until,
         rhythm=_rhythm(session, scope, weeks),
-        reach_people=reach_people[:PEOPLE_SHOWN],
+        reach_people=reach_people,
         reach_tags=reach_tags,
         one_sided_after=one_sided_after,
         one_sided=one_sided,
@@ -324,6 +348,16 @@ def _programme_named(session: Session, name: str) -> str:
     return found
 
 
+def _rows(session: Session, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of `sql` as plain tuples, from the session's own connection (same transaction, same
+    snapshot): for the big reads, SQLAlchemy's row objects cost 15 ms per 10,000 rows."""
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # the session's connection is open
+    with closing(driver.cursor()) as cursor:
+        rows: list[tuple[Any, ...]] = cursor.execute(sql, params).fetchall()
+    return rows
+
+
 def _values(rows: Sequence[Sequence[Any]], prefix: str, params: dict[str, Any]) -> str:
     """`VALUES (:p0_0, :p0_1), ...` for a common table expression, its values bound in `params`."""
     parts = []
@@ -361,65 +395,75 @@ def _rhythm(session: Session, scope: _Scope, weeks: list[_Week]) -> list[RhythmC
         f"ELSE ({custom}) END AS n FROM c, w"
     )
     names = {channel.id: channel.name for channel in used if isinstance(channel, CustomChannel)}
+    labels = {channel.value: channel_label(channel) for channel in Channel}  # (an enum lookup per cell: 10 ms)
     cells = []
-    for idx, builtin_value, custom_id, context, n in session.execute(text(sql), params):
+    for idx, builtin_value, custom_id, context, n in _rows(session, sql, params):
         if n:
-            name = channel_label(Channel(builtin_value)) if builtin_value is not None else names[custom_id]
+            name = labels[builtin_value] if builtin_value is not None else names[custom_id]
             cells.append(RhythmCell(weeks[idx].monday, name, context, n))
     cells.sort(key=lambda cell: (cell.week, cell.context, -cell.conversations, cell.channel))
     return cells
 
 
-def _per_person(session: Session, scope: _Scope, period: dict[str, str], n: int, zone: tzinfo
+def _per_person(session: Session, scope: _Scope, period: dict[str, str], n: int, zone: tzinfo, limit: int
                 ) -> tuple[list[ReachCount], list[ReachCount], list[OneSided]]:  # fmt: skip
-    """Who started the period's conversations, per person (most conversations first) and per tag
-    (every tag, busiest first), and the one-sided relationships: one pass over the people.
+    """Who started the period's conversations, per person (the `limit` with most conversations, first)
+    and per tag (every tag, busiest first), and the one-sided relationships: one pass over the people.
 
     Per person, over the (person, direction, time) index: the period's conversations each side
     started, the latest each side started, and the run (the conversations of the later side after
     the other's latest). A run is the relationship's latest conversations whenever they were, not
     only the period's: it is how things stand now. With a channel filter, everything is on that
     channel. The searches of one person fall on the same index pages, so each page is read once.
+    Times are compared as the index holds them, microseconds since 1970 (`OCCURRED_USEC`, ordered
+    exactly as the stored text), so SQLite reads them from the index; NONE stands for "no time".
     """
     params = {**scope.params, **period, "incoming": Direction.incoming.value, "outgoing": Direction.outgoing.value}
+    when = OCCURRED_USEC.format(column="i.occurred_at")
+    start, end = OCCURRED_USEC.format(column=":period_start"), OCCURRED_USEC.format(column=":period_end")
     mine = "i.person_id = p.id AND i.direction = :{side}" + scope.channel_sql("i")
-    count = (
-        f"(SELECT count(*) FROM interaction i WHERE {mine} AND i.occurred_at >= :period_start "
-        "AND i.occurred_at < :period_end)"
-    )
-    latest = f"(SELECT max(i.occurred_at) FROM interaction i WHERE {mine})"
+    count = f"(SELECT count(*) FROM interaction i WHERE {mine} AND {when} >= {start} AND {when} < {end})"
+    latest = f"(SELECT max({when}) FROM interaction i WHERE {mine})"
+    # One pass over the people: a person's run is counted straight after their other numbers, while
+    # their index pages are still in the page cache. (Two passes, each person's numbers first and the
+    # runs after, decrypted the whole index twice: 210 ms instead of 137.) `LIMIT -1` keeps SQLite
+    # from flattening `x` and `y` into the queries around them, which would work out the latest times
+    # and the side again where they are used (40 ms more).
     sql = (
-        f"WITH x AS MATERIALIZED (SELECT p.id, p.display_name, p.status, {count.format(side='incoming')} AS they, "
-        f"{count.format(side='outgoing')} AS me, {latest.format(side='incoming')} AS last_in, "
-        f"{latest.format(side='outgoing')} AS last_out FROM person p WHERE 1{scope.people('p.id')}), "
-        "y AS MATERIALIZED (SELECT x.*, CASE WHEN last_out > coalesce(last_in, '') THEN :outgoing "
-        "WHEN last_in > coalesce(last_out, '') THEN :incoming END AS side, "
-        "max(coalesce(last_in, ''), coalesce(last_out, '')) AS latest, "
-        "min(coalesce(last_in, ''), coalesce(last_out, '')) AS other FROM x) "
         "SELECT id, display_name, status, they, me, side, latest, CASE WHEN side IS NULL THEN 0 ELSE "
         "(SELECT count(*) FROM interaction i WHERE i.person_id = y.id AND i.direction = y.side "
-        f"AND i.occurred_at > y.other{scope.channel_sql('i')}) END FROM y"
+        f"AND {when} > y.other{scope.channel_sql('i')}) END FROM ("
+        f"SELECT x.*, CASE WHEN last_out > coalesce(last_in, {NONE}) THEN :outgoing "
+        f"WHEN last_in > coalesce(last_out, {NONE}) THEN :incoming END AS side, "
+        f"max(coalesce(last_in, {NONE}), coalesce(last_out, {NONE})) AS latest, "
+        f"min(coalesce(last_in, {NONE}), coalesce(last_out, {NONE})) AS other FROM ("
+        f"SELECT p.id, p.display_name, p.status, {count.format(side='incoming')} AS they, "
+        f"{count.format(side='outgoing')} AS me, {latest.format(side='incoming')} AS last_in, "
+        f"{latest.format(side='outgoing')} AS last_out FROM person p WHERE 1{scope.people('p.id')} LIMIT -1) x "
+        "LIMIT -1) y"
     )  # fmt: skip
+    # Plain tuples until the end: only the people shown become records (10,000 records cost 20 ms).
+    counted: dict[int, tuple[int, int]] = {}
     people, one_sided = [], []
-    for person_id, name, status, they, me, side, latest, run in session.execute(text(sql), params):
+    for person_id, name, status, they, me, side, latest, run in _rows(session, sql, params):
         if they or me:
-            people.append(ReachCount(name, person_id, they, me))
+            counted[person_id] = (they, me)
+            people.append((-(they + me), name.casefold(), person_id, name, they, me))
         if run >= n and status != Status.archived.value:
             started_by = "me" if side == Direction.outgoing.value else "they"
-            last = datetime.fromisoformat(latest).astimezone(zone).date()
+            last = (EPOCH + timedelta(microseconds=latest)).astimezone(zone).date()
             one_sided.append(OneSided(person_id, name, started_by, run, last))
-    people.sort(key=lambda r: (-(r.they + r.me), r.key.casefold(), r.person_id))
+    shown = [ReachCount(name, person_id, they, me) for *_, person_id, name, they, me in heapq.nsmallest(limit, people)]
     one_sided.sort(key=lambda o: (-o.run, o.name.casefold(), o.person_id))
-    counted = {r.person_id: r for r in people}
     tags: dict[str, list[int]] = {name: [0, 0] for name in session.scalars(select(Tag.name))}
-    pairs = session.execute(text("SELECT pt.person_id, t.name FROM person_tag pt JOIN tag t ON t.id = pt.tag_id"))
+    pairs = _rows(session, "SELECT pt.person_id, t.name FROM person_tag pt JOIN tag t ON t.id = pt.tag_id", {})
     for person_id, tag in pairs:
         if (found := counted.get(person_id)) is not None:
-            tags[tag][0] += found.they
-            tags[tag][1] += found.me
+            tags[tag][0] += found[0]
+            tags[tag][1] += found[1]
     tag_rows = [ReachCount(name, None, they, me) for name, (they, me) in tags.items()]
     tag_rows.sort(key=lambda r: (-(r.they + r.me), r.key.casefold()))
-    return people, tag_rows, one_sided
+    return shown, tag_rows, one_sided
 
 
 def _slipping(session: Session, scope: _Scope, now: datetime, rules: Rules) -> list[Slipping]:

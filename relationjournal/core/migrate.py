@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from relationjournal.core.errors import NotAJournal
 
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 

@@ -41,6 +41,13 @@ from relationjournal.core.vocabulary import (
     utc_now,
 )
 
+# A stored time as an integer, microseconds since 1970, ordered exactly as the text is (it is read
+# from the fixed-width text, whole seconds and the six digits after them; no rounding). An index
+# on it is 8 bytes a time instead of 27: Insights' per-person index, 40 % smaller (migration 0012).
+OCCURRED_USEC = (
+    "(CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) * 1000000 + CAST(substr({column}, 21, 6) AS INTEGER))"
+)
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """A timezone-aware datetime stored as UTC text, e.g. `2026-11-23T05:30:00.000000Z`."""
@@ -214,10 +221,15 @@ class Interaction(Base):
         Index("ix_interaction_person_when", "person_id", "occurred_at"),
         Index("ix_interaction_when", "occurred_at"),
         Index("ix_interaction_custom_channel_id", "custom_channel_id"),
-        # Insights' covering indexes (migration 0010): a year of conversations counted without reading a row.
+        # Insights' covering indexes (migrations 0010 and 0012): a year counted without reading a row.
         Index(
-            "ix_interaction_person_direction", "person_id", "direction", "occurred_at", "channel", "custom_channel_id"
-        ),
+            "ix_interaction_person_direction_usec",
+            "person_id",
+            "direction",
+            text(OCCURRED_USEC.format(column="occurred_at")),
+            "channel",
+            "custom_channel_id",
+        ),  # fmt: skip
         Index("ix_interaction_channel_when", "channel", "custom_channel_id", "context", "occurred_at", "person_id"),
         Index("ix_interaction_hard_event", "occurred_at", sqlite_where=text("hard_event = 1")),
         CheckConstraint("(channel IS NULL) <> (custom_channel_id IS NULL)", name="one_channel"),
