@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -25,7 +24,6 @@ from pathlib import Path
 import platformdirs
 
 from relationjournal import APP_NAME
-from relationjournal.core.atomicfile import atomic_writer
 from relationjournal.core.errors import InvalidInput, JournalExists, NoJournal, NotFound, ReadOnly
 from relationjournal.core.folding import fold
 from relationjournal.core.locations import (
@@ -87,6 +85,12 @@ def slug(name: str) -> str:
     "Con" gets "aux-journal": Windows cannot make a folder with a device's name."""
     found = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:40].strip("-") or "journal"
     return f"{found}-journal" if found in WINDOWS_DEVICES else found
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 # Reading and writing the list -----------------------------------------------------------------
@@ -159,6 +163,10 @@ def _write(path: Path, found: list[Entry]) -> None:
             for e in found
         ],
     }
+    from relationjournal.core.atomicfile import (
+        atomic_writer,
+    )  # (only to write: the window reads it before its first paint)
+
     with atomic_writer(path) as handle:
         json.dump(body, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
@@ -242,7 +250,7 @@ def locate(
             raise NoJournal(
                 f"The journal {entry.name!r} is not in its folder {entry.folder} (moved, deleted, or on a drive "
                 "that is not connected). Connect it, or take it off the list with "
-                f"`relationjournal journal remove {shlex.quote(entry.name)} --yes`."
+                f"`relationjournal journal remove {_quoted(entry.name)} --yes`."
             )
         return entry.location
     if data_dir or os.environ.get(DATA_DIR_ENV):

@@ -23,14 +23,12 @@ from relationjournal.ui.qt import (
     QColor,
     QIcon,
     QIconEngine,
-    QImage,
     QPainter,
     QPalette,
     QPixmap,
     QRect,
     QSize,
     QSvgRenderer,
-    Qt,
 )
 
 INK = palette.ICON_INK  # the one colour of a monochrome icon, as drawn in the SVG files
@@ -63,13 +61,13 @@ def _render(name: str, svg: bytes, colour: QColor, size: QSize, scale: float) ->
     pixmap = _pixmaps.get(key)
     if pixmap is None:
         tinted = svg.replace(INK.encode(), colour.name().encode()).replace(INK.upper().encode(), colour.name().encode())
-        image = QImage(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)),
-                       QImage.Format.Format_ARGB32_Premultiplied)  # fmt: skip
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
+        # A pixmap filled with a transparent colour, not a `QImage.Format`/`Qt.GlobalColor`: naming
+        # those builds their enums, which costs milliseconds before the first paint.
+        pixmap = QPixmap(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)))
+        pixmap.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pixmap)
         QSvgRenderer(QByteArray(tinted)).render(painter)
         painter.end()
-        pixmap = QPixmap.fromImage(image)
         pixmap.setDevicePixelRatio(scale)
         _pixmaps[key] = pixmap
     return pixmap

@@ -21,30 +21,16 @@ from typing import TYPE_CHECKING, Any
 
 from relationjournal.core import registry
 from relationjournal.core.locations import JournalLocation
-from relationjournal.ui.qt import (
-    QAction,
-    QCheckBox,
-    QDialog,
-    QFileDialog,
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMenu,
-    QMessageBox,
-    QObject,
-    QPushButton,
-    QTimer,
-    QVBoxLayout,
-    QWidget,
-)
+from relationjournal.ui import qt  # the dialogs' classes, looked up when a dialog opens: not before the first paint
+from relationjournal.ui.qt import QAction, QDialog, QKeySequence, QMenu, QObject, QTimer
 
 if TYPE_CHECKING:
     from relationjournal.core.journal import Journal
     from relationjournal.ui.app import JournalOpener
     from relationjournal.ui.mainwindow import MainWindow
+    from relationjournal.ui.qt import (
+        QWidget,
+    )
 
 MOVE_FILES = "Moved journals (*.rjournal *.db);;All files (*)"
 KEY_WORDS = {"keyring": "your recovery key", "passphrase": "the journal's passphrase"}
@@ -107,7 +93,7 @@ class Windows(QObject):
             forward = ask_running_instance(location)
             which = name_of(location) or str(location.data_dir)
             said = f"{ALREADY_OPEN} ({which}) in another window" + ("; it was brought forward." if forward else ".")
-            QMessageBox.information(replacing, "Relation Journal", said)
+            qt.QMessageBox.information(replacing, "Relation Journal", said)
             return None
         window = MainWindow(location)
         opener = JournalOpener(window, location, lock, quit_after_paint=False)
@@ -166,12 +152,12 @@ def offer_to_forget(location: JournalLocation, parent: MainWindow | None) -> Non
     from relationjournal.core.errors import JournalError
 
     name = name_of(location) or "This journal"
-    box = QMessageBox(QMessageBox.Icon.Warning, "Open journal",
+    box = qt.QMessageBox(qt.QMessageBox.Icon.Warning, "Open journal",
                       f"{name} is no longer in {location.data_dir}: it was moved or deleted outside the app.",
-                      QMessageBox.StandardButton.NoButton, parent)  # fmt: skip
+                      qt.QMessageBox.StandardButton.NoButton, parent)  # fmt: skip
     box.setInformativeText("Forget it takes it off your list of journals; nothing is deleted.")
-    forget = box.addButton("&Forget it", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("&Keep it in the list", QMessageBox.ButtonRole.RejectRole)
+    forget = box.addButton("&Forget it", qt.QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep it in the list", qt.QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)
     box.exec()
     entry = next((e for e in registry.entries() if e.location.data_dir == location.data_dir), None)
@@ -179,7 +165,7 @@ def offer_to_forget(location: JournalLocation, parent: MainWindow | None) -> Non
         try:
             registry.forget(entry)
         except (JournalError, OSError) as error:
-            QMessageBox.warning(parent, "Open journal", str(error))
+            qt.QMessageBox.warning(parent, "Open journal", str(error))
 
 
 def windows_of(window: MainWindow) -> Windows:
@@ -201,7 +187,9 @@ def add_file_actions(window: MainWindow) -> None:
         window, "&Open journal…", lambda: open_journal(window),
         "Switch to another journal, open one beside this, or open a moved journal",
     )  # fmt: skip
-    window.act_open_journal.setShortcut("Ctrl+Shift+O")
+    # As a QKeySequence, as the window's own actions do: a plain string sends PySide through its
+    # implicit conversions, which build Qt's enums (about 25 ms before the first paint).
+    window.act_open_journal.setShortcuts([QKeySequence("Ctrl+Shift+O")])
     window.act_move_journal = _action(
         window, "&Move to another computer…", lambda: move_journal(window),
         "Save this journal as one encrypted file to open on another computer",
@@ -256,25 +244,27 @@ def new_journal(window: MainWindow) -> None:
 
     name = ""
     while True:
-        name, ok = QInputDialog.getText(window, "New journal", "The new journal's name (such as the client's):",
-                                        QLineEdit.EchoMode.Normal, name)  # fmt: skip
+        name, ok = qt.QInputDialog.getText(window, "New journal", "The new journal's name (such as the client's):",
+                                        qt.QLineEdit.EchoMode.Normal, name)  # fmt: skip
         if not ok:
             return
         try:
             name = registry.check_new(name)
             break
         except JournalError as error:
-            QMessageBox.warning(window, "New journal", str(error))
+            qt.QMessageBox.warning(window, "New journal", str(error))
     passphrase = None
     if problem := keyring_problem():
-        passphrase, ok = QInputDialog.getText(window, "New journal", f"No keyring can hold the key ({problem}): "
-                                              "choose a passphrase for it:", QLineEdit.EchoMode.Password)  # fmt: skip
+        passphrase, ok = qt.QInputDialog.getText(
+            window, "New journal", f"No keyring can hold the key ({problem}): choose a passphrase for it:",
+            qt.QLineEdit.EchoMode.Password,
+        )  # fmt: skip
         if not ok:
             return
     try:
         made = make(name, passphrase=passphrase)
     except JournalError as error:
-        QMessageBox.warning(window, "New journal", str(error))
+        qt.QMessageBox.warning(window, "New journal", str(error))
         return
     if made.created.recovery_key:
         RecoveryKeyDialog(made.created.recovery_key, window).exec()
@@ -290,37 +280,37 @@ class OpenJournalDialog(QDialog):
         self.window_ = window
         self.setWindowTitle("Open journal")
         self.setMinimumWidth(560)
-        intro = QLabel("Each journal has its own key, backups and settings: nothing one holds shows in another.")
+        intro = qt.QLabel("Each journal has its own key, backups and settings: nothing one holds shows in another.")
         intro.setWordWrap(True)
-        self.list = QListWidget()
+        self.list = qt.QListWidget()
         self.list.setAccessibleName("Journals")
         self.list.itemDoubleClicked.connect(lambda _item: self.open_here())
-        self.here = QPushButton("&Open")
+        self.here = qt.QPushButton("&Open")
         self.here.setDefault(True)
         self.here.clicked.connect(self.open_here)
-        self.beside = QPushButton("Open in a &new window")
+        self.beside = qt.QPushButton("Open in a &new window")
         self.beside.clicked.connect(self.open_beside)
-        self.rename = QPushButton("Re&name…")
+        self.rename = qt.QPushButton("Re&name…")
         self.rename.clicked.connect(self.rename_selected)
-        self.remove = QPushButton("&Remove…")
+        self.remove = qt.QPushButton("&Remove…")
         self.remove.clicked.connect(self.remove_selected)
-        self.moved = QPushButton("Open a &moved journal file…")
+        self.moved = qt.QPushButton("Open a &moved journal file…")
         self.moved.clicked.connect(lambda: self.open_moved())  # (`clicked` passes a bool, which is no path)
-        self.add_folder = QPushButton("&Add an existing journal folder…")
+        self.add_folder = qt.QPushButton("&Add an existing journal folder…")
         self.add_folder.setToolTip("A journal's folder from before (journal.db and journal.meta.json): one used with "
                                    "--data-dir, copied from another computer or restored from your backup")  # fmt: skip
         self.add_folder.clicked.connect(lambda: self.add_existing())
-        close = QPushButton("Close")
+        close = qt.QPushButton("Close")
         close.clicked.connect(self.reject)
-        row = QHBoxLayout()
+        row = qt.QHBoxLayout()
         for button in (self.here, self.beside, self.rename, self.remove):
             row.addWidget(button)
-        bottom = QHBoxLayout()
+        bottom = qt.QHBoxLayout()
         bottom.addWidget(self.moved)
         bottom.addWidget(self.add_folder)
         bottom.addStretch()
         bottom.addWidget(close)
-        layout = QVBoxLayout(self)
+        layout = qt.QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.list)
         layout.addLayout(row)
@@ -335,7 +325,7 @@ class OpenJournalDialog(QDialog):
             here = " (this window)" if entry.location.data_dir == self.window_.location.data_dir else ""
             default = " · default" if entry.default else ""
             gone = "" if here or entry.location.exists() else " · not found"  # (moved or deleted outside the app)
-            item = QListWidgetItem(f"{entry.name}{here}{default}{gone}")
+            item = qt.QListWidgetItem(f"{entry.name}{here}{default}{gone}")
             item.setToolTip(str(entry.location.data_dir))
             self.list.addItem(item)
         others = [i for i, e in enumerate(self.entries) if e.location.data_dir != self.window_.location.data_dir]
@@ -369,13 +359,15 @@ class OpenJournalDialog(QDialog):
         entry = self.selected()
         if entry is None:
             return
-        name, ok = QInputDialog.getText(self, "Rename journal", "New name:", QLineEdit.EchoMode.Normal, entry.name)
+        name, ok = qt.QInputDialog.getText(
+            self, "Rename journal", "New name:", qt.QLineEdit.EchoMode.Normal, entry.name
+        )
         if not ok:
             return
         try:
             renamed = registry.rename(entry.name, name)
         except JournalError as error:
-            QMessageBox.warning(self, "Rename journal", str(error))
+            qt.QMessageBox.warning(self, "Rename journal", str(error))
             return
         shown = windows_of(self.window_).window_for(renamed.location)
         if shown is not None:
@@ -390,28 +382,28 @@ class OpenJournalDialog(QDialog):
         if entry is None:
             return
         if windows_of(self.window_).window_for(entry.location) is not None:
-            QMessageBox.information(self, "Remove journal", f"{entry.name!r} is open: close its window first.")
+            qt.QMessageBox.information(self, "Remove journal", f"{entry.name!r} is open: close its window first.")
             return
         files = what_removal_deletes(entry, with_backups=False)
         backups = what_removal_deletes(entry, with_backups=True)[len(files) :]
-        box = QMessageBox(QMessageBox.Icon.Warning, "Remove journal",
+        box = qt.QMessageBox(qt.QMessageBox.Icon.Warning, "Remove journal",
                           f"Remove the journal {entry.name!r}? This deletes its file and its key, and cannot be "
-                          "undone.", QMessageBox.StandardButton.Cancel, self)  # fmt: skip
+                          "undone.", qt.QMessageBox.StandardButton.Cancel, self)  # fmt: skip
         deleted = ", ".join(p.name for p in files) or "nothing"
         box.setInformativeText(f"Deleted from {entry.location.data_dir}: {deleted}"
                                f", and its key in the system keyring. Its backups ({len(backups)}) stay in "
                                f"{entry.location.backups} unless you tick the box.")  # fmt: skip
-        also = QCheckBox(f"Also delete its &backups ({len(backups)})")
+        also = qt.QCheckBox(f"Also delete its &backups ({len(backups)})")
         box.setCheckBox(also)
-        remove = box.addButton("&Remove", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        remove = box.addButton("&Remove", qt.QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(qt.QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is not remove:
             return
         try:
             remove_journal(entry.name, with_backups=also.isChecked())
         except JournalError as error:
-            QMessageBox.warning(self, "Remove journal", str(error))
+            qt.QMessageBox.warning(self, "Remove journal", str(error))
         self.reload()
 
     def open_moved(self, path: Path | None = None) -> None:
@@ -446,21 +438,21 @@ def open_moved_file(window: MainWindow, path: Path | None = None) -> None:
     from relationjournal.core.journals import open_moved
 
     if path is None:
-        chosen, _ = QFileDialog.getOpenFileName(window, "Open a journal moved from another computer", "", MOVE_FILES)
+        chosen, _ = qt.QFileDialog.getOpenFileName(window, "Open a journal moved from another computer", "", MOVE_FILES)
         if not chosen:
             return
         path = Path(chosen)
     name = path.stem
     while True:
-        name, ok = QInputDialog.getText(window, "Open a moved journal", "Its name on this computer:",
-                                        QLineEdit.EchoMode.Normal, name)  # fmt: skip
+        name, ok = qt.QInputDialog.getText(window, "Open a moved journal", "Its name on this computer:",
+                                        qt.QLineEdit.EchoMode.Normal, name)  # fmt: skip
         if not ok:
             return
         try:
             name = registry.check_new(name)
             break
         except JournalError as error:
-            QMessageBox.warning(window, "Open a moved journal", str(error))
+            qt.QMessageBox.warning(window, "Open a moved journal", str(error))
     taken: dict[str, registry.Entry] = {}
 
     def attempt(secret: str) -> Journal:
@@ -491,13 +483,13 @@ def ask_key(
     from relationjournal.ui.unlock import SecretDialog
 
     dialog = SecretDialog(title, explanation, label, attempt, parent)
-    dialog.secret.setEchoMode(QLineEdit.EchoMode.Normal)  # (a recovery key is read off paper: see what is typed)
+    dialog.secret.setEchoMode(qt.QLineEdit.EchoMode.Normal)  # (a recovery key is read off paper: see what is typed)
     dialog.secret.setPlaceholderText("XXXXX-XXXXX-XXXXX-…")
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
     except JournalError as error:  # damaged, or the disk is full: nothing was made
-        QMessageBox.warning(parent, title, str(error))
+        qt.QMessageBox.warning(parent, title, str(error))
         return None
     return dialog.journal
 
@@ -515,7 +507,7 @@ def add_journal_folder(parent: QWidget, folder: Path | None = None) -> tuple[reg
     from relationjournal.core.journals import add_existing, check_existing_folder, needs_recovery_key
 
     if folder is None:
-        chosen = QFileDialog.getExistingDirectory(parent, f"{ADD_TITLE}: the folder that holds journal.db",
+        chosen = qt.QFileDialog.getExistingDirectory(parent, f"{ADD_TITLE}: the folder that holds journal.db",
                                                   str(Path.home()))  # fmt: skip
         if not chosen:
             return None
@@ -528,7 +520,7 @@ def add_journal_folder(parent: QWidget, folder: Path | None = None) -> tuple[reg
         if not needs_recovery_key(folder):
             return add_existing(folder, name)
     except JournalError as error:
-        QMessageBox.warning(parent, ADD_TITLE, str(error))
+        qt.QMessageBox.warning(parent, ADD_TITLE, str(error))
         return None
     taken: dict[str, registry.Entry] = {}
 
@@ -557,8 +549,8 @@ def _free_name(parent: QWidget, name: str) -> str | None:
     except JournalError as error:
         said = str(error)
     while True:
-        name, ok = QInputDialog.getText(parent, ADD_TITLE, f"{said}\nIts name in your list:",
-                                        QLineEdit.EchoMode.Normal, name)  # fmt: skip
+        name, ok = qt.QInputDialog.getText(parent, ADD_TITLE, f"{said}\nIts name in your list:",
+                                        qt.QLineEdit.EchoMode.Normal, name)  # fmt: skip
         if not ok:
             return None
         try:
@@ -585,7 +577,7 @@ def move_journal(window: MainWindow, target: Path | None = None) -> None:
         return
     if target is None:
         suggested = f"{slug(window.journal_name or 'journal')}.rjournal"
-        chosen, _ = QFileDialog.getSaveFileName(window, "Move to another computer: save the journal as one file",
+        chosen, _ = qt.QFileDialog.getSaveFileName(window, "Move to another computer: save the journal as one file",
                                                 suggested, MOVE_FILES)  # fmt: skip
         if not chosen:
             return
@@ -596,7 +588,7 @@ def move_journal(window: MainWindow, target: Path | None = None) -> None:
 
     def saved(path: Any) -> None:
         status.showMessage(f"Saved {path.name} to move to another computer.", 10_000)
-        QMessageBox.information(
+        qt.QMessageBox.information(
             window,
             "Move to another computer",
             f"The journal is saved, encrypted, as {path}.\n\nCopy this one file to the other computer. There, "
@@ -607,6 +599,6 @@ def move_journal(window: MainWindow, target: Path | None = None) -> None:
 
     def failed(error: Exception) -> None:
         status.clearMessage()
-        QMessageBox.warning(window, "Move to another computer", f"The journal could not be saved: {error}")
+        qt.QMessageBox.warning(window, "Move to another computer", f"The journal could not be saved: {error}")
 
     worker.run_in_background(window, lambda: backups.backup_to(journal, target), saved, failed)

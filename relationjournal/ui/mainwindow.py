@@ -34,7 +34,6 @@ from relationjournal.ui.qt import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
-    Qt,
     QTimer,
     QToolBar,
     QVBoxLayout,
@@ -531,7 +530,7 @@ class MainWindow(QMainWindow):
                 from relationjournal.ui.widgets import MutedLabel
 
                 opening = self._insights_opening = MutedLabel("Opening Insights…")
-                opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                opening.setAlignment(qt.Qt.AlignmentFlag.AlignCenter)
                 opening.setAccessibleName("Opening Insights")
                 self.stack.addWidget(opening)
 
