@@ -21,6 +21,19 @@ def settle(app) -> None:
         app.processEvents()
 
 
+def insights_drawn(app, window) -> None:
+    """Wait for Insights: its charts import in the background, then its numbers are read in the background."""
+    import time
+
+    from relationjournal.ui.worker import wait_for_background_work
+
+    deadline = time.monotonic() + 60
+    while (window.insights is None or not window.insights.area.isVisible()) and time.monotonic() < deadline:
+        wait_for_background_work()
+        settle(app)
+    settle(app)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path, help="folder for the PNG files")
@@ -123,8 +136,7 @@ def main() -> int:
     window.search.clear()
     window.resize(1280, 1000)  # Insights: taller, for the rhythm and who reaches out
     window.show_insights()
-    wait_for_background_work()  # its numbers are computed in the background
-    settle(app)
+    insights_drawn(app, window)
     window.grab().save(str(args.out / "insights.png"))
     window.close()
     wait_for_background_work()
@@ -142,8 +154,7 @@ def main() -> int:
     window.grab().save(str(args.out / "main-dark.png"))
     window.resize(1280, 1000)
     window.show_insights()
-    wait_for_background_work()
-    settle(app)
+    insights_drawn(app, window)
     window.insights.area.verticalScrollBar().setValue(window.insights.slipping.y())  # slipping away, your load
     settle(app)
     window.grab().save(str(args.out / "insights-dark.png"))

@@ -256,6 +256,7 @@ class InsightsPage(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.area, 1)
+        layout.addStretch(0)  # while reading (nothing above shown with a stretch): keeps the heading at the top
         self._one_sided_selected()
         self._recolour()
         self._filling = False
