@@ -718,17 +718,11 @@ def _print_recovery_key(key: str, out: TextIO = sys.stdout) -> None:
 def cmd_init(args: argparse.Namespace) -> None:
     from relationjournal.core.access import create_journal
     from relationjournal.core.errors import JournalExists
-    from relationjournal.core.vault import keyring_problem
 
     location = _location(args)
     if location.exists():
         raise JournalExists(f"A journal already exists in {location.data_dir}; nothing was changed.")
-    passphrase = None
-    if args.passphrase:
-        passphrase = _ask_passphrase(confirm=True, prompt="New passphrase: ", why="A new journal needs a passphrase")
-    elif problem := keyring_problem():
-        print(f"{PROG}: {problem}, so this journal will be protected by a passphrase instead.", file=sys.stderr)
-        passphrase = _ask_passphrase(confirm=True, prompt="New passphrase: ", why="A new journal needs a passphrase")
+    passphrase = _new_journal_passphrase(args)
     created = create_journal(location, passphrase=passphrase)
     created.journal.close()
     print(f"Created your journal: {location.database}")
@@ -1439,18 +1433,25 @@ def cmd_journal(args: argparse.Namespace) -> None:
         _journal_add(args)
 
 
+def _new_journal_passphrase(args: argparse.Namespace) -> str | None:
+    """A new journal's passphrase: asked for with --passphrase, or when no keyring can hold its key;
+    None: its key goes into the keyring."""
+    from relationjournal.core.vault import keyring_problem
+
+    if args.passphrase:
+        return _ask_passphrase(confirm=True, prompt="New passphrase: ", why="A new journal needs a passphrase")
+    if problem := keyring_problem():
+        print(f"{PROG}: {problem}, so this journal will be protected by a passphrase instead.", file=sys.stderr)
+        return _ask_passphrase(confirm=True, prompt="New passphrase: ", why="A new journal needs a passphrase")
+    return None
+
+
 def _journal_new(args: argparse.Namespace) -> None:
     from relationjournal.core.journals import new_journal
     from relationjournal.core.registry import check_new
-    from relationjournal.core.vault import keyring_problem
 
     name = check_new(args.name)  # before any passphrase is asked for
-    passphrase = None
-    if args.passphrase:
-        passphrase = _ask_passphrase(confirm=True, prompt="New passphrase: ", why="A new journal needs a passphrase")
-    elif problem := keyring_problem():
-        print(f"{PROG}: {problem}, so this journal will be protected by a passphrase instead.", file=sys.stderr)
-        passphrase = _ask_passphrase(confirm=True, prompt="New passphrase: ", why="A new journal needs a passphrase")
+    passphrase = _new_journal_passphrase(args)
     made = new_journal(name, passphrase=passphrase)
     made.created.journal.close()
     print(f"Created the journal {made.entry.name!r} in {made.entry.location.data_dir}; use it with "

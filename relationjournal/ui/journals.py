@@ -242,17 +242,9 @@ def new_journal(window: MainWindow) -> None:
     from relationjournal.core.vault import keyring_problem
     from relationjournal.ui.unlock import RecoveryKeyDialog
 
-    name = ""
-    while True:
-        name, ok = qt.QInputDialog.getText(window, "New journal", "The new journal's name (such as the client's):",
-                                        qt.QLineEdit.EchoMode.Normal, name)  # fmt: skip
-        if not ok:
-            return
-        try:
-            name = registry.check_new(name)
-            break
-        except JournalError as error:
-            qt.QMessageBox.warning(window, "New journal", str(error))
+    name = _ask_new_name(window, "New journal", "The new journal's name (such as the client's):", "")
+    if name is None:
+        return
     passphrase = None
     if problem := keyring_problem():
         passphrase, ok = qt.QInputDialog.getText(
@@ -434,7 +426,6 @@ def retitle(window: MainWindow, name: str) -> None:
 def open_moved_file(window: MainWindow, path: Path | None = None) -> None:
     """Take in a journal moved from another computer: the file, its name here, then its recovery key
     (or passphrase). The key goes into this computer's keyring, and the window switches to it."""
-    from relationjournal.core.errors import JournalError
     from relationjournal.core.journals import open_moved
 
     if path is None:
@@ -442,17 +433,9 @@ def open_moved_file(window: MainWindow, path: Path | None = None) -> None:
         if not chosen:
             return
         path = Path(chosen)
-    name = path.stem
-    while True:
-        name, ok = qt.QInputDialog.getText(window, "Open a moved journal", "Its name on this computer:",
-                                        qt.QLineEdit.EchoMode.Normal, name)  # fmt: skip
-        if not ok:
-            return
-        try:
-            name = registry.check_new(name)
-            break
-        except JournalError as error:
-            qt.QMessageBox.warning(window, "Open a moved journal", str(error))
+    name = _ask_new_name(window, "Open a moved journal", "Its name on this computer:", path.stem)
+    if name is None:
+        return
     taken: dict[str, registry.Entry] = {}
 
     def attempt(secret: str) -> Journal:
@@ -538,6 +521,20 @@ def add_journal_folder(parent: QWidget, folder: Path | None = None) -> tuple[reg
         "&Recovery key", attempt,
     )  # fmt: skip
     return None if journal is None else (taken["entry"], journal)
+
+
+def _ask_new_name(parent: QWidget, title: str, label: str, name: str) -> str | None:
+    """A name for a journal to be added, asked until it is one the list can take; None: cancelled."""
+    from relationjournal.core.errors import JournalError
+
+    while True:
+        name, ok = qt.QInputDialog.getText(parent, title, label, qt.QLineEdit.EchoMode.Normal, name)
+        if not ok:
+            return None
+        try:
+            return registry.check_new(name)
+        except JournalError as error:
+            qt.QMessageBox.warning(parent, title, str(error))
 
 
 def _free_name(parent: QWidget, name: str) -> str | None:
