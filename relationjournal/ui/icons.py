@@ -61,10 +61,9 @@ def _render(name: str, svg: bytes, colour: QColor, size: QSize, scale: float) ->
     pixmap = _pixmaps.get(key)
     if pixmap is None:
         tinted = svg.replace(INK.encode(), colour.name().encode()).replace(INK.upper().encode(), colour.name().encode())
-        # A pixmap filled with a transparent colour, not a `QImage.Format`/`Qt.GlobalColor`: naming
-        # those builds their enums, which costs milliseconds before the first paint.
+        # A pixmap, not a `QImage` (naming `QImage.Format` builds its enum before the first paint).
         pixmap = QPixmap(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)))
-        pixmap.fill(QColor(0, 0, 0, 0))
+        pixmap.fill(palette.transparent())
         painter = QPainter(pixmap)
         QSvgRenderer(QByteArray(tinted)).render(painter)
         painter.end()

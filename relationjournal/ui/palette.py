@@ -171,6 +171,12 @@ def avatar_count() -> int:
     return len(_AVATARS)
 
 
+def transparent() -> QColor:
+    """No colour at all: the ground an icon is drawn on (a `QColor`, not `Qt.GlobalColor`, whose enum
+    costs milliseconds to build before the first paint)."""
+    return QColor(0, 0, 0, 0)
+
+
 def icon_ink(palette: QPalette, background: Role = Role.Window, text: Role = Role.WindowText) -> QColor:
     """The colour a monochrome icon is drawn in: its own slate where that reads on `background`
     (a light palette: the icons as designed), else the palette's `text` colour (light on a dark one)."""
