@@ -79,6 +79,28 @@ def test_back_up_now_from_the_backups_dialog_lists_the_new_backup(qtbot: Any, ap
     qtbot.waitUntil(lambda: settled(app_window), timeout=5000)
 
 
+def test_the_daily_backup_follows_the_journals_day_not_the_computers(
+    berlin: Journal, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Berlin journal on a laptop set to New York: one automatic backup per Berlin day."""
+    import time
+
+    with monkeypatch.context() as machine:
+        machine.setenv("TZ", "America/New_York")  # the computer's clock, for this process
+        time.tzset()
+        try:
+            evening = datetime(2026, 1, 14, 22, 30, tzinfo=UTC)  # 23:30 in Berlin, 17:30 in New York
+            assert backups.daily_backup(berlin, sandbox.location, now=evening) is not None
+            # 00:30 on the 15th in Berlin (still the 14th in New York): a new day, a new backup
+            assert backups.daily_backup(berlin, sandbox.location, now=evening + timedelta(hours=1)) is not None
+            # 06:30 in Berlin, the same Berlin day (a new day in New York): no second backup
+            assert backups.daily_backup(berlin, sandbox.location, now=evening + timedelta(hours=7)) is None
+        finally:
+            machine.undo()
+            time.tzset()
+    assert len(backups.list_backups(sandbox.location)) == 2
+
+
 def restore_row(window: MainWindow, pick: Any, boxes: MessageBoxes) -> None:
     """File > Backups…, select the row `pick(dialog)` chooses, Restore…, and confirm."""
 

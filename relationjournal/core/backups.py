@@ -12,11 +12,12 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from relationjournal.core import migrate
 from relationjournal.core.atomicfile import fsync_dir, fsync_file, translate_os_error
+from relationjournal.core.clock import journal_zone
 from relationjournal.core.database import database_errors, integrity_problems, make_engine, writer
 from relationjournal.core.errors import Busy, Damaged, InvalidInput, JournalError, NotAJournal
 from relationjournal.core.journal import Journal
@@ -94,26 +95,36 @@ def backup_now(journal: Journal, location: JournalLocation, *, now: datetime | N
     return backup_to(journal, location.backups / name)
 
 
-def daily_backup(journal: Journal, location: JournalLocation, *, now: datetime | None = None) -> Path | None:
-    """At most once a day: back up, then keep the last 7 daily and 4 weekly backups."""
+def daily_backup(
+    journal: Journal, location: JournalLocation, *, now: datetime | None = None, zone: tzinfo | None = None
+) -> Path | None:
+    """At most once a day: back up, then keep the last 7 daily and 4 weekly backups.
+
+    A day is the journal's (its time zone setting, `zone` when given), like every other day in the app,
+    not the computer's: a Berlin journal on a New York laptop gets one backup per Berlin day.
+    """
     now = now or datetime.now(UTC)
+    zone = zone or journal_zone(journal)
     existing = list_backups(location)
-    today = now.astimezone().date()
-    if existing and existing[0].made_at.astimezone().date() == today:
+    today = now.astimezone(zone).date()
+    if existing and existing[0].made_at.astimezone(zone).date() == today:
         return None
     made = backup_now(journal, location, now=now)
-    prune(location)
+    prune(location, zone)
     return made
 
 
-def prune(location: JournalLocation) -> list[Path]:
-    """Delete backups beyond the newest of each of the last 7 days and of each of the last 4 weeks."""
+def prune(location: JournalLocation, zone: tzinfo | None = None) -> list[Path]:
+    """Delete backups beyond the newest of each of the last 7 days and of each of the last 4 weeks.
+
+    Days and weeks are on `zone`'s calendar (the journal's); the computer's when no zone is given.
+    """
     backups = list_backups(location)
     keep: set[Path] = set()
     days: dict[object, Backup] = {}
     weeks: dict[object, Backup] = {}
     for backup in backups:  # newest first: the first seen of a day or a week is its newest
-        local = backup.made_at.astimezone()
+        local = backup.made_at.astimezone(zone)
         days.setdefault(local.date(), backup)
         weeks.setdefault(local.isocalendar()[:2], backup)
     keep.update(b.path for b in list(days.values())[:KEEP_DAILY])
