@@ -410,3 +410,16 @@ def test_a_journal_taken_out_while_insights_opens_leaves_nothing_behind(sandbox:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["True True"]
     assert "Traceback" not in result.stderr
+
+
+def test_the_rhythm_legend_sits_above_the_bars_and_never_covers_them(
+    qtbot: Any, window: MainWindow, small: Small
+) -> None:
+    page = open_insights(qtbot, window)
+    item = page.rhythm.chart.getPlotItem()
+    qtbot.waitUntil(lambda: item.legend.isVisible() and item.legend.height() > 0)
+    legend = item.legend.mapRectToScene(item.legend.boundingRect())
+    plot = item.vb.mapRectToScene(item.vb.boundingRect())
+    assert legend.bottom() <= plot.top()  # above the plot, so no bar reaches it however tall
+    assert legend.left() < plot.right() and legend.height() >= 10
+    assert "Email" in [label.text for _sample, label in item.legend.items]

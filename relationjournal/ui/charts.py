@@ -49,6 +49,7 @@ Role = QPalette.ColorRole
 SHOWN_CHANNELS = 8  # more channels than this, and the rest are one "Other channels" colour
 SHOWN_BARS = 12  # people, tags or programmes drawn as bars (the lists below hold them all)
 NAME_WIDTH = 160  # pixels: the left axis of the charts that name people, tags or programmes
+LEGEND_INSET = 8  # pixels: a legend above its plot, from the chart's left edge
 
 
 @dataclass(frozen=True)
@@ -182,19 +183,36 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]
         self._xy = np.zeros((0, 2))
         return colours
 
-    def legend(self, columns: int = 3) -> Any:
+    def legend(self, columns: int = 3, *, above: bool = False) -> Any:
+        """The chart's legend: inside the plot at its top left, or `above` it, in a row of its own
+        that grows with the legend, so it never covers a bar however tall the bars are."""
         colours: QPalette = self.palette()
         item = self.getPlotItem()
-        if item.legend is None:
+        if item.legend is None and above:
+            item.legend = pg.LegendItem(offset=None, colCount=columns)
+            item.legend.setParentItem(item)
+            item.legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(LEGEND_INSET, 2))
+            item.legend.geometryChanged.connect(self._make_room_for_legend)
+        elif item.legend is None:
             item.addLegend(offset=(8, 4), colCount=columns)
         legend = item.legend
         legend.setColumnCount(columns)
         legend.setLabelTextColor(colours.color(Role.Text))
+        if above:  # on the chart's own ground, outside the plot: no box to set it apart
+            legend.setBrush(pg.mkBrush(None))
+            legend.setPen(pg.mkPen(None))
+            return legend
         back = QColor(colours.color(Role.Base))
         back.setAlphaF(0.85)
         legend.setBrush(pg.mkBrush(back))
         legend.setPen(pg.mkPen(palette.border(colours)))
         return legend
+
+    def _make_room_for_legend(self) -> None:
+        """The plot's top row (pyqtgraph's title row, unused here) as tall as the legend above the plot."""
+        item = self.getPlotItem()
+        height = item.legend.height() if item.legend is not None else 0.0
+        item.layout.setRowFixedHeight(0, height + 6 if height else 0)
 
     def set_spots(self, spots: Sequence[Spot], xy: Any = None) -> None:
         """What the keys and the mouse can point at; `xy` (n × 2) saves reading each spot's place."""
@@ -368,7 +386,7 @@ def draw_rhythm(chart: Chart, insights: Insights) -> dict[str, int]:
         key = (cell.channel, context)
         per_week[index[cell.week]][key] = per_week[index[cell.week]].get(key, 0) + cell.conversations
         totals[context] += cell.conversations
-    legend = chart.legend(columns=4)
+    legend = chart.legend(columns=4, above=True)
     base = np.zeros(len(weeks))
     x = np.arange(len(weeks), dtype=float)
     back, text = colours.color(Role.Base), colours.color(Role.Text)
@@ -399,7 +417,7 @@ def draw_rhythm(chart: Chart, insights: Insights) -> dict[str, int]:
     top = float(base.max()) if len(base) else 0.0
     chart.getPlotItem().getAxis("bottom").setTicks([month_ticks(weeks), []])
     chart.setXRange(-0.7, len(weeks) - 0.3, padding=0)
-    chart.setYRange(0, max(top * 1.45, 4), padding=0)  # room above the bars for the legend
+    chart.setYRange(0, max(top * 1.08, 4), padding=0)  # (the legend is above the plot, not over it)
     spots = []
     for i, week in enumerate(weeks):
         parts = sorted(per_week[i].items(), key=lambda kv: -kv[1])
