@@ -278,22 +278,34 @@ def test_the_charts_follow_a_dark_palette(qtbot: Any, window: MainWindow, small:
     assert page.load_note.palette() is not None
 
 
-def test_pyqtgraph_loads_only_when_insights_opens(sandbox: Any) -> None:
-    script = textwrap.dedent("""
-        import sys
-        from relationjournal.core.access import create_journal
-        from relationjournal.core.locations import resolve_location
-        from relationjournal.ui.app import make_application
-        from relationjournal.ui.mainwindow import MainWindow
-        from relationjournal.ui.worker import wait_for_background_work
+# A window in a process of its own, where pyqtgraph has not been imported by another test yet.
+FRESH_WINDOW = """
+import sys, time
+from relationjournal.core.access import create_journal
+from relationjournal.core.locations import resolve_location
+from relationjournal.ui.app import make_application
+from relationjournal.ui.mainwindow import MainWindow
+from relationjournal.ui.qt import QTimer
+from relationjournal.ui.worker import wait_for_background_work
 
-        app = make_application()
-        location = resolve_location(None)
-        journal = create_journal(location).journal
-        window = MainWindow(location, journal)
-        window.show()
-        wait_for_background_work()
-        app.processEvents()
+app = make_application()
+location = resolve_location(None)
+journal = create_journal(location).journal
+window = MainWindow(location, journal)
+window.show()
+wait_for_background_work()
+app.processEvents()
+"""
+
+
+def in_a_fresh_process(body: str) -> subprocess.CompletedProcess[str]:
+    """Run `body` after FRESH_WINDOW (a shown main window on a new journal) in a new Python process."""
+    script = FRESH_WINDOW + textwrap.dedent(body)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+
+
+def test_pyqtgraph_loads_only_when_insights_opens(sandbox: Any) -> None:
+    result = in_a_fresh_process("""
         print(sorted(m for m in ("pyqtgraph", "numpy") if m in sys.modules))
         window.act_insights.trigger()
         wait_for_background_work()  # the charts' import, then the page's reading
@@ -304,7 +316,6 @@ def test_pyqtgraph_loads_only_when_insights_opens(sandbox: Any) -> None:
         window.close()
         journal.close()
     """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["[]", "['numpy', 'pyqtgraph'] True"]
 
@@ -340,22 +351,7 @@ def test_the_first_open_shows_opening_insights_at_once_and_the_page_when_the_cha
     """The first open imports pyqtgraph off the GUI thread: the window shows "Opening Insights…" at
     once, keeps answering (a timer ticking every millisecond is never held up for long), and the
     page replaces it. In a fresh process, so pyqtgraph is not imported yet."""
-    script = textwrap.dedent("""
-        import sys, time
-        from relationjournal.core.access import create_journal
-        from relationjournal.core.locations import resolve_location
-        from relationjournal.ui.app import make_application
-        from relationjournal.ui.mainwindow import MainWindow
-        from relationjournal.ui.qt import QTimer
-        from relationjournal.ui.worker import wait_for_background_work
-
-        app = make_application()
-        location = resolve_location(None)
-        journal = create_journal(location).journal
-        window = MainWindow(location, journal)
-        window.show()
-        wait_for_background_work()
-        app.processEvents()
+    result = in_a_fresh_process("""
         window.act_insights.trigger()
         shown = window.stack.currentWidget()
         print(window.insights is None, shown.accessibleName(), shown.text())
@@ -376,7 +372,6 @@ def test_the_first_open_shows_opening_insights_at_once_and_the_page_when_the_cha
         window.close()
         journal.close()
     """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["True Opening Insights Opening Insights…", "True True"]
 
@@ -384,20 +379,7 @@ def test_the_first_open_shows_opening_insights_at_once_and_the_page_when_the_cha
 def test_a_journal_taken_out_while_insights_opens_leaves_nothing_behind(sandbox: Any) -> None:
     """Insights asked for, then the journal taken out of the window (a restore, a key change) before
     the charts are in: the page is not made on a journal that is gone, and nothing fails."""
-    script = textwrap.dedent("""
-        from relationjournal.core.access import create_journal
-        from relationjournal.core.locations import resolve_location
-        from relationjournal.ui.app import make_application
-        from relationjournal.ui.mainwindow import MainWindow
-        from relationjournal.ui.worker import wait_for_background_work
-
-        app = make_application()
-        location = resolve_location(None)
-        journal = create_journal(location).journal
-        window = MainWindow(location, journal)
-        window.show()
-        wait_for_background_work()
-        app.processEvents()
+    result = in_a_fresh_process("""
         window.act_insights.trigger()
         taken = window.detach()
         wait_for_background_work()
@@ -406,7 +388,6 @@ def test_a_journal_taken_out_while_insights_opens_leaves_nothing_behind(sandbox:
         window.close()
         journal.close()
     """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["True True"]
     assert "Traceback" not in result.stderr
