@@ -72,7 +72,10 @@ def test_log_hard_news_see_what_was_scheduled_then_move_and_remove_in_upcoming(
 
     def log_the_loss(dialog) -> None:
         qtbot.keyClicks(dialog.summary, "Her mother died")
-        dialog.when.setDateTime(QDateTime.currentDateTime().addDays(-3))  # heard three days late
+        # Heard three days late, at this hour on the journal's clock (the dialog reads its times there),
+        # not the machine's: in the evening there, the check-ins would wait for the morning after.
+        then = datetime.now(zone) - timedelta(days=3)
+        dialog.when.setDateTime(QDateTime(QDate(then.year, then.month, then.day), QTime(then.hour, then.minute)))
         qtbot.mouseClick(dialog.hard_event, Qt.MouseButton.LeftButton)
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
 
