@@ -1,8 +1,9 @@
 """The frozen app's entry point (PyInstaller): the same program as the `relationjournal` command.
 
 With RELATIONJOURNAL_BUNDLE_CHECK set (by packaging/build.py's smoke test, never by a user), it instead
-draws and exports a chart with pyqtgraph and NumPy, which the app imports only when the Insights page
-opens: a bundle that lost them (or a Qt part they need) fails here, not in a user's hands.
+checks what the smoke test's command lines never reach: ICU's collation data, and an Insights chart
+painted and saved as PNG and SVG (QtSvg and Qt's PNG writer). A bundle that lost one fails here, not in
+a user's hands.
 """
 
 import os
@@ -10,15 +11,14 @@ import sys
 
 
 def bundle_check(folder: str) -> int:
-    """Plot stacked bars on a date axis offscreen and export them as a PNG into `folder`.
+    """Sort words as two languages do, then save a small chart as chart.png and chart.svg in `folder`."""
+    from pathlib import Path
 
-    (Not SVG: pyqtgraph 0.14's SVGExporter fails on Qt 6.11's path syntax outside the bundle too.)
-    """
-    import numpy
-    import pyqtgraph
-    import pyqtgraph.exporters
-    from PySide6.QtCore import QCollator, QLocale
+    from PySide6.QtCore import QCollator, QLocale, QRectF
+    from PySide6.QtGui import QBrush, QColor
     from PySide6.QtWidgets import QApplication
+
+    from relationjournal.ui import charts
 
     app = QApplication(sys.argv[:1])
     # ICU's collation data, kept when the bundle's ICU data is trimmed (packaging/icu.py): Swedish sorts å last.
@@ -29,16 +29,17 @@ def bundle_check(folder: str) -> int:
     ):
         if sorted(words, key=QCollator(QLocale(locale)).sortKey) != expected:
             raise SystemExit(f"QCollator sorts wrongly for {locale}: ICU's collation data is missing")
-    plot = pyqtgraph.PlotWidget(axisItems={"bottom": pyqtgraph.DateAxisItem()})
-    days = numpy.arange(7) * 86400.0 + 1.7e9
-    plot.addItem(pyqtgraph.BarGraphItem(x=days, height=numpy.arange(1, 8), width=60000, brush="b"))
-    plot.addItem(pyqtgraph.BarGraphItem(x=days, y0=numpy.arange(1, 8), height=2, width=60000, brush="r"))
-    plot.resize(400, 300)
-    plot.show()
+    chart = charts.Chart("Bundle check")
+    chart.begin()
+    brush = QBrush(QColor("steelblue"))
+    chart.figure.items.append(charts.Bars([QRectF(i - 0.4, 0, 0.8, i + 1) for i in range(7)], brush))
+    chart.figure.legend.append(charts.LegendEntry("Conversations", brush))
+    chart.figure.x_range, chart.figure.y_range = (-0.7, 6.7), (0, 8)
+    chart.resize(400, 240)
+    for suffix in ("png", "svg"):
+        chart.save(Path(folder) / f"chart.{suffix}")
     app.processEvents()
-    pyqtgraph.exporters.ImageExporter(plot.plotItem).export(os.path.join(folder, "chart.png"))
-    plot.close()
-    print(f"pyqtgraph {pyqtgraph.__version__} with NumPy {numpy.__version__}: chart exported")
+    print("an Insights chart saved as PNG and SVG")
     return 0
 
 

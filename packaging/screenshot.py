@@ -22,7 +22,7 @@ def settle(app) -> None:
 
 
 def insights_drawn(app, window) -> None:
-    """Wait for Insights: its charts import in the background, then its numbers are read in the background."""
+    """Wait for Insights: its numbers are read in the background."""
     import time
 
     from relationjournal.ui.worker import wait_for_background_work

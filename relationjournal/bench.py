@@ -888,7 +888,7 @@ class Bench:
                 yield until(lambda: window.stack.currentWidget() is today and seen.due > probe.began)
                 yield from on_screen()
 
-            window.act_insights.trigger()  # once, unmeasured: the page is made and pyqtgraph loaded
+            window.act_insights.trigger()  # once, unmeasured: the page is made
             yield until(lambda: window.insights is not None and window.insights.insights is not None, 600)
             insights = window.insights
             assert insights is not None
@@ -899,7 +899,7 @@ class Bench:
             for _ in range(repeat):
                 window.open_person(busiest)
                 yield sleep(0.3)
-                measure("insights", insights.area.viewport(), insights.rhythm.chart.viewport())
+                measure("insights", insights.area.viewport(), insights.rhythm.chart)
                 window.act_insights.trigger()
                 acted()
                 yield until(drawn_anew(insights.insights), 600)

@@ -1,21 +1,24 @@
-"""The Insights page's charts: pyqtgraph plots that take their colours from the palette, can be read
-with the keyboard and the mouse, and can be saved as PNG or SVG.
+"""The Insights page's charts: bars, dots and lines painted with QPainter, coloured from the palette,
+read with the keyboard and the mouse, and saved as PNG or SVG by the same painting code.
 
-Imported only when the Insights page first opens: pyqtgraph brings NumPy (a third of a second),
-which nothing else in the app needs. `pg.setConfigOptions` touches only pyqtgraph's own items.
+Why Qt's own painting and not a plotting library: these five charts are bars, dots and a line on two
+axes. pyqtgraph drew them until issue 17, but it needs NumPy, and the two with NumPy's OpenBLAS and
+the QtOpenGL binding pyqtgraph imports made up 56 MB of a 184 MB bundle whose budget is 150.
+
+A draw function (`draw_rhythm` …) describes a chart once, in its data's coordinates: `Bars`, `Dots`,
+`Curve`, `Level` lines, axis ticks and a legend. `Chart.paint` maps them to pixels each time it
+paints, so a resize, a HiDPI screen and a 2× PNG need nothing drawn again.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, overload
-
-import numpy as np
-import pyqtgraph as pg  # type: ignore[import-untyped]
-from pyqtgraph import exporters
+from typing import overload
 
 from relationjournal.core.insights import Insights, LoadWeek, ProgrammeView, ReachCount, Slipping
 from relationjournal.ui import palette
@@ -28,28 +31,35 @@ from relationjournal.ui.qt import (
     QColor,
     QFocusEvent,
     QFontMetrics,
+    QImage,
     QKeyEvent,
+    QMouseEvent,
     QPainter,
     QPalette,
+    QPen,
     QPointF,
+    QPolygonF,
     QRect,
+    QRectF,
     QSaveFile,
     QScrollArea,
     QSize,
     QSvgGenerator,
     Qt,
     QToolTip,
+    QTransform,
     QWheelEvent,
+    QWidget,
     Signal,
 )
-
-pg.setConfigOptions(antialias=True)
 
 Role = QPalette.ColorRole
 SHOWN_CHANNELS = 8  # more channels than this, and the rest are one "Other channels" colour
 SHOWN_BARS = 12  # people, tags or programmes drawn as bars (the lists below hold them all)
 NAME_WIDTH = 160  # pixels: the left axis of the charts that name people, tags or programmes
-LEGEND_INSET = 8  # pixels: a legend above its plot, from the chart's left edge
+LEGEND_INSET = 8  # pixels: the legend above its plot, from the chart's left edge
+SWATCH = 12  # pixels: a legend entry's colour sample
+TICK_SPACING = 48  # pixels: at least this between the value axis's numbers
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,70 @@ class LazySpots(Sequence[Spot]):
         return self.make(index)
 
 
+# What a chart is made of, in its data's coordinates ----------------------------------------------
+@dataclass
+class Bars:
+    """Rectangles (x0, y0, x1, y1) filled with one brush, outlined with `pen` if any."""
+
+    rects: list[QRectF]
+    brush: QBrush
+    pen: QPen | None = None
+
+
+@dataclass
+class Dots:
+    """Round dots `size` pixels across, whatever the zoom."""
+
+    points: QPolygonF
+    colour: QColor
+    size: float = 8.0
+
+
+@dataclass
+class Curve:
+    """A line through points."""
+
+    points: QPolygonF
+    pen: QPen
+
+
+@dataclass
+class Level:
+    """A line across the plot at value `y`, with words at its left or right end, just above it."""
+
+    y: float
+    pen: QPen
+    words: str = ""
+    at_right: bool = False
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """A legend's line: a sample (a box in `brush`, outlined by `pen`; or a stroke of `pen`) and words."""
+
+    words: str
+    brush: QBrush | None
+    pen: QPen | None = None
+
+
+@dataclass
+class Figure:
+    """Everything a chart shows: the items, the ranges, the ticks, the axis titles and the legend.
+
+    `across` charts lay their rows (people, tags, programmes) down the left axis, the first at the top;
+    the others lay weeks or people along the bottom. Ticks left as None are numbers chosen to fit."""
+
+    items: list[Bars | Dots | Curve | Level] = field(default_factory=list)
+    x_range: tuple[float, float] = (0.0, 1.0)
+    y_range: tuple[float, float] = (0.0, 1.0)
+    x_ticks: list[tuple[float, str]] | None = None
+    y_ticks: list[tuple[float, str]] | None = None
+    x_title: str = ""
+    y_title: str = ""
+    legend: list[LegendEntry] = field(default_factory=list)
+    names: bool = False  # the left axis names rows (a fixed NAME_WIDTH), not numbers
+
+
 def series_colour(colours: QPalette, index: int) -> QColor:
     """The `index`th series colour: hues a golden angle apart, light or deep as the palette is dark or light,
     starting from the palette's own highlight hue."""
@@ -100,11 +174,6 @@ def band_colour(colours: QPalette, band: str) -> QColor:
     if band == "on time":
         return series_colour(colours, 0)
     return palette.accent(colours, Role.Base) if band == "late" else palette.error(colours, Role.Base)
-
-
-def short(chart: Chart, name: str) -> str:
-    """A name cut to fit the left axis (a label wider than the axis is not drawn at all)."""
-    return QFontMetrics(chart.font()).elidedText(name, Qt.TextElideMode.ElideRight, NAME_WIDTH - 22)
 
 
 def weeks_between(since: date, until: date) -> list[date]:
@@ -125,8 +194,33 @@ def month_ticks(weeks: Sequence[date]) -> list[tuple[float, str]]:
     return ticks
 
 
-class Chart(pg.PlotWidget):  # type: ignore[misc]
-    """A plot the keyboard can read: ← → (or ↑ ↓) move between its spots, each told in `pointed` (the
+def nice_ticks(low: float, high: float, room: float) -> list[tuple[float, str]]:
+    """Round numbers (steps of 1, 2 or 5 times a power of ten) between `low` and `high`, about one
+    every TICK_SPACING pixels of `room`; whole numbers for counts, as few decimals as the step needs."""
+    span = high - low
+    if span <= 0 or room <= 0:
+        return []
+    raw = span / max(room / TICK_SPACING, 1.0)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * 0.999)
+    if span >= 1 and step < 1:
+        step = 1.0
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    first = math.ceil(low / step - 1e-9)
+    count = math.floor(high / step + 1e-6) - first + 1
+    return [((first + k) * step, f"{(first + k) * step:,.{decimals}f}") for k in range(max(count, 0))]
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> QRectF:
+    return QRectF(QPointF(x0, y0), QPointF(x1, y1))
+
+
+def _no_pen() -> QPen:
+    return QPen(Qt.PenStyle.NoPen)
+
+
+class Chart(QWidget):
+    """A chart the keyboard can read: ← → (or ↑ ↓) move between its spots, each told in `pointed` (the
     page's line under the chart) and the accessible description; the mouse's is told in a tooltip.
     Enter, like a click, opens the person a spot is."""
 
@@ -139,116 +233,285 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]
         self.setAccessibleName(name)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumHeight(height)
-        self.setMenuEnabled(False)  # pyqtgraph's own menu (zoom, export …) gives way to "Save chart…"
-        self.hideButtons()
-        self.setMouseEnabled(x=False, y=False)
+        self.setMinimumWidth(320)
+        self.setMouseTracking(True)  # tooltips as the mouse moves, no button held
         self.across = across  # bars across: spots are told apart by y, not x
+        self.figure = Figure()
         self.spots: Sequence[Spot] = []
         self.current = -1
         self.tip = ""  # the text of the last tooltip shown (what the mouse or the keys point at)
-        self._xy = np.zeros((0, 2))
+        self.pick_radius: float | None = None  # pixels: set for dots (a dot must be near); None: the nearest bar
+        self.marker_shown = False
+        self._xs: Sequence[float] = []
+        self._ys: Sequence[float] = []
         self.save_action = QAction("Save chart…", self)
         self.save_action.triggered.connect(self.save_requested)
         self.addAction(self.save_action)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.scene().sigMouseMoved.connect(self._hover)
-        self.scene().sigMouseClicked.connect(self._clicked)
-        self.marker: Any = None
 
-    # Drawing -------------------------------------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        return QSize(640, self.minimumHeight())
+
+    # Describing --------------------------------------------------------------------------------
     def begin(self) -> QPalette:
-        """Clear the plot and colour it from the palette (Base behind, Text for the axes)."""
-        colours: QPalette = self.palette()
-        item = self.getPlotItem()
-        if item.legend is not None:
-            item.legend.clear()  # first: emptied item by item, the legend would be laid out again for each
-        item.clear()
-        back, text = colours.color(Role.Base), colours.color(Role.Text)
-        self.setBackground(back)
-        grid = palette.mix(text, back, 0.6)
-        for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setPen(pg.mkPen(grid))
-            axis.setTextPen(pg.mkPen(text))
-            axis.setTicks(None)
-        item.showGrid(x=False, y=False)
-        item.getAxis("left" if self.across else "bottom").setGrid(False)
-        item.getAxis("bottom" if self.across else "left").setGrid(60)
-        self.marker = pg.InfiniteLine(angle=0 if self.across else 90, movable=False,
-                                      pen=pg.mkPen(colours.color(Role.Highlight), width=2))  # fmt: skip
-        self.marker.setZValue(20)
-        self.marker.hide()
-        item.addItem(self.marker, ignoreBounds=True)
-        self.spots, self.current, self.tip = [], -1, ""
-        self._xy = np.zeros((0, 2))
-        return colours
+        """Start a new figure (the draw functions fill it in) and forget what was pointed at."""
+        self.figure = Figure(names=self.across)
+        self.spots, self.current, self.tip, self.marker_shown = [], -1, "", False
+        self._xs, self._ys = [], []
+        self.update()
+        return self.palette()
 
-    def legend(self, columns: int = 3, *, above: bool = False) -> Any:
-        """The chart's legend: inside the plot at its top left, or `above` it, in a row of its own
-        that grows with the legend, so it never covers a bar however tall the bars are."""
-        colours: QPalette = self.palette()
-        item = self.getPlotItem()
-        if item.legend is None and above:
-            item.legend = pg.LegendItem(offset=None, colCount=columns)
-            item.legend.setParentItem(item)
-            item.legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(LEGEND_INSET, 2))
-            item.legend.geometryChanged.connect(self._make_room_for_legend)
-        elif item.legend is None:
-            item.addLegend(offset=(8, 4), colCount=columns)
-        legend = item.legend
-        legend.setColumnCount(columns)
-        legend.setLabelTextColor(colours.color(Role.Text))
-        if above:  # on the chart's own ground, outside the plot: no box to set it apart
-            legend.setBrush(pg.mkBrush(None))
-            legend.setPen(pg.mkPen(None))
-            return legend
-        back = QColor(colours.color(Role.Base))
-        back.setAlphaF(0.85)
-        legend.setBrush(pg.mkBrush(back))
-        legend.setPen(pg.mkPen(palette.border(colours)))
-        return legend
-
-    def _make_room_for_legend(self) -> None:
-        """The plot's top row (pyqtgraph's title row, unused here) as tall as the legend above the plot."""
-        item = self.getPlotItem()
-        height = item.legend.height() if item.legend is not None else 0.0
-        item.layout.setRowFixedHeight(0, height + 6 if height else 0)
-
-    def set_spots(self, spots: Sequence[Spot], xy: Any = None) -> None:
-        """What the keys and the mouse can point at; `xy` (n × 2) saves reading each spot's place."""
+    def set_spots(self, spots: Sequence[Spot], xs: Sequence[float] | None = None,
+                  ys: Sequence[float] | None = None) -> None:  # fmt: skip
+        """What the keys and the mouse can point at; `xs` and `ys` save reading each spot's place."""
         self.spots = spots
-        self._xy = xy if xy is not None else np.array([(s.x, s.y) for s in spots], dtype=float).reshape(-1, 2)
+        self._xs = xs if xs is not None else [s.x for s in spots]
+        self._ys = ys if ys is not None else [s.y for s in spots]
+        self.update()
 
-    # Reading ------------------------------------------------------------------------------------
-    def nearest(self, at: QPointF, *, within: float | None = None) -> int:
-        """The spot nearest to a point of the plot (in its data's coordinates); -1 if none is near."""
-        if not self.spots:
+    # Geometry ----------------------------------------------------------------------------------
+    def _legend_rows(self, width: float) -> list[list[tuple[LegendEntry, float]]]:
+        """The legend's entries flowed into rows that fit `width` pixels, with each entry's width."""
+        metrics = QFontMetrics(self.font())
+        rows: list[list[tuple[LegendEntry, float]]] = [[]]
+        used = 0.0
+        for entry in self.figure.legend:
+            wide = SWATCH + 6 + metrics.horizontalAdvance(entry.words) + 18
+            if rows[-1] and used + wide > width:
+                rows.append([])
+                used = 0.0
+            rows[-1].append((entry, wide))
+            used += wide
+        return [row for row in rows if row]
+
+    def layout_in(self, size: QSize) -> tuple[QRectF, QRectF]:
+        """Where the plot and the legend go in a chart of `size`: the legend in its own rows above the
+        plot, so no bar ever reaches under it however tall."""
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        figure = self.figure
+        legend_rows = self._legend_rows(size.width() - 2 * LEGEND_INSET)
+        legend_height = len(legend_rows) * (line + 4)
+        legend = QRectF(LEGEND_INSET, 4, size.width() - 2 * LEGEND_INSET, legend_height)
+        if figure.names:
+            left = float(NAME_WIDTH)
+        else:
+            numbers = figure.y_ticks if figure.y_ticks is not None else [(0, "0,000")]
+            left = max((metrics.horizontalAdvance(words) for _, words in numbers), default=0) + 14.0
+            left = max(left, 40.0)
+        if figure.y_title:
+            left += line + 4
+        top = 4 + legend_height + (8 if legend_height else 10)
+        bottom = line + 10 + (line + 4 if figure.x_title else 0)
+        plot = QRectF(left, top, max(size.width() - left - 16, 10), max(size.height() - top - bottom, 10))
+        return plot, legend
+
+    def _to_pixels(self, plot: QRectF) -> QTransform:
+        """The map from the figure's data to `plot`: y grows upwards, or down the rows of an `across` chart."""
+        (x0, x1), (y0, y1) = self.figure.x_range, self.figure.y_range
+        sx = plot.width() / ((x1 - x0) or 1.0)
+        sy = plot.height() / ((y1 - y0) or 1.0)
+        if self.across:  # the first row at the top
+            return QTransform(sx, 0, 0, sy, plot.left() - x0 * sx, plot.top() - y0 * sy)
+        return QTransform(sx, 0, 0, -sy, plot.left() - x0 * sx, plot.bottom() + y0 * sy)
+
+    def position_of(self, x: float, y: float) -> QPointF:
+        """Where the data point (x, y) is on the chart, in the widget's pixels."""
+        plot, _ = self.layout_in(self.size())
+        return self._to_pixels(plot).map(QPointF(x, y))
+
+    def plot_rect(self) -> QRectF:
+        return self.layout_in(self.size())[0]
+
+    def legend_rect(self) -> QRectF:
+        return self.layout_in(self.size())[1]
+
+    # Painting ----------------------------------------------------------------------------------
+    def paintEvent(self, _event: object) -> None:
+        painter = QPainter(self)
+        self.paint(painter, self.size(), marker=self.marker_shown)
+        if self.hasFocus():  # where the keys are: a quiet frame in the highlight colour
+            pen = QPen(self.palette().color(Role.Highlight), 1.5)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 4, 4)
+        painter.end()
+
+    def paint(self, painter: QPainter, size: QSize, *, marker: bool = False) -> None:
+        """Paint the figure into `size` pixels: the screen, a PNG and an SVG all come from here."""
+        colours = self.palette()
+        back, text = colours.color(Role.Base), colours.color(Role.Text)
+        figure = self.figure
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(self.font())
+        painter.fillRect(QRectF(0, 0, size.width(), size.height()), back)
+        plot, legend = self.layout_in(size)
+        to_pixels = self._to_pixels(plot)
+        metrics = QFontMetrics(self.font())
+        axis_pen = QPen(palette.mix(text, back, 0.6), 1)
+        grid_pen = QPen(palette.mix(text, back, 0.86), 1)
+        # The value axis's grid and numbers
+        value_ticks = self._value_ticks(plot)
+        painter.setPen(grid_pen)
+        for value, _ in value_ticks:
+            if self.across:
+                x = to_pixels.map(QPointF(value, 0)).x()
+                painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+            else:
+                y = to_pixels.map(QPointF(0, value)).y()
+                painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+        # The items, clipped to the plot
+        painter.save()
+        painter.setClipRect(plot.adjusted(-1, -1, 1, 1))
+        for item in figure.items:
+            self._paint_item(painter, item, to_pixels, plot, metrics)
+        painter.restore()
+        # Axes, their ticks and titles
+        painter.setPen(axis_pen)
+        painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+        painter.drawLine(plot.topLeft(), plot.bottomLeft())
+        self._paint_ticks(painter, plot, to_pixels, value_ticks, metrics, text)
+        painter.setPen(text)
+        if figure.x_title:
+            painter.drawText(QRectF(plot.left(), size.height() - metrics.height() - 4, plot.width(), metrics.height()),
+                             Qt.AlignmentFlag.AlignCenter, figure.x_title)  # fmt: skip
+        if figure.y_title:
+            painter.save()
+            painter.translate(4, plot.center().y())
+            painter.rotate(-90)
+            painter.drawText(QRectF(-plot.height() / 2, 0, plot.height(), metrics.height()),
+                             Qt.AlignmentFlag.AlignCenter, figure.y_title)  # fmt: skip
+            painter.restore()
+        self._paint_legend(painter, legend, metrics, text)
+        if marker and 0 <= self.current < len(self.spots):
+            spot_at = to_pixels.map(QPointF(self._xs[self.current], self._ys[self.current]))
+            painter.setPen(QPen(colours.color(Role.Highlight), 2))
+            if self.across:
+                painter.drawLine(QPointF(plot.left(), spot_at.y()), QPointF(plot.right(), spot_at.y()))
+            else:
+                painter.drawLine(QPointF(spot_at.x(), plot.top()), QPointF(spot_at.x(), plot.bottom()))
+
+    def _value_ticks(self, plot: QRectF) -> list[tuple[float, str]]:
+        figure = self.figure
+        if self.across:
+            return figure.x_ticks if figure.x_ticks is not None else nice_ticks(*figure.x_range, plot.width() * 0.6)
+        return figure.y_ticks if figure.y_ticks is not None else nice_ticks(*figure.y_range, plot.height())
+
+    def _paint_item(self, painter: QPainter, item: Bars | Dots | Curve | Level, to_pixels: QTransform,
+                    plot: QRectF, metrics: QFontMetrics) -> None:  # fmt: skip
+        if isinstance(item, Bars):
+            painter.setPen(item.pen if item.pen is not None else _no_pen())
+            painter.setBrush(item.brush)
+            for rect in item.rects:
+                painter.drawRect(to_pixels.mapRect(rect))
+        elif isinstance(item, Dots):
+            pen = QPen(item.colour, item.size)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawPoints(to_pixels.map(item.points))
+        elif isinstance(item, Curve):
+            painter.setPen(item.pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPolyline(to_pixels.map(item.points))
+        else:
+            y = to_pixels.map(QPointF(0, item.y)).y()
+            painter.setPen(item.pen)
+            painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            if item.words:
+                painter.setPen(item.pen.color())
+                wide = metrics.horizontalAdvance(item.words) + 4
+                x = plot.right() - wide - 2 if item.at_right else plot.left() + 4
+                painter.drawText(QRectF(x, y - metrics.height() - 1, wide, metrics.height()),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, item.words)  # fmt: skip
+
+    def _paint_ticks(self, painter: QPainter, plot: QRectF, to_pixels: QTransform,
+                     value_ticks: list[tuple[float, str]], metrics: QFontMetrics, text: QColor) -> None:  # fmt: skip
+        figure = self.figure
+        line = metrics.height()
+        painter.setPen(text)
+        if self.across:  # numbers along the bottom, names down the left
+            along, down = value_ticks, figure.y_ticks or []
+        else:
+            along = figure.x_ticks if figure.x_ticks is not None else nice_ticks(*figure.x_range, plot.width() * 0.6)
+            down = value_ticks
+        last_right = -1e9
+        for value, words in along:  # centred under their place; one that would overlap the last is left out
+            x = to_pixels.map(QPointF(value, figure.y_range[0])).x()
+            wide = metrics.horizontalAdvance(words)
+            left = min(max(x - wide / 2, 0), plot.right() + 14 - wide)
+            if left < last_right + 8 or x < plot.left() - 2 or x > plot.right() + 2:
+                continue
+            painter.drawText(QRectF(left, plot.bottom() + 4, wide + 2, line), Qt.AlignmentFlag.AlignLeft, words)
+            last_right = left + wide
+        room = plot.left() - 8 - (line + 4 if figure.y_title else 0)
+        for value, words in down:
+            y = to_pixels.map(QPointF(figure.x_range[0], value)).y()
+            if y < plot.top() - 2 or y > plot.bottom() + 2:
+                continue
+            shown = metrics.elidedText(words, Qt.TextElideMode.ElideRight, int(room)) if figure.names else words
+            painter.drawText(QRectF(plot.left() - 8 - room, y - line / 2, room, line),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown)  # fmt: skip
+
+    def _paint_legend(self, painter: QPainter, legend: QRectF, metrics: QFontMetrics, text: QColor) -> None:
+        line = metrics.height()
+        y = legend.top()
+        for row in self._legend_rows(legend.width()):
+            x = legend.left()
+            for entry, wide in row:
+                sample = QRectF(x, y + (line - SWATCH) / 2 + 2, SWATCH, SWATCH)
+                if entry.brush is None:  # a line's sample: a stroke across the box
+                    painter.setPen(entry.pen if entry.pen is not None else QPen(text))
+                    painter.drawLine(QPointF(sample.left(), sample.center().y()),
+                                     QPointF(sample.right(), sample.center().y()))  # fmt: skip
+                else:
+                    painter.setPen(entry.pen if entry.pen is not None else _no_pen())
+                    painter.setBrush(entry.brush)
+                    painter.drawRect(sample)
+                painter.setPen(text)
+                painter.drawText(QRectF(x + SWATCH + 6, y + 2, wide - SWATCH - 6, line),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, entry.words)  # fmt: skip
+                x += wide
+            y += line + 4
+
+    # Reading -----------------------------------------------------------------------------------
+    def spot_at(self, where: QPointF) -> int:
+        """The spot at a place on the chart (widget pixels): the nearest bar or row, or with
+        `pick_radius` a dot that near; -1 if none, or if the place is outside the plot."""
+        plot, _ = self.layout_in(self.size())
+        if not self.spots or not plot.adjusted(-4, -4, 4, 4).contains(where):
             return -1
-        width, height = self.getPlotItem().vb.viewPixelSize()
-        dx = (self._xy[:, 0] - at.x()) / max(width, 1e-12)
-        dy = (self._xy[:, 1] - at.y()) / max(height, 1e-12)
-        distance = np.abs(dy) if self.across else np.abs(dx) if within is None else np.hypot(dx, dy)
-        index = int(np.argmin(distance))
-        return -1 if within is not None and distance[index] > within else index
+        to_pixels = self._to_pixels(plot)
+        to_data, _ = to_pixels.inverted()
+        if self.pick_radius is None:  # the nearest along the category axis
+            at = to_data.map(where)
+            values, wanted = (self._ys, at.y()) if self.across else (self._xs, at.x())
+            return min(range(len(values)), key=lambda i: abs(values[i] - wanted))
+        near, best = -1, self.pick_radius
+        reach = self.pick_radius / max(to_pixels.m11(), 1e-12)  # the radius in data units along x
+        at = to_data.map(where)
+        low = bisect.bisect_left(self._xs, at.x() - reach)  # (dots are drawn in x order)
+        high = bisect.bisect_right(self._xs, at.x() + reach)
+        for i in range(low, high):
+            spot = to_pixels.map(QPointF(self._xs[i], self._ys[i]))
+            distance = math.hypot(spot.x() - where.x(), spot.y() - where.y())
+            if distance <= best:
+                near, best = i, distance
+        return near
 
-    def _hover(self, scene_pos: QPointF) -> None:
-        box = self.getPlotItem().vb
-        if not box.sceneBoundingRect().contains(scene_pos):
-            return
-        index = self.nearest(box.mapSceneToView(scene_pos), within=self.pick_radius)
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        index = self.spot_at(event.position())
         if index < 0:
             QToolTip.hideText()
             return
         self.tip = self.spots[index].text
-        QToolTip.showText(self.mapToGlobal(self.mapFromScene(scene_pos)), self.tip, self)
+        QToolTip.showText(event.globalPosition().toPoint(), self.tip, self)
 
-    pick_radius: float | None = None  # pixels: set for scatter plots (a point must be near); None: nearest bar
-
-    def _clicked(self, event: Any) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
             return
-        box = self.getPlotItem().vb
-        index = self.nearest(box.mapSceneToView(event.scenePos()), within=self.pick_radius)
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        index = self.spot_at(event.position())
         if index >= 0:
             self.point_at(index)
             if self.spots[index].key is not None:
@@ -260,19 +523,16 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]
             return
         self.current = max(0, min(index, len(self.spots) - 1))
         spot = self.spots[self.current]
-        if self.marker is not None:
-            self.marker.setValue(spot.y if self.across else spot.x)
-            self.marker.show()
+        self.marker_shown = True
         self.tip = spot.text
         self.setAccessibleDescription(spot.text)  # (read out by a screen reader; the page shows it under the chart)
         self.pointed.emit(spot.text)
+        self.update()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, keys = Qt.Key(event.key()), Qt.Key
         steps = {keys.Key_Left: -1, keys.Key_Right: 1, keys.Key_Up: -1, keys.Key_Down: 1,
                  keys.Key_PageUp: -10, keys.Key_PageDown: 10}  # fmt: skip
-        if self.across:  # the first bar is at the top: Up goes to it
-            steps[keys.Key_Up], steps[keys.Key_Down] = -1, 1
         if key in steps and self.spots:
             self.point_at(self.current + steps[key] if self.current >= 0 else 0)
         elif key == keys.Key_Home and self.spots:
@@ -301,44 +561,36 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]
         super().focusInEvent(event)
         if self.spots:
             self.point_at(max(self.current, 0))
+        self.update()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
-        if self.marker is not None:
-            self.marker.hide()
+        self.marker_shown = False
+        self.update()
 
-    # Saving ---------------------------------------------------------------------------------------
+    # Saving ------------------------------------------------------------------------------------
     def image_bytes(self, kind: str) -> bytes:
-        """The chart as it is drawn, as PNG (pyqtgraph's ImageExporter, at twice the size) or SVG.
-
-        SVG is drawn by Qt's own QSvgGenerator: pyqtgraph's SVGExporter fails on the closed paths Qt
-        6.10 writes (pyqtgraph issue #3495)."""
-        if kind == "png":
-            exporter = exporters.ImageExporter(self.getPlotItem())
-            exporter.parameters()["width"] = max(2 * self.width(), 400)
-            image = exporter.export(toBytes=True)
-            data = QByteArray()
-            buffer = QBuffer(data)
-            buffer.open(QBuffer.OpenModeFlag.WriteOnly)
-            image.save(buffer, "PNG")
-            buffer.close()
-            return bytes(data.data())
+        """The chart as it is drawn, without the keyboard's marker: PNG at twice the size, or SVG."""
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QBuffer.OpenModeFlag.WriteOnly)
-        generator = QSvgGenerator()
-        generator.setOutputDevice(buffer)
-        generator.setSize(QSize(self.width(), self.height()))
-        generator.setViewBox(QRect(0, 0, self.width(), self.height()))
-        generator.setTitle(self.accessibleName())
-        marker = self.marker is not None and self.marker.isVisible()
-        if marker:
-            self.marker.hide()
-        painter = QPainter(generator)
-        self.render(painter)
-        painter.end()
-        if marker:
-            self.marker.show()
+        size = self.size()
+        if kind == "png":
+            image = QImage(size * 2, QImage.Format.Format_ARGB32_Premultiplied)
+            image.setDevicePixelRatio(2)
+            painter = QPainter(image)
+            self.paint(painter, size)
+            painter.end()
+            image.save(buffer, "PNG")  # type: ignore[call-overload]  # (the stubs say bytes; PySide6 takes str only)
+        else:
+            generator = QSvgGenerator()
+            generator.setOutputDevice(buffer)
+            generator.setSize(size)
+            generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+            generator.setTitle(self.accessibleName())
+            painter = QPainter(generator)
+            self.paint(painter, size)
+            painter.end()
         buffer.close()
         return bytes(data.data())
 
@@ -355,16 +607,11 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]
 
 
 # The five charts ---------------------------------------------------------------------------------
-def _bars(chart: Chart, **values: Any) -> Any:
-    item = pg.BarGraphItem(**values)
-    chart.addItem(item)
-    return item
-
-
 def draw_rhythm(chart: Chart, insights: Insights) -> dict[str, int]:
     """Conversations per week, stacked by channel; business hatched over a paler fill. Returns the
     totals per context (for the summary line)."""
     colours = chart.begin()
+    figure = chart.figure
     weeks = weeks_between(insights.since, insights.until)
     index = {week: i for i, week in enumerate(weeks)}
     by_channel: dict[str, int] = {}
@@ -374,7 +621,7 @@ def draw_rhythm(chart: Chart, insights: Insights) -> dict[str, int]:
     shown = ranked if len(ranked) <= SHOWN_CHANNELS + 1 else ranked[:SHOWN_CHANNELS]  # (never "Other" for one)
     other = "Other channels"
     names = shown + ([other] if len(ranked) > len(shown) else [])
-    heights = {(name, context): np.zeros(len(weeks)) for name in names for context in ("personal", "business")}
+    heights = {(name, context): [0] * len(weeks) for name in names for context in ("personal", "business")}
     per_week: list[dict[tuple[str, str], int]] = [{} for _ in weeks]
     totals = {"personal": 0, "business": 0}
     for cell in insights.rhythm:
@@ -386,38 +633,31 @@ def draw_rhythm(chart: Chart, insights: Insights) -> dict[str, int]:
         key = (cell.channel, context)
         per_week[index[cell.week]][key] = per_week[index[cell.week]].get(key, 0) + cell.conversations
         totals[context] += cell.conversations
-    legend = chart.legend(columns=4, above=True)
-    base = np.zeros(len(weeks))
-    x = np.arange(len(weeks), dtype=float)
+    base = [0] * len(weeks)
     back, text = colours.color(Role.Base), colours.color(Role.Text)
     labelled: set[str] = set()
     for context in ("personal", "business"):
         for number, name in enumerate(names):
             height = heights[(name, context)]
-            if not height.any():
+            if not any(height):
                 continue
             colour = series_colour(colours, number) if name != other else palette.mix(text, back, 0.7)
+            rects = [_box(i - 0.4, base[i], i + 0.4, base[i] + h) for i, h in enumerate(height) if h]
             if context == "personal":
-                item = _bars(chart, x=x, height=height, y0=base.copy(), width=0.8, brush=pg.mkBrush(colour),
-                             pen=pg.mkPen(None))  # fmt: skip
+                figure.items.append(Bars(rects, QBrush(colour)))
             else:
-                pale = palette.mix(colour, back, 0.55)
-                item = _bars(chart, x=x, height=height, y0=base.copy(), width=0.8, brush=pg.mkBrush(pale),
-                             pen=pg.mkPen(colour, width=1))  # fmt: skip
-                _bars(chart, x=x, height=height, y0=base.copy(), width=0.8,
-                      brush=QBrush(colour, Qt.BrushStyle.BDiagPattern), pen=pg.mkPen(None))  # fmt: skip
+                figure.items.append(Bars(rects, QBrush(palette.mix(colour, back, 0.55)), QPen(colour, 1)))
+                figure.items.append(Bars(rects, QBrush(colour, Qt.BrushStyle.BDiagPattern)))
             if name not in labelled:  # one entry a channel; business is told by its hatching
-                legend.addItem(item, name)
+                figure.legend.append(LegendEntry(name, QBrush(colour)))
                 labelled.add(name)
-            base += height
+            base = [b + h for b, h in zip(base, height, strict=True)]
     if totals["business"]:
-        sample = pg.BarGraphItem(x=[0], height=[0], width=0, brush=QBrush(text, Qt.BrushStyle.BDiagPattern),
-                                 pen=pg.mkPen(text))  # fmt: skip
-        legend.addItem(sample, "Business (hatched)")
-    top = float(base.max()) if len(base) else 0.0
-    chart.getPlotItem().getAxis("bottom").setTicks([month_ticks(weeks), []])
-    chart.setXRange(-0.7, len(weeks) - 0.3, padding=0)
-    chart.setYRange(0, max(top * 1.08, 4), padding=0)  # (the legend is above the plot, not over it)
+        figure.legend.append(LegendEntry("Business (hatched)", QBrush(text, Qt.BrushStyle.BDiagPattern), QPen(text)))
+    top = max(base, default=0)
+    figure.x_ticks = month_ticks(weeks)
+    figure.x_range = (-0.7, len(weeks) - 0.3)
+    figure.y_range = (0, max(top * 1.08, 4))
     spots = []
     for i, week in enumerate(weeks):
         parts = sorted(per_week[i].items(), key=lambda kv: -kv[1])
@@ -433,27 +673,18 @@ def draw_rhythm(chart: Chart, insights: Insights) -> dict[str, int]:
 def draw_reach(chart: Chart, rows: Sequence[ReachCount]) -> None:
     """Who started the conversations, for the busiest people or tags: they (top bar) and you."""
     colours = chart.begin()
+    figure = chart.figure
     rows = list(rows)[:SHOWN_BARS]
     n = len(rows)
     chart.setFixedHeight(max(200, 90 + 30 * n))  # a readable row for every name
-    y = np.arange(n, dtype=float)
-    they = np.array([r.they for r in rows], dtype=float)
-    me = np.array([r.me for r in rows], dtype=float)
-    legend = chart.legend(columns=2)
-    first = _bars(chart, x0=0, y=y - 0.2, height=0.38, width=they, brush=pg.mkBrush(series_colour(colours, 0)),
-                  pen=pg.mkPen(None))  # fmt: skip
-    second = _bars(chart, x0=0, y=y + 0.2, height=0.38, width=me, brush=pg.mkBrush(series_colour(colours, 1)),
-                   pen=pg.mkPen(None))  # fmt: skip
-    legend.addItem(first, "They started")
-    legend.addItem(second, "You started")
-    item = chart.getPlotItem()
-    item.getAxis("left").setTicks([[(i, short(chart, r.key)) for i, r in enumerate(rows)], []])
-    item.getAxis("left").setWidth(NAME_WIDTH)
-    item.getAxis("left").setStyle(textFillLimits=[(0, 1.0)])  # every name, however many
-    item.invertY(True)
-    widest = float(max(they.max(initial=0), me.max(initial=0)))
-    chart.setXRange(0, max(widest * 1.15, 4), padding=0)
-    chart.setYRange(-1.6, max(n, 1) - 0.4, padding=0)  # room above the first bar for the legend
+    they_colour, me_colour = series_colour(colours, 0), series_colour(colours, 1)
+    figure.items.append(Bars([_box(0, i - 0.39, r.they, i - 0.01) for i, r in enumerate(rows)], QBrush(they_colour)))
+    figure.items.append(Bars([_box(0, i + 0.01, r.me, i + 0.39) for i, r in enumerate(rows)], QBrush(me_colour)))
+    figure.legend += [LegendEntry("They started", QBrush(they_colour)), LegendEntry("You started", QBrush(me_colour))]
+    figure.y_ticks = [(i, r.key) for i, r in enumerate(rows)]
+    widest = float(max((max(r.they, r.me) for r in rows), default=0))
+    figure.x_range = (0, max(widest * 1.15, 4))
+    figure.y_range = (-0.6, max(n, 1) - 0.4)
     chart.set_spots([Spot(widest / 2, i, f"{r.key}: they started {r.they}, you started {r.me}", r.person_id)
                      for i, r in enumerate(rows)])  # fmt: skip
 
@@ -462,75 +693,62 @@ def draw_slipping(chart: Chart, slipping: Sequence[Slipping]) -> dict[str, int]:
     """Everyone with a cadence, the most overdue first, by how far along their cadence they are;
     lines at once and twice the cadence part on time, late and very late. Returns the count a band."""
     colours = chart.begin()
-    ratios = np.fromiter((s.ratio for s in slipping), dtype=float, count=len(slipping))
-    ceiling = float(min(max(ratios.max(initial=0) * 1.1, 2.5), 6.0))
-    shown = np.minimum(ratios, ceiling)  # the far outliers sit on the top edge (their tooltip says how late)
-    x = np.arange(len(slipping), dtype=float)
-    bands = {"on time": ratios < 1, "late": (ratios >= 1) & (ratios < 2), "very late": ratios >= 2}  # (`Slipping.band`)
-    for band, chosen in bands.items():  # one item a band: one brush each, not one a person
-        chart.addItem(pg.ScatterPlotItem(x=x[chosen], y=shown[chosen], size=8, pen=pg.mkPen(None),
-                                         brush=pg.mkBrush(band_colour(colours, band))))  # fmt: skip
+    figure = chart.figure
+    ratios = [s.ratio for s in slipping]
+    ceiling = min(max(max(ratios, default=0) * 1.1, 2.5), 6.0)
+    shown = [min(ratio, ceiling) for ratio in ratios]  # the far outliers sit on the top edge (their tooltip says)
+    bands: dict[str, list[int]] = {"on time": [], "late": [], "very late": []}
+    for i, ratio in enumerate(ratios):  # (`Slipping.band`)
+        bands["on time" if ratio < 1 else "late" if ratio < 2 else "very late"].append(i)
+    for band, chosen in bands.items():  # one item a band: one colour each, not one a person
+        points = QPolygonF([QPointF(i, shown[i]) for i in chosen])
+        figure.items.append(Dots(points, band_colour(colours, band)))
+        figure.legend.append(LegendEntry(band.capitalize(), QBrush(band_colour(colours, band))))
     line = palette.muted(colours, Role.Base)
-    for level, words in ((1.0, "late"), (2.0, "very late")):
-        chart.addItem(pg.InfiniteLine(pos=level, angle=0, pen=pg.mkPen(line, style=Qt.PenStyle.DashLine)))
-        label = pg.TextItem(f"{words} ↑", color=line, anchor=(1, 1))
-        label.setPos(max(len(slipping) - 0.5, 0.5), level)
-        chart.addItem(label)
-    chart.setXRange(-0.5, max(len(slipping), 2) - 0.5, padding=0.02)
-    chart.setYRange(0, ceiling, padding=0.02)
-    item = chart.getPlotItem()
-    item.setLabel("left", "since contact ÷ cadence", color=colours.color(Role.Text).name())
-    item.setLabel("bottom", "people, most overdue first", color=colours.color(Role.Text).name())
+    dashed = QPen(line, 1, Qt.PenStyle.DashLine)
+    figure.items += [Level(1.0, dashed, "late ↑", at_right=True), Level(2.0, dashed, "very late ↑", at_right=True)]
+    spread = max(len(slipping), 2)
+    figure.x_range = (-0.5 - 0.02 * spread, spread - 0.5 + 0.02 * spread)
+    figure.y_range = (0, ceiling * 1.02)
+    figure.y_title = "since contact ÷ cadence"
+    figure.x_title = "people, most overdue first"
     chart.pick_radius = 10
 
     def spot(i: int) -> Spot:
         s = slipping[i]
         said = f"{s.name}: {s.days_since} days since contact, every {s.cadence_days} days wanted ({s.band})"
-        return Spot(i, float(shown[i]), said, s.person_id)
+        return Spot(i, shown[i], said, s.person_id)
 
-    chart.set_spots(LazySpots(len(slipping), spot), np.column_stack((x, shown)))
-    return {band: int(chosen.sum()) for band, chosen in bands.items()}
+    chart.set_spots(LazySpots(len(slipping), spot), range(len(slipping)), shown)
+    return {band: len(chosen) for band, chosen in bands.items()}
 
 
 def draw_load(chart: Chart, insights: Insights) -> None:
     """Hard events and reflections per week, the load Today measures as a line, its threshold
     dashed, and the heavy weeks under a soft band."""
     colours = chart.begin()
+    figure = chart.figure
     weeks: list[LoadWeek] = insights.load
     n = len(weeks)
-    x = np.arange(n, dtype=float)
-    hard = np.array([w.hard_events for w in weeks], dtype=float)
-    written = np.array([w.reflections for w in weeks], dtype=float)
-    load = np.array([w.load for w in weeks], dtype=float)
-    top = float(max(hard.max(initial=0), written.max(initial=0), load.max(initial=0), insights.load_threshold))
-    ceiling = max(top * 1.45, 4.0)
-    heavy = np.array([i for i, w in enumerate(weeks) if w.heavy], dtype=float)
-    legend = chart.legend(columns=4)
-    band = palette.mix(palette.notice(colours)[0], colours.color(Role.Base), 0.35)  # gently
-    if len(heavy):
-        soft = _bars(chart, x=heavy, height=ceiling, y0=0, width=1.0, brush=pg.mkBrush(band), pen=pg.mkPen(None))
-        soft.setZValue(-10)
-        legend.addItem(soft, "Heavy week")
-    accent = palette.accent(colours, Role.Base)
-    first = _bars(chart, x=x - 0.2, height=hard, width=0.38, brush=pg.mkBrush(accent), pen=pg.mkPen(None))
-    second = _bars(chart, x=x + 0.2, height=written, width=0.38, brush=pg.mkBrush(series_colour(colours, 0)),
-                   pen=pg.mkPen(None))  # fmt: skip
-    legend.addItem(first, "Hard events")
-    legend.addItem(second, "Reflections")
-    text = colours.color(Role.Text)
-    curve = chart.plot(x, load, pen=pg.mkPen(text, width=2))
-    legend.addItem(curve, f"Load ({insights.load_window_days} days)")
-    threshold = pg.InfiniteLine(pos=insights.load_threshold, angle=0,
-                                pen=pg.mkPen(palette.error(colours, Role.Base), width=1.5,
-                                             style=Qt.PenStyle.DashLine))  # fmt: skip
-    chart.addItem(threshold)
-    label = pg.TextItem(f"threshold {insights.load_threshold}", color=palette.error(colours, Role.Base),
-                        anchor=(0, 1))  # fmt: skip
-    label.setPos(-0.4, insights.load_threshold)
-    chart.addItem(label)
-    chart.getPlotItem().getAxis("bottom").setTicks([month_ticks([w.week for w in weeks]), []])
-    chart.setXRange(-0.7, max(n, 1) - 0.3, padding=0)
-    chart.setYRange(0, ceiling, padding=0)
+    top = max([insights.load_threshold, *(max(w.hard_events, w.reflections, w.load) for w in weeks)])
+    ceiling = max(top * 1.12, 4.0)
+    heavy = [i for i, w in enumerate(weeks) if w.heavy]
+    if heavy:
+        band = palette.mix(palette.notice(colours)[0], colours.color(Role.Base), 0.35)  # gently
+        figure.items.append(Bars([_box(i - 0.5, 0, i + 0.5, ceiling) for i in heavy], QBrush(band)))
+        figure.legend.append(LegendEntry("Heavy week", QBrush(band)))
+    accent, calm = palette.accent(colours, Role.Base), series_colour(colours, 0)
+    figure.items.append(Bars([_box(i - 0.39, 0, i - 0.01, w.hard_events) for i, w in enumerate(weeks)], QBrush(accent)))
+    figure.items.append(Bars([_box(i + 0.01, 0, i + 0.39, w.reflections) for i, w in enumerate(weeks)], QBrush(calm)))
+    load_pen = QPen(colours.color(Role.Text), 2)
+    figure.items.append(Curve(QPolygonF([QPointF(i, w.load) for i, w in enumerate(weeks)]), load_pen))
+    threshold_pen = QPen(palette.error(colours, Role.Base), 1.5, Qt.PenStyle.DashLine)
+    figure.items.append(Level(insights.load_threshold, threshold_pen, f"threshold {insights.load_threshold}"))
+    figure.legend += [LegendEntry("Hard events", QBrush(accent)), LegendEntry("Reflections", QBrush(calm)),
+                      LegendEntry(f"Load ({insights.load_window_days} days)", None, load_pen)]  # fmt: skip
+    figure.x_ticks = month_ticks([w.week for w in weeks])
+    figure.x_range = (-0.7, max(n, 1) - 0.3)
+    figure.y_range = (0, ceiling)
     spots = []
     for i, w in enumerate(weeks):
         said = (f"Week of {w.week:%-d %b %Y}: {w.hard_events} hard event{'s' if w.hard_events != 1 else ''}, "
@@ -543,21 +761,16 @@ def draw_load(chart: Chart, insights: Insights) -> None:
 def draw_programmes(chart: Chart, programmes: Sequence[ProgrammeView]) -> None:
     """Members per programme, with how long the longest-waiting member has gone without contact."""
     colours = chart.begin()
+    figure = chart.figure
     rows = list(programmes)[:SHOWN_BARS]
     n = len(rows)
-    chart.setFixedHeight(max(150, 90 + 30 * n))
-    y = np.arange(n, dtype=float)
-    members = np.array([len(p.members) for p in rows], dtype=float)
-    item = _bars(chart, x0=0, y=y, height=0.6, width=members, brush=pg.mkBrush(series_colour(colours, 2)),
-                 pen=pg.mkPen(None))  # fmt: skip
-    item.setToolTip("Members")
-    plot = chart.getPlotItem()
-    plot.getAxis("left").setTicks([[(i, short(chart, p.programme)) for i, p in enumerate(rows)], []])
-    plot.getAxis("left").setWidth(NAME_WIDTH)
-    plot.getAxis("left").setStyle(textFillLimits=[(0, 1.0)])  # every name, however many
-    plot.invertY(True)
-    chart.setXRange(0, max(float(members.max(initial=0)) * 1.15, 4), padding=0)
-    chart.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+    chart.setFixedHeight(max(150, 70 + 30 * n))
+    colour = series_colour(colours, 2)
+    figure.items.append(Bars([_box(0, i - 0.3, len(p.members), i + 0.3) for i, p in enumerate(rows)], QBrush(colour)))
+    figure.legend.append(LegendEntry("Members", QBrush(colour)))
+    figure.y_ticks = [(i, p.programme) for i, p in enumerate(rows)]
+    figure.x_range = (0, max(max((len(p.members) for p in rows), default=0) * 1.15, 4))
+    figure.y_range = (-0.6, max(n, 1) - 0.4)
     spots = []
     for i, view in enumerate(rows):
         silences = [m.days_since_contact for m in view.members]
@@ -568,5 +781,5 @@ def draw_programmes(chart: Chart, programmes: Sequence[ProgrammeView]) -> None:
             said += f"; the longest without contact: {longest} days"
         if never:
             said += f"; {never} not in touch since joining"
-        spots.append(Spot(float(members[i]) / 2, i, said))
+        spots.append(Spot(len(view.members) / 2, i, said))
     chart.set_spots(spots)

@@ -3,11 +3,9 @@ your load, programmes), narrowed by period, tag, channel and programme.
 
 The numbers are computed off the GUI thread (`Journal.insights`), like Today and Upcoming, and
 read again whenever the page shows or the journal changes while it shows; drawing them is all the
-GUI thread does. The charts (`charts.py`, pyqtgraph and NumPy) load when the page is first asked for,
-never at start, and off the GUI thread: the main window shows "Opening Insights…" meanwhile
-(`MainWindow.show_insights`; the first open's worst stall went from 260-310 ms to about 50 ms).
-Every chart can be read with the keyboard (Tab to it, then the arrow keys) and has a list or a
-summary line beside it; the load section never names anyone.
+GUI thread does; the charts (`charts.py`) are painted with QPainter. Every chart can be read with
+the keyboard (Tab to it, then the arrow keys) and has a list or a summary line beside it; the load
+section never names anyone.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from relationjournal.core.errors import JournalError
 from relationjournal.core.insights import Insights, InsightsFilter
-from relationjournal.ui import palette
+from relationjournal.ui import charts, palette
 from relationjournal.ui.qt import (
     QAbstractItemView,
     QComboBox,
@@ -45,7 +43,6 @@ from relationjournal.ui.worker import run_in_background
 if TYPE_CHECKING:
     from relationjournal.core.changes import Change
     from relationjournal.core.journal import Journal
-    from relationjournal.ui.charts import Chart
 
 PERIODS = (("Last 3 months", 91), ("Last 6 months", 182), ("Last year", 365), ("Last 2 years", 730))
 DEFAULT_PERIOD = 2  # a year, as the issue asks and `InsightsFilter` defaults to
@@ -90,7 +87,7 @@ def _row(cells: list[str], person_id: int | None) -> QTreeWidgetItem:
 class Section(QFrame):
     """One of the page's five parts: a heading, a summary line, a chart with its "Save chart…"."""
 
-    def __init__(self, title: str, hint: str, chart: Chart):
+    def __init__(self, title: str, hint: str, chart: charts.Chart):
         super().__init__()
         self.setObjectName("insights-section")
         self.chart = chart
@@ -136,9 +133,6 @@ class InsightsPage(QWidget):
 
     def __init__(self, journal: Journal):
         super().__init__()
-        from relationjournal.ui import charts  # pyqtgraph and NumPy: only now the page opens
-
-        self.charts = charts
         self.journal = journal
         self.insights: Insights | None = None
         self.wanted = InsightsFilter()
@@ -361,8 +355,8 @@ class InsightsPage(QWidget):
         self.draw_seconds = time.perf_counter() - began
 
     def _draw_rhythm(self, insights: Insights) -> None:
-        totals = self.charts.draw_rhythm(self.rhythm.chart, insights)
-        weeks = len(self.charts.weeks_between(insights.since, insights.until))
+        totals = charts.draw_rhythm(self.rhythm.chart, insights)
+        weeks = len(charts.weeks_between(insights.since, insights.until))
         total = totals["personal"] + totals["business"]
         self.rhythm.summary.setText(
             f"{_plural(total, 'conversation')} in {weeks} weeks ({insights.since:%-d %b %Y} to "
@@ -375,7 +369,7 @@ class InsightsPage(QWidget):
             return
         by_tag = self.reach_kind.currentIndex() == 1
         rows = insights.reach_tags if by_tag else insights.reach_people
-        self.charts.draw_reach(self.reach.chart, rows)
+        charts.draw_reach(self.reach.chart, rows)
         self.reach.chart.setVisible(bool(rows))
         self.reach.save_button.setEnabled(bool(rows))
         they, me = sum(r.they for r in insights.reach_people), sum(r.me for r in insights.reach_people)
@@ -406,7 +400,7 @@ class InsightsPage(QWidget):
 
     def _draw_slipping(self, insights: Insights) -> None:
         people = insights.slipping
-        counts = self.charts.draw_slipping(self.slipping.chart, people)
+        counts = charts.draw_slipping(self.slipping.chart, people)
         self.slipping.summary.setText(
             f"{counts['on time']:,} on time · {counts['late']:,} late · {counts['very late']:,} very late"
             if people
@@ -427,7 +421,7 @@ class InsightsPage(QWidget):
     def _draw_load(self, insights: Insights) -> None:
         from relationjournal.core.wellbeing import EmotionalLoad
 
-        self.charts.draw_load(self.load.chart, insights)
+        charts.draw_load(self.load.chart, insights)
         heavy = [week for week in insights.load if week.heavy]
         hard = sum(w.hard_events for w in insights.load)
         written = sum(w.reflections for w in insights.load)
@@ -443,7 +437,7 @@ class InsightsPage(QWidget):
 
     def _draw_programmes(self, insights: Insights) -> None:
         views = insights.programmes
-        self.charts.draw_programmes(self.programmes.chart, views)
+        charts.draw_programmes(self.programmes.chart, views)
         members = sum(len(view.members) for view in views)
         self.programmes.summary.setText(f"{_plural(len(views), 'programme')}, {_plural(members, 'member')}."
                                         if views else "No programmes yet.")  # fmt: skip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -47,7 +46,6 @@ if TYPE_CHECKING:  # only for annotations: importing them would load SQLAlchemy 
     from relationjournal.core.journal import Journal
     from relationjournal.ui.insights import InsightsPage
     from relationjournal.ui.qt import QKeyEvent
-    from relationjournal.ui.widgets import MutedLabel
 
 SEARCH_DEBOUNCE_MS = 60
 
@@ -59,7 +57,7 @@ people_ui = lazy_module("relationjournal.ui.people")
 tags_ui = lazy_module("relationjournal.ui.tags")
 today_ui = lazy_module("relationjournal.ui.today")
 upcoming_ui = lazy_module("relationjournal.ui.upcoming")
-insights_ui = lazy_module("relationjournal.ui.insights")  # (its charts bring pyqtgraph: only when it opens)
+insights_ui = lazy_module("relationjournal.ui.insights")
 reflections_ui = lazy_module("relationjournal.ui.reflections")
 tray_ui = lazy_module("relationjournal.ui.tray")
 worker = lazy_module("relationjournal.ui.worker")
@@ -158,7 +156,6 @@ class MainWindow(QMainWindow):
         self.reflections_page = reflections_ui.ReflectionsPage(journal)
         self.upcoming = upcoming_ui.UpcomingPage(journal)
         self.insights: InsightsPage | None = None  # made when first shown (`show_insights`)
-        self._insights_opening: MutedLabel | None = None  # shown while the charts import
         self.stack = QStackedWidget()
         for page in (self.today, self.person_page, self.timeline_page, self.search_page, self.reflections_page,
                      self.upcoming):  # fmt: skip
@@ -519,55 +516,15 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def show_insights(self) -> None:
-        """The Insights page, made the first time it is asked for. Its charts need pyqtgraph and NumPy
-        (0.3 to 0.5 s to import): the first time, they are imported off the GUI thread while a calm
-        "Opening Insights…" shows, so the window never freezes; the page replaces it when they are in."""
+        """The Insights page, made the first time it is asked for (its module loads only then)."""
         if self.insights is None:
-            if "relationjournal.ui.charts" in sys.modules:  # already imported: nothing to wait for
-                self._insights_ready(insights_ui.InsightsPage)
-                return
-            if self._insights_opening is None:
-                from relationjournal.ui.widgets import MutedLabel
-
-                opening = self._insights_opening = MutedLabel("Opening Insights…")
-                opening.setAlignment(qt.Qt.AlignmentFlag.AlignCenter)
-                opening.setAccessibleName("Opening Insights")
-                self.stack.addWidget(opening)
-
-                def imported() -> type[InsightsPage]:
-                    import relationjournal.ui.charts  # noqa: F401  (pyqtgraph and NumPy)
-
-                    page_class: type[InsightsPage] = insights_ui.InsightsPage  # (reading it runs the lazy module)
-                    return page_class
-
-                def failed(error: Exception) -> None:
-                    opening.setText(f"Insights could not open: {error}")
-
-                def ready(page_class: type[InsightsPage]) -> None:
-                    if self.journal is not None and self._insights_opening is opening:  # still the journal asked
-                        self._insights_ready(page_class)
-
-                worker.run_in_background(self, imported, ready, failed)
-            self.stack.setCurrentWidget(self._insights_opening)
-            return
+            self.insights = insights_ui.InsightsPage(self._journal())
+            self.stack.addWidget(self.insights)
+            self.insights.open_person.connect(self.open_person)  # as Today opens a person
+            self.insights.log_with.connect(self.entries.log)  # the log flow, with the person chosen there
+            self.changes.changed.connect(self.insights.follow)
         self.stack.setCurrentWidget(self.insights)  # (showing it reads it again)
         self.insights.period.setFocus()
-
-    def _insights_ready(self, page_class: type[InsightsPage]) -> None:
-        """Make the Insights page in the stack, in the place of "Opening Insights…", shown if that was."""
-        opening, self._insights_opening = self._insights_opening, None
-        showing = opening is None or self.stack.currentWidget() is opening
-        self.insights = page_class(self._journal())
-        self.stack.addWidget(self.insights)
-        self.insights.open_person.connect(self.open_person)  # as Today opens a person
-        self.insights.log_with.connect(self.entries.log)  # the log flow, with the person chosen there
-        self.changes.changed.connect(self.insights.follow)
-        if showing:
-            self.stack.setCurrentWidget(self.insights)  # (showing it reads it)
-            self.insights.period.setFocus()
-        if opening is not None:
-            self.stack.removeWidget(opening)
-            opening.deleteLater()
         self._update_actions()
 
     def show_reflections(self) -> None:
