@@ -64,7 +64,7 @@ def build() -> None:
             old, new = icu.slim(library)
             print(f"ICU data trimmed to what Qt reads: {old / 1e6:.0f} MB -> {new / 1e6:.0f} MB")
         archive = linux_archive()
-        with tarfile.open(archive, "w:xz") as tar:  # 54 MB; gzip makes 73 of the same bundle
+        with tarfile.open(archive, "w:xz") as tar:  # 41 MB; gzip makes 54 of the same bundle
             tar.add(BUNDLE, arcname="relationjournal-app/relationjournal")
             tar.add(
                 ROOT / "resources" / "relationjournal.desktop", arcname="relationjournal-app/relationjournal.desktop"
@@ -82,9 +82,9 @@ def strip_symbols(folder: Path) -> None:
 
     libpython drops from 23 to 6 MB, sqlcipher3 from 21 to 8. Libraries a wheel vendors (a `*.libs/`
     folder) are left alone: auditwheel rewrote their headers with patchelf, and strip then leaves a
-    library the loader refuses (NumPy's OpenBLAS did: "ELF load command address/offset not page-aligned");
-    they ship stripped. PyInstaller's own strip=True would strip those too. Not on macOS (it breaks code
-    signatures) nor on Windows (DLLs keep no symbols in the file).
+    library the loader refuses (NumPy's OpenBLAS did, when the bundle carried it: "ELF load command
+    address/offset not page-aligned"); they ship stripped. PyInstaller's own strip=True would strip
+    those too. Not on macOS (it breaks code signatures) nor on Windows (DLLs keep no symbols in the file).
     """
     for path in files(folder):
         if any(part.endswith(".libs") for part in path.relative_to(folder).parts):
