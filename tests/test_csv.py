@@ -131,6 +131,30 @@ def test_import_into_a_journal_with_people_keeps_both(journal: Journal, tmp_path
     assert [e.item.body for e in journal.timeline(ada.id)] == ["Ada's note"]
 
 
+def test_an_import_keeps_each_conversations_id_where_it_is_free(journal: Journal, tmp_path: Path) -> None:
+    """The ids a CSV shows keep naming the same conversations where the journal has no row by that id;
+    a taken id gets a new one, as does a row without one, and every row is imported."""
+    ada = journal.add_person(PersonDraft("Ada"))
+    for summary in ("one", "two", "three"):
+        journal.log_interaction(ada.id, InteractionDraft(Channel.email, summary=summary))
+    journal.delete_interaction(2)  # id 2 is free again; 1 and 3 are taken
+    folder = journal.export_csv(tmp_path / "out")[0].parent
+    with (folder / "interactions.csv").open(encoding="utf-8", newline="") as handle:
+        written = list(csv.DictReader(handle))
+    rows = [{**written[0], "id": str(file_id), "summary": summary}
+            for file_id, summary in ((2, "kept 2"), (3, "was 3"), (7, "kept 7"), ("", "none"))]  # fmt: skip
+    for name in ("people.csv", "notes.csv", "reminders.csv", "programmes.csv", "tags.csv", "dates.csv"):
+        (folder / name).unlink(missing_ok=True)
+    with (folder / "interactions.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(written[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert journal.import_csv(folder)["interactions.csv"] == 4
+    ids = {e.item.summary: e.item.id for e in journal.timeline(ada.id)}
+    assert ids["kept 2"] == 2 and ids["kept 7"] == 7 and ids["one"] == 1 and ids["three"] == 3
+    assert len({ids["was 3"], ids["none"], 1, 2, 3, 7}) == 6  # the other two got ids of their own
+
+
 @pytest.mark.parametrize(
     ("filename", "content", "expected"),
     [
