@@ -391,10 +391,16 @@ class Chart(QWidget):
             else:
                 painter.drawLine(QPointF(spot_at.x(), plot.top()), QPointF(spot_at.x(), plot.bottom()))
 
+    def _ticks_along(self, plot: QRectF) -> list[tuple[float, str]]:
+        """The bottom axis's ticks: the figure's own, or round numbers (spaced wider: they are read across)."""
+        figure = self.figure
+        return figure.x_ticks if figure.x_ticks is not None else nice_ticks(*figure.x_range, plot.width() * 0.6)
+
     def _value_ticks(self, plot: QRectF) -> list[tuple[float, str]]:
+        """The value axis's ticks: along the bottom for bars across, else up the left."""
         figure = self.figure
         if self.across:
-            return figure.x_ticks if figure.x_ticks is not None else nice_ticks(*figure.x_range, plot.width() * 0.6)
+            return self._ticks_along(plot)
         return figure.y_ticks if figure.y_ticks is not None else nice_ticks(*figure.y_range, plot.height())
 
     def _paint_item(self, painter: QPainter, item: Bars | Dots | Curve | Level, to_pixels: QTransform,
@@ -432,8 +438,7 @@ class Chart(QWidget):
         if self.across:  # numbers along the bottom, names down the left
             along, down = value_ticks, figure.y_ticks or []
         else:
-            along = figure.x_ticks if figure.x_ticks is not None else nice_ticks(*figure.x_range, plot.width() * 0.6)
-            down = value_ticks
+            along, down = self._ticks_along(plot), value_ticks
         last_right = -1e9
         for value, words in along:  # centred under their place; one that would overlap the last is left out
             x = to_pixels.map(QPointF(value, figure.y_range[0])).x()
@@ -698,8 +703,8 @@ def draw_slipping(chart: Chart, slipping: Sequence[Slipping]) -> dict[str, int]:
     ceiling = min(max(max(ratios, default=0) * 1.1, 2.5), 6.0)
     shown = [min(ratio, ceiling) for ratio in ratios]  # the far outliers sit on the top edge (their tooltip says)
     bands: dict[str, list[int]] = {"on time": [], "late": [], "very late": []}
-    for i, ratio in enumerate(ratios):  # (`Slipping.band`)
-        bands["on time" if ratio < 1 else "late" if ratio < 2 else "very late"].append(i)
+    for i, person in enumerate(slipping):
+        bands[person.band].append(i)
     for band, chosen in bands.items():  # one item a band: one colour each, not one a person
         points = QPolygonF([QPointF(i, shown[i]) for i in chosen])
         figure.items.append(Dots(points, band_colour(colours, band)))
